@@ -1,0 +1,70 @@
+/**
+ * The contract between a protocol and whatever drives it.
+ *
+ * A protocol is pure: no I/O, no wall clock, no ambient randomness. A driver hands it a
+ * topology and a seeded random source and advances it step by step; the protocol keeps
+ * its state in typed arrays (structure of arrays) and reports observables after each
+ * step. The same definition object is used by the cycle driver, the sweep runner and
+ * (for the consensus protocols) the event driver and the live node.
+ */
+import type { z } from "zod";
+import type { Rng } from "../core/prng.js";
+
+/** Named scalar measurements taken after a step; every run of a protocol reports the same keys. */
+export type Observables = Readonly<Record<string, number>>;
+
+/** Scalar summary values a protocol adds to the run summary. */
+export type SummaryValue = number | string | boolean | null;
+
+/** How a run ended, plus protocol-specific summary fields. */
+export interface RunResult {
+  /** one of the protocol's declared `outcomes` */
+  readonly outcome: string;
+  /** protocol-specific summary fields (e.g. finalCoherence), merged into the run summary */
+  readonly fields: Readonly<Record<string, SummaryValue>>;
+}
+
+/** What a driver gives a protocol at the start of a run. */
+export interface RunEnvironment {
+  /** the run's seed, for protocols that derive further named streams */
+  readonly seed: number;
+  /**
+   * Random source factory: one independent stream per purpose ("topology", "protocol",
+   * ...), so changing how one part consumes randomness never shifts another part's draws.
+   */
+  readonly rng: (purpose: string) => Rng;
+}
+
+/** One run of a protocol: a deterministic state machine the driver advances. */
+export interface ProtocolRun {
+  /** Advance by one step (a sweep, an interaction, a round). Returns false once the run has ended. */
+  step(): boolean;
+  /** Steps completed so far. */
+  readonly steps: number;
+  /** Node updates performed so far (state-update attempts, accepted or not). */
+  readonly updates: number;
+  /** Number of nodes taking part. */
+  readonly nodes: number;
+  /** Upper bound on steps, for progress reporting. */
+  readonly maxSteps: number;
+  /** Observables of the current state (called once before the first step and after each step). */
+  observe(): Observables;
+  /** Outcome of the run so far (final once `step()` has returned false). */
+  result(): RunResult;
+}
+
+/** A protocol as drivers and scenarios see it. */
+export interface ProtocolDefinition<P = unknown> {
+  /** scenario name, e.g. "emtd-seed" */
+  readonly name: string;
+  /** one line for `--help` and reports */
+  readonly description: string;
+  /** zod schema for the protocol's parameters; fills defaults, reports bad fields by path */
+  readonly params: z.ZodType<P>;
+  /** every outcome `result()` may report, so aggregates list them even at zero count */
+  readonly outcomes: readonly string[];
+  /** the observable keys `observe()` returns, in column order */
+  readonly observables: readonly string[];
+  /** Start a run. Throws only on parameters the schema cannot express (e.g. k >= nodes). */
+  create(params: P, env: RunEnvironment): ProtocolRun;
+}
