@@ -1,0 +1,91 @@
+/**
+ * The cycle driver (PeerSim's cycle model): advance a protocol run step by step, recording
+ * observables, until it ends. It owns nothing random and reads no clock itself: the
+ * generators come from the scenario's seed, and a clock may be injected only to time the
+ * simulation for the summary's `simMs`.
+ */
+import type { Observables, SummaryValue } from "../../protocols/protocol.js";
+import { protocols } from "../../protocols/registry.js";
+import type { Scenario } from "../scenario/schema.js";
+import { rngFactory } from "../rng-family.js";
+
+/** One recorded step: its index (0 = the state before the first step) and its observables. */
+export interface StepRecord {
+  readonly step: number;
+  readonly observables: Observables;
+}
+
+/** The run summary every protocol reports, plus protocol-specific fields. */
+export interface RunSummary {
+  readonly scenario: string;
+  readonly protocol: string;
+  readonly nodes: number;
+  readonly seed: number;
+  readonly rng: string;
+  readonly steps: number;
+  readonly outcome: string;
+  readonly updates: number;
+  /** milliseconds spent in the protocol's steps (excludes start-up and graph generation); 0 without a clock */
+  readonly simMs: number;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly final: Observables;
+  readonly [field: string]: SummaryValue | Readonly<Record<string, unknown>> | Observables;
+}
+
+export interface RunOutput {
+  readonly summary: RunSummary;
+  /** recorded steps, empty when `recordSteps` is false */
+  readonly steps: readonly StepRecord[];
+}
+
+export interface SimulateOptions {
+  /** monotonic milliseconds, injected by the caller; without it `simMs` is 0 */
+  readonly clock?: () => number;
+  /** called after every step with (steps done, step cap) */
+  readonly onProgress?: (done: number, max: number) => void;
+  /** keep per-step observables (default true) */
+  readonly recordSteps?: boolean;
+}
+
+/** Run a scenario to its end. Pure in everything but the optional clock and progress callback. */
+export function simulate(scenario: Scenario, options: SimulateOptions = {}): RunOutput {
+  const definition = protocols[scenario.protocol];
+  const run = definition.create(scenario.params as never, { seed: scenario.seed, rng: rngFactory(scenario.rng, scenario.seed) });
+  const record = options.recordSteps ?? true;
+  const steps: StepRecord[] = [];
+  let last = run.observe();
+  if (record) steps.push({ step: 0, observables: last });
+
+  const clock = options.clock;
+  let simMs = 0;
+  let more = true;
+  while (more) {
+    const t0 = clock ? clock() : 0;
+    more = run.step();
+    if (clock) simMs += clock() - t0;
+    const due = !more || run.steps % scenario.observeEvery === 0;
+    if (record && due) {
+      last = run.observe();
+      steps.push({ step: run.steps, observables: last });
+    }
+    options.onProgress?.(run.steps, run.maxSteps);
+  }
+  if (!record) last = run.observe();
+
+  const result = run.result();
+  const summary: RunSummary = {
+    scenario: scenario.name,
+    protocol: scenario.protocol,
+    nodes: run.nodes,
+    seed: scenario.seed,
+    rng: scenario.rng,
+    steps: run.steps,
+    outcome: result.outcome,
+    updates: run.updates,
+    simMs,
+    ...result.fields,
+    params: scenario.params,
+    final: last,
+  };
+  return { summary, steps };
+}

@@ -1,0 +1,67 @@
+/**
+ * Scenario text → validated scenario. Pure: the caller reads the file. YAML is a superset
+ * of JSON, so one parser serves both, and its errors carry line and column.
+ */
+import { parseDocument } from "yaml";
+import { ParseError, ScenarioError } from "../../core/errors.js";
+import { type Scenario, topLevelFields, validateScenario } from "./schema.js";
+
+/** Largest scenario text we accept; scenarios are small, a huge one is a mistake or an attack. */
+export const MAX_SCENARIO_BYTES = 1 << 20;
+
+/** Parse JSON or YAML scenario text; `fileName` names the source in errors. */
+export function parseScenarioText(text: string, fileName: string): unknown {
+  if (text.length > MAX_SCENARIO_BYTES) throw new ParseError(fileName, `scenario larger than ${MAX_SCENARIO_BYTES} bytes`);
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = first.linePos?.[0];
+    throw new ParseError(fileName, first.message.split("\n")[0]!, pos?.line, pos?.col);
+  }
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
+/** A `--set NAME=VALUE` override. NAME is a top-level field, a dotted path, or a parameter name. */
+export interface Override {
+  readonly name: string;
+  readonly value: unknown;
+}
+
+/** Parse the value part of `--set`: numbers, booleans and null as YAML reads them, else a string. */
+export function parseOverrideValue(raw: string): unknown {
+  const doc = parseDocument(raw);
+  if (doc.errors.length > 0) return raw;
+  const v = doc.toJS() as unknown;
+  return v === undefined ? raw : v;
+}
+
+/** Apply overrides to a parsed (not yet validated) scenario document, returning a new document. */
+export function applyOverrides(doc: unknown, overrides: readonly Override[]): unknown {
+  const root = structuredClone((doc ?? {}) as Record<string, unknown>);
+  for (const { name, value } of overrides) {
+    const path = name.includes(".")
+      ? name.split(".")
+      : (topLevelFields as readonly string[]).includes(name)
+        ? [name]
+        : ["params", name];
+    if (path.some((part) => part === "" || part === "__proto__" || part === "constructor" || part === "prototype")) {
+      throw new ScenarioError([{ path: name, message: "not a valid field path" }]);
+    }
+    let node: Record<string, unknown> = root;
+    for (const part of path.slice(0, -1)) {
+      const next = node[part];
+      if (next === undefined) node[part] = {};
+      else if (typeof next !== "object" || next === null || Array.isArray(next)) {
+        throw new ScenarioError([{ path: name, message: `cannot set inside ${part}, which is not a mapping` }]);
+      }
+      node = node[part] as Record<string, unknown>;
+    }
+    node[path[path.length - 1]!] = value;
+  }
+  return root;
+}
+
+/** Parse, override and validate in one go. */
+export function loadScenario(text: string, fileName: string, overrides: readonly Override[] = []): Scenario {
+  return validateScenario(applyOverrides(parseScenarioText(text, fileName), overrides), fileName);
+}
