@@ -43,3 +43,36 @@ export class UsageError extends EntropicError {
     super("USAGE", message);
   }
 }
+
+/**
+ * Why bytes from outside were refused. `bad-signature` is separate from the structural
+ * reasons because it is evidence against a peer (DESIGN.md §2), the others are noise.
+ */
+export type DecodeFailure =
+  | "too-large" // over the size limit; refused before any parsing
+  | "too-deep" // nesting deeper than the limit; refused before any parsing
+  | "malformed" // not DAG-CBOR at all
+  | "non-canonical" // DAG-CBOR, but not the one canonical encoding of its value
+  | "invalid" // canonical DAG-CBOR of the wrong shape: unknown field, wrong type, bad length
+  | "bad-signature"; // well formed, but the signature does not verify
+
+/** Bytes that do not decode to a valid value of the expected kind (`what`: "tx", "vertex", ...). */
+export class DecodeError extends EntropicError {
+  constructor(
+    readonly reason: DecodeFailure,
+    readonly what: string,
+    detail: string,
+  ) {
+    super("DECODE_ERROR", `cannot decode ${what}: ${reason}: ${detail}`);
+  }
+}
+
+/** A value that cannot be encoded or signed as asked (wrong length, out of range, too large). */
+export class EncodeError extends EntropicError {
+  constructor(
+    readonly what: string,
+    detail: string,
+  ) {
+    super("ENCODE_ERROR", `cannot encode ${what}: ${detail}`);
+  }
+}

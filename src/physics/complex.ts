@@ -7,9 +7,10 @@
  * Functions that return a matrix allocate a fresh one and never alias their inputs. The
  * `*Into` variants write into a caller-owned `out` so a protocol's inner loop can reuse
  * buffers; unless stated otherwise `out` may alias an input, because each output element
- * depends only on the same element of the inputs. `mulInto` and `kronInto` are the
- * exceptions and say so.
+ * depends only on the same element of the inputs. `mulInto`, `commutatorInto` and
+ * `kronInto` read other elements and must not alias; the first two check this.
  */
+import { complexComponentSum } from "./summation.js";
 
 /** An n×n complex matrix; element (i, j) is `re[i*n + j] + i·im[i*n + j]`. */
 export interface CMatrix {
@@ -205,32 +206,32 @@ export function adjoint(m: CMatrix): CMatrix {
   return adjointInto(zeros(m.n), m);
 }
 
-/** Tr m, summing the diagonal from index 0 upward. */
+/**
+ * Tr m, summing the diagonal in `np.trace`'s order (numpy's complex pairwise summation:
+ * left to right below 4 entries, 4 interleaved accumulators from 4 on).
+ */
 export function trace(m: CMatrix): Complex {
   const { n } = m;
-  let re = 0;
-  let im = 0;
-  for (let i = 0; i < n; i++) {
-    re += m.re[i * n + i]!;
-    im += m.im[i * n + i]!;
-  }
-  return { re, im };
+  return { re: 0 + complexComponentSum(m.re, 0, n + 1, n), im: 0 + complexComponentSum(m.im, 0, n + 1, n) };
 }
 
 /**
- * Real part of Tr(a·b) without forming the product: Σ_i Σ_k Re(a_ik·b_ki). The sums run
- * in the order a naive product followed by a diagonal sum would use.
+ * Real part of Tr(a·b) without forming the product: each diagonal entry Σ_k a_ik·b_ki runs
+ * k = 0..n−1, and the diagonal is summed in `np.trace`'s order, so this is
+ * `np.trace(np.dot(a, b)).real` up to the fused multiply-adds numpy's BLAS may use.
  */
 export function traceOfProductRe(a: CMatrix, b: CMatrix): number {
   assertSameSize(a, b, "traceOfProduct");
   const { n } = a;
-  let total = 0;
+  const diag = n < 4 ? null : new Float64Array(n);
+  let total = -0;
   for (let i = 0; i < n; i++) {
     let d = 0;
     for (let k = 0; k < n; k++) d += a.re[i * n + k]! * b.re[k * n + i]! - a.im[i * n + k]! * b.im[k * n + i]!;
-    total += d;
+    if (diag === null) total += d;
+    else diag[i] = d;
   }
-  return total;
+  return 0 + (diag === null ? total : complexComponentSum(diag, 0, 1, n));
 }
 
 /**

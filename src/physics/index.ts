@@ -65,7 +65,7 @@ export {
   partialSwapGossipInto,
 } from "./partial.js";
 export { shannonEntropy, shannonEntropyOfCounts } from "./entropy.js";
-export { numpySum, numpyMean } from "./summation.js";
+export { numpySum, numpyMean, numpyComplexSum } from "./summation.js";
 export { pottsEnergy, localPottsEnergy, isingEnergy, magnetization } from "./potts.js";
 export {
   type CoolingSchedule,

@@ -16,6 +16,9 @@ export type Subsystem = "A" | "B";
  * keep "A": (Tr_B X)[i, j] = Σ_k X[i·dB + k, j·dB + k];
  * keep "B": (Tr_A X)[k, l] = Σ_i X[i·dB + k, i·dB + l].
  * Sums run over the traced index in increasing order.
+ * @param dA dimension of the first (slow-index) factor
+ * @param dB dimension of the second factor
+ * @param keep the factor that remains
  * @throws RangeError if X is not (dA·dB)×(dA·dB).
  */
 export function partialTrace(rhoAB: CMatrix, dA: number, dB: number, keep: Subsystem): CMatrix {
@@ -106,6 +109,9 @@ export function partialSwapUnitary(d: number, theta: number): CMatrix {
  * pair's sum ρi + ρj, since their commutator terms cancel.
  *
  * O(d³) instead of the O(d⁶) explicit construction.
+ * @param theta interaction strength: 0 leaves ρi unchanged, π/4 is the symmetric half-swap,
+ *   π/2 hands ρi the partner's state
+ * @param out receives ρi'; must not alias ρi or ρj
  * @throws RangeError on size mismatch or if `out` aliases an input.
  */
 export function partialSwapGossipInto(out: CMatrix, rhoI: CMatrix, rhoJ: CMatrix, theta: number): CMatrix {

@@ -6,17 +6,17 @@ const CORE = new Set(["scenario", "protocol", "nodes", "seed", "rng", "steps", "
 export function formatSummary(s: RunSummary, outDir?: string): string {
   const lines = [
     `${s.scenario} (${s.protocol}): ${s.nodes} nodes, seed ${s.seed}, ${s.rng} generators`,
-    `  outcome   ${s.outcome}`,
-    `  steps     ${s.steps}`,
-    `  updates   ${s.updates}  (${formatRate(s.updates, s.simMs)} node updates/s over ${s.simMs.toFixed(2)} ms)`,
+    `  outcome          ${s.outcome}`,
+    `  steps            ${s.steps}`,
+    `  updates          ${s.updates}  (${formatRate(s.updates, s.simMs)} node updates/s over ${s.simMs.toFixed(2)} ms)`,
   ];
   for (const [key, value] of Object.entries(s)) {
     if (CORE.has(key)) continue;
-    lines.push(`  ${key.padEnd(9)} ${formatValue(value)}`);
+    lines.push(`  ${key.padEnd(16)} ${formatValue(value)}`);
   }
   const finals = Object.entries(s.final).map(([k, v]) => `${k}=${formatValue(v)}`);
-  if (finals.length) lines.push(`  final     ${finals.join("  ")}`);
-  if (outDir) lines.push(`  wrote     ${outDir}/summary.json, rounds.jsonl, rounds.csv`);
+  if (finals.length) lines.push(`  final            ${finals.join("  ")}`);
+  if (outDir) lines.push(`  wrote            ${outDir}/summary.json, rounds.jsonl, rounds.csv`);
   return `${lines.join("\n")}\n`;
 }
 

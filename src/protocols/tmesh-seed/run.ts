@@ -12,8 +12,8 @@
  * Per-node entropy and purity are cached and recomputed only for the two nodes an
  * interaction changes (they share one matrix, so one eigen-decomposition per step).
  */
-import { type CMatrix, add, fromParts, scale, trace } from "../../physics/complex.js";
-import { pureDensity, purity, seedCoherence, vonNeumannEntropy } from "../../physics/density.js";
+import { type CMatrix, add, scale } from "../../physics/complex.js";
+import { normalizeTrace, pureDensity, purity, seedCoherence, vonNeumannEntropy } from "../../physics/density.js";
 
 /** Draws the demo consumes: Gaussian deviates for the initial states, distinct pairs per step. */
 export interface TmeshSeedDraws {
@@ -55,14 +55,7 @@ export class TmeshSeedState {
       const im = new Float64Array(dim);
       for (let k = 0; k < dim; k++) re[k] = draws.normal();
       for (let k = 0; k < dim; k++) im[k] = draws.normal();
-      // np.linalg.norm of a complex vector: sqrt(Σ re² + im²), then divide each component.
-      let sq = 0;
-      for (let k = 0; k < dim; k++) sq += re[k]! * re[k]! + im[k]! * im[k]!;
-      const norm = Math.sqrt(sq);
-      for (let k = 0; k < dim; k++) {
-        re[k] = re[k]! / norm;
-        im[k] = im[k]! / norm;
-      }
+      // pureDensity normalises ψ the way `psi /= np.linalg.norm(psi)` does.
       states.push(pureDensity(re, im));
     }
     return states;
@@ -86,7 +79,7 @@ export class TmeshSeedState {
   /** `interact`: both nodes take the convex mixture ½(ρ_a + ρ_b). */
   interact(a: number, b: number): void {
     let mixed = scale(add(this.rho[a]!, this.rho[b]!), 0.5);
-    if (this.config.renormalize) mixed = divideByTrace(mixed);
+    if (this.config.renormalize) mixed = normalizeTrace(mixed);
     this.rho[a] = mixed;
     this.rho[b] = mixed;
     this.updates += 2;
@@ -120,21 +113,3 @@ export class TmeshSeedState {
   }
 }
 
-/** `validate_trace`: ρ / Tr ρ with complex division, as numpy does for `rho /= tr`. */
-function divideByTrace(m: CMatrix): CMatrix {
-  const t = trace(m);
-  const denom = t.re * t.re + t.im * t.im;
-  const re: number[][] = [];
-  const im: number[][] = [];
-  for (let r = 0; r < m.n; r++) {
-    re.push([]);
-    im.push([]);
-    for (let c = 0; c < m.n; c++) {
-      const a = m.re[r * m.n + c]!;
-      const b = m.im[r * m.n + c]!;
-      re[r]!.push((a * t.re + b * t.im) / denom);
-      im[r]!.push((b * t.re - a * t.im) / denom);
-    }
-  }
-  return fromParts(re, im);
-}

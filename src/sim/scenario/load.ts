@@ -2,7 +2,7 @@
  * Scenario text → validated scenario. Pure: the caller reads the file. YAML is a superset
  * of JSON, so one parser serves both, and its errors carry line and column.
  */
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { ParseError, ScenarioError } from "../../core/errors.js";
 import { type Scenario, topLevelFields, validateScenario } from "./schema.js";
 
@@ -12,11 +12,12 @@ export const MAX_SCENARIO_BYTES = 1 << 20;
 /** Parse JSON or YAML scenario text; `fileName` names the source in errors. */
 export function parseScenarioText(text: string, fileName: string): unknown {
   if (text.length > MAX_SCENARIO_BYTES) throw new ParseError(fileName, `scenario larger than ${MAX_SCENARIO_BYTES} bytes`);
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   const first = doc.errors[0];
   if (first) {
-    const pos = first.linePos?.[0];
-    throw new ParseError(fileName, first.message.split("\n")[0]!, pos?.line, pos?.col);
+    const pos = lineCounter.linePos(first.pos[0]);
+    throw new ParseError(fileName, first.message.split("\n")[0]!, pos.line, pos.col);
   }
   return doc.toJS({ maxAliasCount: 100 });
 }

@@ -1,0 +1,81 @@
+/**
+ * The contract of a consensus protocol: a pure state machine per (node, instance) that
+ * every driver — the cycle driver, the event driver and the live node — runs unchanged.
+ *
+ * A decision instance is one conflict set with `candidates` options (small integers
+ * 0..d−1; the mapping to transaction CIDs lives outside the protocol). A node polls some
+ * peers about an instance, each peer answers with a fixed-width vector of float64 words
+ * (a candidate index for Snowball and EMTD, a density matrix for T-MESH, a share vector
+ * for gossip averaging), and the node digests the answers. Exchange protocols (T-MESH's
+ * partial swap, push-pull averaging) also update the responder from the asker's vector.
+ *
+ * All state lives in the protocol's own typed arrays (structure of arrays), so one object
+ * holds 10^6 nodes in the cycle driver or one node's thousands of instances in the live
+ * node. No I/O, no clock, no ambient randomness: time arrives as integer ticks and
+ * randomness through `PollContext.rng`.
+ */
+import type { z } from "zod";
+import type { Rng } from "../core/prng.js";
+
+/** Shape of a state table: nodes × instances, each instance with `candidates` options. */
+export interface Layout {
+  readonly nodes: number;
+  readonly instances: number;
+  readonly candidates: number;
+}
+
+/** What a protocol may consult while digesting a poll or answering one. */
+export interface PollContext {
+  /** the current tick (cycle driver: the round number) */
+  readonly tick: number;
+  /** the driver's protocol stream; protocols draw from nothing else */
+  readonly rng: Rng;
+}
+
+/** "No candidate yet" in preference queries and single-word answers. */
+export const NO_CANDIDATE = -1;
+
+/** One protocol's state table for a layout. Methods take (node, instance) coordinates. */
+export interface ConsensusState {
+  readonly layout: Layout;
+  /** Node `node` learns candidate `candidate` of `instance` (its first sight of the conflict set). */
+  introduce(node: number, instance: number, candidate: number): void;
+  /** Whether `node` should poll about `instance` this round (false once final or while it knows nothing). */
+  wantsPoll(node: number, instance: number): boolean;
+  /**
+   * Fill `query` (length `answerWidth`) with what the asker sends along. Read-only protocols
+   * leave it untouched; exchange protocols send their own state.
+   */
+  prepareQuery(node: number, instance: number, query: Float64Array): void;
+  /**
+   * `responder` answers about `instance`: write `answerWidth` words to `out`. Exchange
+   * protocols also update the responder from `query` (the asker's vector).
+   */
+  respond(responder: number, instance: number, query: Float64Array, out: Float64Array, ctx: PollContext): void;
+  /**
+   * Digest a completed poll: `count` answers laid end to end in `answers` (each
+   * `answerWidth` words; `count` may be below the sample size after losses or timeouts).
+   * `from` holds the responders' ids, aligned with the answers (for couplings and trust).
+   */
+  onPoll(node: number, instance: number, answers: Float64Array, from: Int32Array, count: number, ctx: PollContext): void;
+  /** The candidate `node` currently prefers for `instance`, or NO_CANDIDATE. */
+  preference(node: number, instance: number): number;
+  /** Whether `node` has irreversibly decided `instance`. */
+  isFinal(node: number, instance: number): boolean;
+}
+
+/** A consensus protocol as drivers and scenarios see it. */
+export interface ConsensusProtocol<P = unknown> {
+  readonly name: string;
+  readonly description: string;
+  /** zod schema for parameters, defaults filled, ranges checked */
+  readonly params: z.ZodType<P>;
+  /** float64 words per answer, for a given number of candidates */
+  answerWidth(candidates: number): number;
+  /** how many peers a node polls per round (Snowball's K; T-MESH and push-pull: 1) */
+  sampleSize(params: P): number;
+  /** whether `respond` changes the responder (push-pull exchange) */
+  readonly exchange: boolean;
+  /** Allocate the state table. */
+  createState(layout: Layout, params: P): ConsensusState;
+}

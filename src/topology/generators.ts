@@ -1,0 +1,426 @@
+/**
+ * Random and regular graph generators. Each takes its randomness from an injected
+ * {@link Rng} and returns a {@link Csr} whose rows are in a documented, deterministic order.
+ *
+ * Where networkx has the same generator, the algorithm and the order of random draws follow
+ * networkx 3.x, so with a {@link PythonRandom} seeded like networkx's `seed=` argument the
+ * graph is networkx's graph, neighbour order included (Watts–Strogatz, G(n,p), random
+ * geometric). With any other Rng the graphs have the same distribution.
+ */
+import type { Rng } from "../core/prng.js";
+import { libmLog } from "../core/numpy-random.js";
+import { type Csr, MAX_CSR_ENTRIES, csrFromPairsUnchecked } from "./csr.js";
+
+/** Largest node count a generator accepts (node ids are Int32). */
+export const MAX_NODES = 0x7fffffff;
+/** Largest n for {@link complete}: n(n−1) directed entries must fit a CSR. */
+export const MAX_COMPLETE_NODES = 46341;
+
+function checkInt(fn: string, name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${fn}: ${name} must be an integer in [${min}, ${max}], got ${value}`);
+  }
+}
+
+function checkProbability(fn: string, name: string, value: number): void {
+  if (!(value >= 0 && value <= 1)) throw new RangeError(`${fn}: ${name} must be a probability in [0, 1], got ${value}`);
+}
+
+/** A growable flat list of edge pairs. */
+class EdgeBuffer {
+  pairs: Int32Array;
+  count = 0;
+
+  constructor(expectedEdges: number) {
+    // Start near the expected size but below 256 MB; growth doubles from there.
+    this.pairs = new Int32Array(Math.max(16, Math.min(2 * Math.ceil(expectedEdges), 1 << 26)));
+  }
+
+  push(u: number, v: number): void {
+    if (2 * this.count + 2 > this.pairs.length) {
+      if (2 * this.count + 2 > MAX_CSR_ENTRIES) throw new RangeError(`graph exceeds ${MAX_CSR_ENTRIES / 2} edges, the CSR limit`);
+      const next = new Int32Array(Math.min(this.pairs.length * 2, MAX_CSR_ENTRIES - 1));
+      next.set(this.pairs);
+      this.pairs = next;
+    }
+    this.pairs[2 * this.count] = u;
+    this.pairs[2 * this.count + 1] = v;
+    this.count++;
+  }
+
+  toCsr(n: number): Csr {
+    return csrFromPairsUnchecked(n, this.pairs, this.count);
+  }
+}
+
+/**
+ * Per-node neighbour lists that keep insertion order under appends and deletions, like the
+ * dicts of a networkx Graph: a deletion closes the gap, an append goes to the end. All lists
+ * live in one slab; a full list moves to the slab's end with twice the room. Degrees are
+ * small in the graphs built this way, so membership is a linear scan.
+ */
+class OrderedAdjacency {
+  private readonly start: Int32Array;
+  private readonly len: Int32Array;
+  private readonly cap: Int32Array;
+  private slab: Int32Array;
+  private top: number;
+
+  constructor(
+    readonly n: number,
+    initialCapacity: number,
+  ) {
+    this.start = new Int32Array(n);
+    this.len = new Int32Array(n);
+    this.cap = new Int32Array(n).fill(initialCapacity);
+    this.slab = new Int32Array(Math.max(1, n * initialCapacity + (n >> 3) * 2 * initialCapacity));
+    for (let i = 0; i < n; i++) this.start[i] = i * initialCapacity;
+    this.top = n * initialCapacity;
+  }
+
+  degree(u: number): number {
+    return this.len[u]!;
+  }
+
+  has(u: number, w: number): boolean {
+    const s = this.start[u]!;
+    const e = s + this.len[u]!;
+    const slab = this.slab;
+    for (let i = s; i < e; i++) if (slab[i] === w) return true;
+    return false;
+  }
+
+  append(u: number, w: number): void {
+    if (this.len[u] === this.cap[u]) this.grow(u);
+    this.slab[this.start[u]! + this.len[u]!] = w;
+    this.len[u]!++;
+  }
+
+  remove(u: number, w: number): void {
+    const s = this.start[u]!;
+    const e = s + this.len[u]!;
+    const slab = this.slab;
+    for (let i = s; i < e; i++) {
+      if (slab[i] === w) {
+        slab.copyWithin(i, i + 1, e);
+        this.len[u]!--;
+        return;
+      }
+    }
+    throw new Error(`internal: edge (${u}, ${w}) not present`);
+  }
+
+  private grow(u: number): void {
+    const newCap = this.cap[u]! * 2;
+    if (this.top + newCap > this.slab.length) {
+      const next = new Int32Array(Math.max(this.slab.length * 2, this.top + newCap));
+      next.set(this.slab.subarray(0, this.top));
+      this.slab = next;
+    }
+    this.slab.copyWithin(this.top, this.start[u]!, this.start[u]! + this.len[u]!);
+    this.start[u] = this.top;
+    this.cap[u] = newCap;
+    this.top += newCap;
+  }
+
+  toCsr(): Csr {
+    const n = this.n;
+    const offsets = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + this.len[i]!;
+    const targets = new Int32Array(offsets[n]!);
+    for (let i = 0; i < n; i++) targets.set(this.slab.subarray(this.start[i]!, this.start[i]! + this.len[i]!), offsets[i]!);
+    return { n, offsets, targets };
+  }
+}
+
+/**
+ * Watts–Strogatz small-world graph with networkx 3.x `watts_strogatz_graph` semantics,
+ * exactly: a ring lattice where each node links to its ⌊k/2⌋ nearest neighbours on each
+ * side (so an odd k behaves as k − 1), then, for each distance j = 1..⌊k/2⌋ and each node u
+ * in order, with probability p the edge (u, u+j) is replaced by (u, w) for a uniform w that
+ * is neither u nor already a neighbour. If u's neighbours run out while redrawing
+ * (degree ≥ n − 1) the edge is kept. k = n gives the complete graph, as in networkx.
+ *
+ * Draws: one `nextFloat()` per lattice edge, then `nextInt(n)` per candidate w — CPython's
+ * `random()` and `choice(nodes)` — so `wattsStrogatz(n, k, p, new PythonRandom(s))` is
+ * `nx.watts_strogatz_graph(n, k, p, seed=s)`. Rows are networkx's neighbour order (the
+ * insertion order of its adjacency dicts after the lattice adds and the rewiring's
+ * remove/add), which the EMTD seed port sums energies in.
+ *
+ * The graph has n·⌊k/2⌋ edges. Throws RangeError if n or k is not a non-negative
+ * integer, k > n, or p is outside [0, 1].
+ */
+export function wattsStrogatz(n: number, k: number, p: number, rng: Rng): Csr {
+  checkInt("wattsStrogatz", "n", n, 0, MAX_NODES);
+  checkInt("wattsStrogatz", "k", k, 0, MAX_NODES);
+  if (k > n) throw new RangeError(`wattsStrogatz: k must not exceed n (k = ${k}, n = ${n})`);
+  checkProbability("wattsStrogatz", "p", p);
+  if (k === n) return complete(n);
+  const half = Math.floor(k / 2);
+  if (2 * half * n > MAX_CSR_ENTRIES) throw new RangeError(`wattsStrogatz: n·k = ${2 * half * n} entries exceed the CSR limit ${MAX_CSR_ENTRIES}`);
+  const adj = new OrderedAdjacency(n, 2 * half + 2);
+  // For k < n, j ≤ ⌊k/2⌋ < n/2, so lattice edges are distinct and never self-loops.
+  for (let j = 1; j <= half; j++) {
+    for (let u = 0; u < n; u++) {
+      const v = u + j < n ? u + j : u + j - n;
+      adj.append(u, v);
+      adj.append(v, u);
+    }
+  }
+  for (let j = 1; j <= half; j++) {
+    for (let u = 0; u < n; u++) {
+      if (!(rng.nextFloat() < p)) continue;
+      const v = u + j < n ? u + j : u + j - n;
+      let w = rng.nextInt(n);
+      let rewire = true;
+      // networkx's `while …: … break … else:` — the degree test comes after each redraw.
+      while (w === u || adj.has(u, w)) {
+        w = rng.nextInt(n);
+        if (adj.degree(u) >= n - 1) {
+          rewire = false;
+          break;
+        }
+      }
+      if (rewire) {
+        adj.remove(u, v);
+        adj.remove(v, u);
+        adj.append(u, w);
+        adj.append(w, u);
+      }
+    }
+  }
+  return adj.toCsr();
+}
+
+/**
+ * Erdős–Rényi G(n, p): each of the n(n−1)/2 pairs is an edge independently with
+ * probability p. Uses geometric skipping (Batagelj & Brandes 2005), one `nextFloat()` per
+ * edge plus one, so time is O(n + edges). This is networkx's `fast_gnp_random_graph`
+ * draw for draw (including CPython's `math.log`, via {@link libmLog} where
+ * it could matter): with a {@link PythonRandom} it
+ * returns networkx's graph and neighbour order. p = 0 gives no edges, p = 1 the complete
+ * graph, without draws, as networkx does.
+ */
+export function erdosRenyi(n: number, p: number, rng: Rng): Csr {
+  checkInt("erdosRenyi", "n", n, 0, MAX_NODES);
+  checkProbability("erdosRenyi", "p", p);
+  if (p >= 1) return complete(n);
+  const buf = new EdgeBuffer(p > 0 ? (p * n * (n - 1)) / 2 + 4 * Math.sqrt(p * n * n + 1) : 0);
+  if (p <= 0) return buf.toCsr(n);
+  // For p below 2^-53, 1 − p rounds to 1 and networkx divides by log(1) = 0 (and raises);
+  // log1p keeps the skip lengths finite there instead.
+  const lp = 1 - p === 1 ? Math.log1p(-p) : libmLog(1 - p);
+  let v = 1;
+  let w = -1;
+  while (v < n) {
+    const u = 1 - rng.nextFloat();
+    let q = Math.log(u) / lp;
+    // Math.log may differ from the C library's log in the last bit, which matters only when
+    // the quotient sits next to an integer; recompute those rare cases exactly.
+    if (Math.abs(q - Math.round(q)) <= q * 1e-12) q = libmLog(u) / lp;
+    w = w + 1 + Math.trunc(q);
+    while (w >= v && v < n) {
+      w -= v;
+      v++;
+    }
+    if (v < n) buf.push(v, w);
+  }
+  return buf.toCsr(n);
+}
+
+/**
+ * Barabási–Albert preferential attachment, networkx's algorithm: start from a star on
+ * m + 1 nodes (centre 0), then each new node links to m distinct existing nodes drawn
+ * uniformly from a list holding every node once per incident edge. The graph has
+ * m(n − m) edges. Targets are kept in draw order; networkx keeps them in a Python set,
+ * whose iteration order differs, so even with a PythonRandom the graphs are not
+ * networkx's (same distribution). Throws RangeError unless 1 ≤ m < n.
+ */
+export function barabasiAlbert(n: number, m: number, rng: Rng): Csr {
+  checkInt("barabasiAlbert", "n", n, 2, MAX_NODES);
+  checkInt("barabasiAlbert", "m", m, 1, n - 1);
+  const edges = m * (n - m);
+  if (2 * edges > MAX_CSR_ENTRIES) throw new RangeError(`barabasiAlbert: m(n − m) = ${edges} edges exceed the CSR limit`);
+  const pairs = new Int32Array(2 * edges);
+  let e = 0;
+  const repeated = new Int32Array(2 * edges);
+  let r = 0;
+  for (let leaf = 1; leaf <= m; leaf++) {
+    pairs[e++] = 0;
+    pairs[e++] = leaf;
+  }
+  for (let i = 0; i < m; i++) repeated[r++] = 0;
+  for (let leaf = 1; leaf <= m; leaf++) repeated[r++] = leaf;
+  const targets = new Int32Array(m);
+  for (let source = m + 1; source < n; source++) {
+    let t = 0;
+    while (t < m) {
+      const x = repeated[rng.nextInt(r)]!;
+      let seen = false;
+      for (let i = 0; i < t; i++) {
+        if (targets[i] === x) {
+          seen = true;
+          break;
+        }
+      }
+      if (!seen) targets[t++] = x;
+    }
+    for (let i = 0; i < m; i++) {
+      pairs[e++] = source;
+      pairs[e++] = targets[i]!;
+      repeated[r++] = targets[i]!;
+    }
+    for (let i = 0; i < m; i++) repeated[r++] = source;
+  }
+  return csrFromPairsUnchecked(n, pairs, edges);
+}
+
+/** A random geometric graph: a {@link Csr} plus the node positions it was built from. */
+export interface GeometricGraph extends Csr {
+  /** 2 or 3 */
+  readonly dim: 2 | 3;
+  /** node i's coordinates at `positions[i·dim .. i·dim + dim)`, each in [0, 1) */
+  readonly positions: Float64Array;
+}
+
+/**
+ * Random geometric graph in the unit square (dim 2) or cube (dim 3): n points uniform in
+ * [0,1)^dim, joined when their Euclidean distance is at most `radius` — a swarm with a radio
+ * range. Points are drawn node by node, coordinate by coordinate (`nextFloat()` each), as
+ * networkx's `random_geometric_graph` draws them, and rows are in ascending order, which is
+ * networkx's order too; with a PythonRandom the result is networkx's graph.
+ *
+ * Neighbour search buckets points into a grid of cells no smaller than the radius, so only
+ * adjacent cells are compared: expected O(n + edges). For mean degree ≈ d in 2-D use
+ * radius ≈ √(d / (π n)); in 3-D, ∛(3d / (4π n)) (boundary effects make it slightly less).
+ */
+export function randomGeometric(n: number, radius: number, rng: Rng, dim: 2 | 3 = 2): GeometricGraph {
+  checkInt("randomGeometric", "n", n, 0, MAX_NODES);
+  if (!(radius >= 0) || !Number.isFinite(radius)) throw new RangeError(`randomGeometric: radius must be a finite number ≥ 0, got ${radius}`);
+  if (dim !== 2 && dim !== 3) throw new RangeError(`randomGeometric: dim must be 2 or 3, got ${String(dim)}`);
+  const positions = new Float64Array(n * dim);
+  for (let i = 0; i < n * dim; i++) positions[i] = rng.nextFloat();
+
+  // Cells of side 1/g ≥ radius; g is also capped so the grid has at most ~n cells.
+  const maxG = Math.max(1, Math.floor(dim === 2 ? Math.sqrt(n) : Math.cbrt(n)));
+  const g = radius > 0 ? Math.max(1, Math.min(maxG, Math.floor(1 / radius))) : maxG;
+  const cells = dim === 2 ? g * g : g * g * g;
+  const cellOf = new Int32Array(n);
+  const cellStart = new Int32Array(cells + 1);
+  for (let i = 0; i < n; i++) {
+    const b = i * dim;
+    const cx = Math.min(g - 1, Math.floor(positions[b]! * g));
+    const cy = Math.min(g - 1, Math.floor(positions[b + 1]! * g));
+    const c = dim === 2 ? cx + g * cy : cx + g * (cy + g * Math.min(g - 1, Math.floor(positions[b + 2]! * g)));
+    cellOf[i] = c;
+    cellStart[c + 1]!++;
+  }
+  for (let c = 0; c < cells; c++) cellStart[c + 1]! += cellStart[c]!;
+  const fill = cellStart.slice(0, cells);
+  const members = new Int32Array(n);
+  for (let i = 0; i < n; i++) members[fill[cellOf[i]!]!++] = i;
+
+  // Coordinates copied into cell order, so the scan below reads memory sequentially; by
+  // node id the neighbours' coordinates would be scattered and every read a cache miss.
+  const px = new Float64Array(n);
+  const py = new Float64Array(n);
+  const pz = dim === 3 ? new Float64Array(n) : px;
+  for (let s = 0; s < n; s++) {
+    const b = members[s]! * dim;
+    px[s] = positions[b]!;
+    py[s] = positions[b + 1]!;
+    if (dim === 3) pz[s] = positions[b + 2]!;
+  }
+
+  const r2 = radius * radius;
+  const expected = dim === 2 ? (Math.PI * r2 * n * n) / 2 : ((4 / 3) * Math.PI * r2 * radius * n * n) / 2;
+  const buf = new EdgeBuffer(expected * 1.05 + 16);
+  const zRange = dim === 3 ? 1 : 0;
+  for (let c = 0; c < cells; c++) {
+    const cx = c % g;
+    const cy = Math.floor(c / g) % g;
+    const cz = dim === 3 ? Math.floor(c / (g * g)) : 0;
+    for (let su = cellStart[c]!; su < cellStart[c + 1]!; su++) {
+      const u = members[su]!;
+      const x = px[su]!;
+      const y = py[su]!;
+      const z = pz[su]!;
+      for (let dz = -zRange; dz <= zRange; dz++) {
+        const zz = cz + dz;
+        if (zz < 0 || zz >= g) continue;
+        for (let dy = -1; dy <= 1; dy++) {
+          const yy = cy + dy;
+          if (yy < 0 || yy >= g) continue;
+          for (let dx = -1; dx <= 1; dx++) {
+            const xx = cx + dx;
+            if (xx < 0 || xx >= g) continue;
+            const cell = xx + g * (yy + g * zz);
+            for (let sv = cellStart[cell]!; sv < cellStart[cell + 1]!; sv++) {
+              const v = members[sv]!;
+              if (v <= u) continue;
+              const ddx = px[sv]! - x;
+              const ddy = py[sv]! - y;
+              let d2 = ddx * ddx + ddy * ddy;
+              if (dim === 3) {
+                const ddz = pz[sv]! - z;
+                d2 += ddz * ddz;
+              }
+              if (d2 <= r2) buf.push(u, v);
+            }
+          }
+        }
+      }
+    }
+  }
+  // Pairs came out in cell order; sorting each row gives ascending neighbours, networkx's order
+  // (it adds the sorted pair list, so every row ends up ascending).
+  const csr = buf.toCsr(n);
+  const { offsets, targets } = csr;
+  for (let i = 0; i < n; i++) {
+    const lo = offsets[i]!;
+    const hi = offsets[i + 1]!;
+    for (let a = lo + 1; a < hi; a++) {
+      const t = targets[a]!;
+      let b = a - 1;
+      while (b >= lo && targets[b]! > t) {
+        targets[b + 1] = targets[b]!;
+        b--;
+      }
+      targets[b + 1] = t;
+    }
+  }
+  return { ...csr, dim, positions };
+}
+
+/**
+ * Cycle on n ≥ 3 nodes: i — i+1 (mod n). Rows are networkx's `cycle_graph` order: node 0
+ * lists [1, n−1], node i lists [i−1, i+1], node n−1 lists [n−2, 0].
+ */
+export function ring(n: number): Csr {
+  checkInt("ring", "n", n, 3, MAX_CSR_ENTRIES >> 1);
+  const offsets = new Int32Array(n + 1);
+  const targets = new Int32Array(2 * n);
+  for (let i = 0; i <= n; i++) offsets[i] = 2 * i;
+  targets[0] = 1;
+  targets[1] = n - 1;
+  for (let i = 1; i < n - 1; i++) {
+    targets[2 * i] = i - 1;
+    targets[2 * i + 1] = i + 1;
+  }
+  targets[2 * n - 2] = n - 2;
+  targets[2 * n - 1] = 0;
+  return { n, offsets, targets };
+}
+
+/** Complete graph on n nodes (0 ≤ n ≤ 46341), rows ascending as in networkx's `complete_graph`. */
+export function complete(n: number): Csr {
+  checkInt("complete", "n", n, 0, MAX_COMPLETE_NODES);
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i <= n; i++) offsets[i] = i * (n > 0 ? n - 1 : 0);
+  const targets = new Int32Array(n * Math.max(0, n - 1));
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) if (j !== i) targets[e++] = j;
+  }
+  return { n, offsets, targets };
+}

@@ -1,0 +1,41 @@
+/**
+ * Topologies: generators (all draw from an injected Rng), temporal hypergraphs, the CSR form
+ * hot loops read, and import/export through graphology.
+ */
+import type { Rng } from "../core/prng.js";
+import type { Csr } from "./csr.js";
+import { barabasiAlbert, complete, erdosRenyi, randomGeometric, ring, wattsStrogatz } from "./generators.js";
+import type { TopologySpecInput } from "./spec.js";
+
+export * from "./csr.js";
+export * from "./generators.js";
+export * from "./hypergraph.js";
+export * from "./spec.js";
+export * from "./io.js";
+
+/**
+ * Build the graph a spec describes. The spec should come through `topologySpecSchema`
+ * (scenario files do); the generators re-check their parameters and throw RangeError
+ * anyway, so a hand-written spec cannot produce a malformed graph. Deterministic topologies
+ * (ring, complete) draw nothing from `rng`.
+ */
+export function buildTopology(spec: TopologySpecInput, rng: Rng): Csr {
+  switch (spec.kind) {
+    case "watts-strogatz":
+      return wattsStrogatz(spec.n, spec.k, spec.p, rng);
+    case "erdos-renyi":
+      return erdosRenyi(spec.n, spec.p, rng);
+    case "barabasi-albert":
+      return barabasiAlbert(spec.n, spec.m, rng);
+    case "random-geometric":
+      return randomGeometric(spec.n, spec.radius, rng, spec.dim ?? 2);
+    case "ring":
+      return ring(spec.n);
+    case "complete":
+      return complete(spec.n);
+    default: {
+      const unknown: never = spec;
+      throw new RangeError(`buildTopology: unknown topology kind ${JSON.stringify((unknown as { kind?: unknown }).kind)}`);
+    }
+  }
+}
