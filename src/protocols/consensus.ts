@@ -30,10 +30,19 @@ export interface PollContext {
   readonly tick: number;
   /** the driver's protocol stream; protocols draw from nothing else */
   readonly rng: Rng;
+  /**
+   * Trust in each peer, in [0, 1], indexed by node id (absent: everyone trusted). Evidence
+   * of misbehaviour (a bad signature, a bad proof, an equivocation) lowers it; protocols
+   * that weigh answers (EMTD's coupling J_ij = bandwidth × trust) read it here.
+   */
+  readonly trust?: Float64Array;
 }
 
 /** "No candidate yet" in preference queries and single-word answers. */
 export const NO_CANDIDATE = -1;
+
+/** `sampleSize` value meaning "poll every neighbour". */
+export const ALL_NEIGHBOURS = 0;
 
 /** One protocol's state table for a layout. Methods take (node, instance) coordinates. */
 export interface ConsensusState {
@@ -62,6 +71,11 @@ export interface ConsensusState {
   preference(node: number, instance: number): number;
   /** Whether `node` has irreversibly decided `instance`. */
   isFinal(node: number, instance: number): boolean;
+  /**
+   * Protocol-specific observables over the given nodes (e.g. EMTD's mean temperature,
+   * T-MESH's mean von Neumann entropy), averaged over instances. Optional.
+   */
+  observe?(nodes: ArrayLike<number>): Record<string, number>;
 }
 
 /** A consensus protocol as drivers and scenarios see it. */
@@ -72,10 +86,21 @@ export interface ConsensusProtocol<P = unknown> {
   readonly params: z.ZodType<P>;
   /** float64 words per answer, for a given number of candidates */
   answerWidth(candidates: number): number;
-  /** how many peers a node polls per round (Snowball's K; T-MESH and push-pull: 1) */
+  /**
+   * How many peers a node polls per round (Snowball's K; T-MESH and push-pull: 1).
+   * `ALL_NEIGHBOURS` asks every neighbour in the topology (EMTD's local energy needs them all).
+   */
   sampleSize(params: P): number;
   /** whether `respond` changes the responder (push-pull exchange) */
   readonly exchange: boolean;
+  /**
+   * Write a well-formed answer that says "I prefer `candidate`" (what an honest node holding
+   * only that candidate would answer). Adversaries use it to lie in the protocol's own
+   * language, so every protocol faces the same attacks.
+   */
+  answerFor(candidate: number, candidates: number, out: Float64Array): void;
+  /** names of the keys `ConsensusState.observe` returns, in column order (may be empty) */
+  readonly observables: readonly string[];
   /** Allocate the state table. */
   createState(layout: Layout, params: P): ConsensusState;
 }

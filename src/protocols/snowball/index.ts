@@ -323,5 +323,9 @@ export const snowball: ConsensusProtocol<SnowballParams> = {
   answerWidth: () => 1,
   sampleSize: (p) => p.k,
   exchange: false,
+  answerFor: (candidate, _d, out) => {
+    out[0] = candidate;
+  },
+  observables: [],
   createState: (layout, params) => (params.variant === "tree" ? new TreeSnowballState(layout, params) : new FlatSnowballState(layout, params)),
 };
