@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatSummary } from "../../src/cli/sim/format.js";
 import { CONSENSUS_SPREAD } from "../../src/protocols/tmesh-seed/index.js";
-import { protocols } from "../../src/protocols/registry.js";
+import { protocols } from "../../src/sim/registry.js";
 import { type RunOutput, simulate } from "../../src/sim/cycle/driver.js";
 import { loadScenario, type Override } from "../../src/sim/scenario/load.js";
 import { type Scenario, validateScenario } from "../../src/sim/scenario/schema.js";

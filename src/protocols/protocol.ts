@@ -33,6 +33,8 @@ export interface RunEnvironment {
    * ...), so changing how one part consumes randomness never shifts another part's draws.
    */
   readonly rng: (purpose: string) => Rng;
+  /** the scenario's extra top-level sections declared by `ProtocolDefinition.sections`, validated */
+  readonly sections: Readonly<Record<string, unknown>>;
 }
 
 /** One run of a protocol: a deterministic state machine the driver advances. */
@@ -65,6 +67,11 @@ export interface ProtocolDefinition<P = unknown> {
   readonly outcomes: readonly string[];
   /** the observable keys `observe()` returns, in column order */
   readonly observables: readonly string[];
+  /**
+   * Extra top-level scenario sections this protocol reads (e.g. topology, workload,
+   * adversary for consensus protocols), each a zod schema with defaults.
+   */
+  readonly sections?: Readonly<Record<string, z.ZodType>>;
   /** Start a run. Throws only on parameters the schema cannot express (e.g. k >= nodes). */
   create(params: P, env: RunEnvironment): ProtocolRun;
 }

@@ -3,11 +3,11 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { simulate } from "../../sim/cycle/driver.js";
 import { runFiles, toJson } from "../../sim/output.js";
-import { protocols } from "../../protocols/registry.js";
+import { protocols } from "../../sim/registry.js";
 import { writeFileAtomic } from "../files.js";
 import { createProgress } from "../progress.js";
 import { parseAssignment, parseSeed, resolveScenario } from "../scenario-input.js";
-import { formatSummary } from "./format.js";
+import { formatSummary, replayHint } from "./format.js";
 
 interface SimOptions {
   seed?: string;
@@ -39,6 +39,8 @@ export function registerSim(program: Command): void {
         for (const [name, text] of Object.entries(files)) writeFileAtomic(join(opts.out, name), text);
       }
       process.stdout.write(opts.json ? toJson(output.summary) : formatSummary(output.summary, opts.out));
+      const hint = replayHint(output.summary, scenarioPath, opts.set);
+      if (hint) process.stderr.write(hint);
     });
 }
 

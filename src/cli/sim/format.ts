@@ -22,7 +22,15 @@ export function formatSummary(s: RunSummary, outDir?: string): string {
 
 function formatValue(v: unknown): string {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toPrecision(6);
+  if (typeof v === "object" && v !== null) return JSON.stringify(v);
   return String(v);
+}
+
+/** The line that tells a user how to replay a run that broke safety. */
+export function replayHint(s: RunSummary, scenarioArg: string | undefined, sets: readonly string[]): string | null {
+  if (typeof s.safetyViolations !== "number" || s.safetyViolations === 0) return null;
+  const args = [scenarioArg ?? "", `--seed ${s.seed}`, ...sets.map((x) => `--set ${JSON.stringify(x)}`)].filter(Boolean).join(" ");
+  return `SAFETY VIOLATED (${s.safetyViolations} conflicting decisions): replay with: entropic sim ${args}\n`;
 }
 
 function formatRate(count: number, ms: number): string {

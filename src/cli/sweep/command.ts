@@ -1,7 +1,7 @@
 /** `entropic sweep`: a grid of parameter values × a range of seeds, aggregated per point. */
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
-import { protocols } from "../../protocols/registry.js";
+import { protocols } from "../../sim/registry.js";
 import { applyOverrides } from "../../sim/scenario/load.js";
 import { validateScenario } from "../../sim/scenario/schema.js";
 import { aggregatePoint, expandGrid, type PointAggregate } from "../../sim/sweep.js";

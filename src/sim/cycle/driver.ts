@@ -5,7 +5,7 @@
  * simulation for the summary's `simMs`.
  */
 import type { Observables, SummaryValue } from "../../protocols/protocol.js";
-import { protocols } from "../../protocols/registry.js";
+import { protocols } from "../registry.js";
 import type { Scenario } from "../scenario/schema.js";
 import { rngFactory } from "../rng-family.js";
 
@@ -50,7 +50,7 @@ export interface SimulateOptions {
 /** Run a scenario to its end. Pure in everything but the optional clock and progress callback. */
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): RunOutput {
   const definition = protocols[scenario.protocol];
-  const run = definition.create(scenario.params as never, { seed: scenario.seed, rng: rngFactory(scenario.rng, scenario.seed) });
+  const run = definition.create(scenario.params as never, { seed: scenario.seed, rng: rngFactory(scenario.rng, scenario.seed), sections: scenario.sections });
   const record = options.recordSteps ?? true;
   const steps: StepRecord[] = [];
   let last = run.observe();
@@ -85,6 +85,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
     simMs,
     ...result.fields,
     params: scenario.params,
+    ...scenario.sections,
     final: last,
   };
   return { summary, steps };

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { ScenarioError } from "../../core/errors.js";
-import { type ProtocolName, protocolNames, protocols } from "../../protocols/registry.js";
+import { type ProtocolName, protocolNames, protocols } from "../registry.js";
 import { rngFamilies, type RngFamily } from "../rng-family.js";
 
 /** A validated scenario; `params` holds the protocol's parameters with defaults filled in. */
@@ -18,6 +18,8 @@ export interface Scenario {
   /** record observables every this many steps (the first and last step are always recorded) */
   readonly observeEvery: number;
   readonly params: Readonly<Record<string, unknown>>;
+  /** the protocol's extra sections (topology, workload, adversary, … for consensus), validated */
+  readonly sections: Readonly<Record<string, unknown>>;
 }
 
 const MAX_SEED = 2 ** 32 - 1;
@@ -34,13 +36,28 @@ const variants = new Map(
   protocolNames.map((name) => [
     name,
     z
-      .object({ ...baseFields, protocol: z.literal(name), params: (protocols[name].params as z.ZodType).prefault({}) })
+      .object({
+        ...baseFields,
+        ...((protocols[name] as { sections?: Record<string, z.ZodType> }).sections ?? {}),
+        protocol: z.literal(name),
+        params: (protocols[name].params as z.ZodType).prefault({}),
+      })
       .strict(),
   ]),
 );
 
 /** Field names a `--set NAME=VALUE` may address at the top level (everything else goes to params). */
-export const topLevelFields = ["name", "description", "seed", "rng", "observeEvery", "protocol"] as const;
+export const topLevelFields: readonly string[] = [
+  ...new Set([
+    "name",
+    "description",
+    "seed",
+    "rng",
+    "observeEvery",
+    "protocol",
+    ...protocolNames.flatMap((name) => Object.keys((protocols[name] as { sections?: Record<string, unknown> }).sections ?? {})),
+  ]),
+];
 
 /** Validate a parsed document. `source` (a file name) prefixes error messages. */
 export function validateScenario(input: unknown, source?: string): Scenario {
@@ -70,6 +87,9 @@ export function validateScenario(input: unknown, source?: string): Scenario {
     rng: data.rng as RngFamily,
     observeEvery: data.observeEvery as number,
     params: data.params as Record<string, unknown>,
+    sections: Object.fromEntries(
+      Object.keys((protocols[protocol as ProtocolName] as { sections?: Record<string, unknown> }).sections ?? {}).map((key) => [key, data[key]]),
+    ),
   };
 }
 

@@ -1,0 +1,67 @@
+/**
+ * The consensus sections of a scenario: where the protocol runs (topology, sampling), what
+ * it decides (workload), who attacks it (adversary), how long it may take (maxRounds) and
+ * how evidence of misbehaviour turns into distrust (trust). Validated by zod; every field
+ * has a default so `protocol: snowball` alone is a runnable scenario.
+ */
+import { z } from "zod";
+import { topologySpecSchema } from "../../topology/spec.js";
+
+export const samplingModes = ["neighbors", "global"] as const;
+
+export const workloadSchema = z
+  .strictObject({
+    instances: z.number().int().min(1).max(100_000).default(1).describe("decision instances (conflict sets)"),
+    candidates: z.number().int().min(2).max(64).default(2).describe("conflicting transactions per instance"),
+    bias: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe("share of nodes whose first-seen candidate is candidate 0; the rest see the others uniformly"),
+    seen: z.number().min(0).max(1).default(1).describe("share of nodes that see a candidate before the first round"),
+  })
+  .describe("what is decided and how nodes first see it");
+
+export const adversaryTypes = ["none", "crash", "stubborn", "random", "equivocate", "balance"] as const;
+
+export const adversarySchema = z
+  .strictObject({
+    type: z.enum(adversaryTypes).default("none"),
+    share: z.number().min(0).lt(1, { error: "share must be below 1 (some nodes must be honest)" }).default(0),
+    knowledge: z.enum(["none", "full"]).default("full").describe("balance attacker: sees all honest state, or only the asker's"),
+    placement: z.enum(["random", "hubs"]).default("random").describe("random nodes, or the highest-degree nodes"),
+  })
+  .describe("Byzantine or faulty nodes and their strategy");
+
+export const trustSchema = z
+  .strictObject({
+    evidence: z.boolean().default(true).describe("equivocation proofs lower the sender's trust everywhere"),
+    delay: z.number().int().min(0).max(1000).default(2).describe("rounds for evidence to spread by gossip"),
+    penalty: z.number().min(0).max(1).default(1).describe("trust is multiplied by (1 − penalty) per proof"),
+  })
+  .describe("evidence and trust");
+
+/** The sections every consensus scenario may carry, with defaults. */
+export const consensusSections = {
+  topology: topologySpecSchema.prefault({ kind: "watts-strogatz", n: 1000, k: 10, p: 0.1 }),
+  sampling: z.enum(samplingModes).default("neighbors"),
+  workload: workloadSchema.prefault({}),
+  adversary: adversarySchema.prefault({}),
+  trust: trustSchema.prefault({}),
+  maxRounds: z.number().int().min(1).max(1_000_000).default(500),
+};
+
+export type Workload = z.output<typeof workloadSchema>;
+export type AdversarySpec = z.output<typeof adversarySchema>;
+export type TrustSpec = z.output<typeof trustSchema>;
+
+/** The validated consensus sections as a protocol run receives them. */
+export interface ConsensusSetting {
+  readonly topology: z.output<typeof topologySpecSchema>;
+  readonly sampling: (typeof samplingModes)[number];
+  readonly workload: Workload;
+  readonly adversary: AdversarySpec;
+  readonly trust: TrustSpec;
+  readonly maxRounds: number;
+}

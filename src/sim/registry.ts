@@ -1,0 +1,23 @@
+/**
+ * Every protocol a scenario can name. Seed demos are protocol definitions as they are;
+ * consensus protocols run under the consensus cycle driver.
+ */
+import { emtdSeed } from "../protocols/emtd-seed/index.js";
+import { tmeshSeed } from "../protocols/tmesh-seed/index.js";
+import { snowball } from "../protocols/snowball/index.js";
+import { gossipAvg } from "../protocols/gossip-avg/index.js";
+import { consensusDefinition } from "./consensus/cycle.js";
+
+export const protocols = {
+  "emtd-seed": emtdSeed,
+  "tmesh-seed": tmeshSeed,
+  snowball: consensusDefinition(snowball),
+  "gossip-avg": consensusDefinition(gossipAvg),
+} as const;
+
+export type ProtocolName = keyof typeof protocols;
+
+/** Any registered protocol, with its parameter type erased. */
+export type AnyProtocol = (typeof protocols)[ProtocolName];
+
+export const protocolNames = Object.keys(protocols) as ProtocolName[];
