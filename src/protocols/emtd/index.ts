@@ -74,7 +74,7 @@ function show(input: unknown): string {
 /** A finite number in `range` (written as an interval for the message), checked by `refine`. */
 function real(field: string, range: string, what: string) {
   const error = (iss: { input?: unknown }) => `${field} (${what}) must be a finite number in ${range}; got ${show(iss.input)}`;
-  return { schema: z.number({ error }), error };
+  return { schema: z.number({ error }), error, what };
 }
 
 function positive(field: string, what: string, dflt: number) {
@@ -92,6 +92,9 @@ function countAtLeastOne(field: string, what: string, dflt: number) {
   return schema.int({ error }).min(1, { error }).max(1e9, { error }).default(dflt).describe(what);
 }
 
+const alphaField = real("alpha", "(0, 1)", "geometric cooling factor per round");
+const reheatField = real("reheatTemperature", "(0, ∞)", "temperature after a reheat (default T0)");
+
 export const emtdParams = z
   .object({
     schedule: z
@@ -99,10 +102,7 @@ export const emtdParams = z
       .default("geometric")
       .describe("cooling schedule: geometric T0·alpha^t, logarithmic c/ln(t+2), adaptive (geometric, held while local energy rises)"),
     T0: positive("T0", "initial temperature, geometric and adaptive", 2),
-    alpha: (() => {
-      const { schema, error } = real("alpha", "(0, 1)", "geometric cooling factor per round");
-      return schema.gt(0, { error }).lt(1, { error }).default(0.9).describe("geometric cooling factor per round");
-    })(),
+    alpha: alphaField.schema.gt(0, alphaField).lt(1, alphaField).default(0.9).describe(alphaField.what),
     c: positive("c", "logarithmic schedule constant, T = c/ln(t+2)", 2),
     tFreeze: positive("tFreeze", "temperature below which a node is frozen", 0.05),
     beta: countAtLeastOne("beta", "consecutive zero-energy rounds to finalize once frozen", 10),
@@ -111,10 +111,7 @@ export const emtdParams = z
     bandwidth: positive("bandwidth", "coupling per unit of trust, J_ij = bandwidth × trust_j", 1),
     reheat: z.boolean({ error: (iss) => `reheat must be true or false; got ${show(iss.input)}` }).default(true).describe("reheat frozen nodes with non-zero energy"),
     reheatAfter: countAtLeastOne("reheatAfter", "frozen rounds with non-zero energy before a reheat", 10),
-    reheatTemperature: (() => {
-      const { schema, error } = real("reheatTemperature", "(0, ∞)", "temperature after a reheat (default T0)");
-      return schema.gt(0, { error }).optional().describe("temperature after a reheat (default T0)");
-    })(),
+    reheatTemperature: reheatField.schema.gt(0, reheatField).optional().describe(reheatField.what),
   })
   .strict();
 
@@ -319,7 +316,7 @@ export class EmtdState implements ConsensusState {
     // 1. Metropolis move.
     let next = own;
     if (m > 0) {
-      const proposal = this.heard[m === 1 ? 0 : ctx.rng.nextInt(m)]!;
+      const proposal = this.heard[ctx.rng.nextInt(m)]!;
       if (proposal !== own) {
         const dH = this.hamiltonian(proposal, own) - this.hamiltonian(own, own);
         if (dH <= 0 || ctx.rng.nextFloat() < Math.exp(-dH / this.temperature[s]!)) next = proposal;

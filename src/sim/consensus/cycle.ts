@@ -101,7 +101,11 @@ export class ConsensusCycleRun<P> implements ProtocolRun {
     this.adversarial = placeAdversaries(this.graph, this.setting.adversary, env.rng("adversary"));
     const honest = new Uint8Array(n);
     let honestCount = 0;
-    for (let i = 0; i < n; i++) if (this.adversarial[i] === 0) (honest[i] = 1), honestCount++;
+    for (let i = 0; i < n; i++) {
+      if (this.adversarial[i] === 1) continue;
+      honest[i] = 1;
+      honestCount++;
+    }
     this.honestIds = new Int32Array(honestCount);
     for (let i = 0, h = 0; i < n; i++) if (honest[i] === 1) this.honestIds[h++] = i;
 
