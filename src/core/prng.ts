@@ -93,6 +93,16 @@ export class Xoshiro128 implements Rng {
   }
 
   nextInt(n: number): number {
+    // Hot in every sampler: Lemire's multiply-shift with rejection (unbiased), exact in
+    // doubles while x·n < 2^53, i.e. n ≤ 2^21; larger bounds take the generic path.
+    if (n <= 2097152 && n >= 1 && (n | 0) === n) {
+      for (;;) {
+        const m = this.nextU32() * n;
+        const hi = Math.floor(m / 4294967296);
+        const lo = m - hi * 4294967296;
+        if (lo >= n || lo >= (4294967296 - n) % n) return hi;
+      }
+    }
     return randomInt(this, n);
   }
 }

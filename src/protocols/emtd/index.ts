@@ -102,7 +102,7 @@ export const emtdParams = z
       .default("geometric")
       .describe("cooling schedule: geometric T0·alpha^t, logarithmic c/ln(t+2), adaptive (geometric, held while local energy rises)"),
     T0: positive("T0", "initial temperature, geometric and adaptive", 2),
-    alpha: alphaField.schema.gt(0, alphaField).lt(1, alphaField).default(0.9).describe(alphaField.what),
+    alpha: alphaField.schema.gt(0, { error: alphaField.error }).lt(1, { error: alphaField.error }).default(0.9).describe(alphaField.what),
     c: positive("c", "logarithmic schedule constant, T = c/ln(t+2)", 2),
     tFreeze: positive("tFreeze", "temperature below which a node is frozen", 0.05),
     beta: countAtLeastOne("beta", "consecutive zero-energy rounds to finalize once frozen", 10),
@@ -111,7 +111,7 @@ export const emtdParams = z
     bandwidth: positive("bandwidth", "coupling per unit of trust, J_ij = bandwidth × trust_j", 1),
     reheat: z.boolean({ error: (iss) => `reheat must be true or false; got ${show(iss.input)}` }).default(true).describe("reheat frozen nodes with non-zero energy"),
     reheatAfter: countAtLeastOne("reheatAfter", "frozen rounds with non-zero energy before a reheat", 10),
-    reheatTemperature: reheatField.schema.gt(0, reheatField).optional().describe(reheatField.what),
+    reheatTemperature: reheatField.schema.gt(0, { error: reheatField.error }).optional().describe(reheatField.what),
   })
   .strict();
 

@@ -81,6 +81,8 @@ export class ConsensusCycleRun<P> implements ProtocolRun {
   private readonly queryBytes: number;
   private readonly answerBytes: number;
   private done = false;
+  private readonly stamps: Int32Array;
+  private stampCounter = 0;
 
   constructor(
     readonly protocol: ConsensusProtocol<P>,
@@ -145,6 +147,7 @@ export class ConsensusCycleRun<P> implements ProtocolRun {
     this.lastAnswerRound = new Int32Array(n * this.instances).fill(-1);
     this.lastAnswer = new Int32Array(n * this.instances);
     this.proven = new Uint8Array(n);
+    this.stamps = new Int32Array(this.setting.sampling === "global" ? n : 0);
     this.queryBytes = MESSAGE_HEADER_BYTES + (protocol.exchange ? 8 * this.width : 8);
     this.answerBytes = MESSAGE_HEADER_BYTES + 8 * this.width;
   }
@@ -219,18 +222,18 @@ export class ConsensusCycleRun<P> implements ProtocolRun {
     if (this.setting.sampling === "global") {
       const others = this.nodes - 1;
       if (others <= 0) return 0;
+      // Distinct peers when the population allows it (rejection is cheap because size ≪ n);
+      // a per-node stamp marks this poll's picks in O(1) instead of rescanning the sample.
+      const distinct = size <= others;
+      const stamp = ++this.stampCounter;
       for (let a = 0; a < size; a++) {
-        // Distinct when the population allows it; rejection is cheap because size ≪ n.
-        for (;;) {
-          let p = rng.nextInt(others);
+        let p: number;
+        do {
+          p = rng.nextInt(others);
           if (p >= node) p++;
-          let duplicate = false;
-          if (size <= others) for (let b = 0; b < a; b++) if (peers[b] === p) duplicate = true;
-          if (!duplicate) {
-            peers[a] = p;
-            break;
-          }
-        }
+        } while (distinct && this.stamps[p] === stamp);
+        this.stamps[p] = stamp;
+        peers[a] = p;
       }
       return size;
     }

@@ -76,3 +76,23 @@ describe("shuffleInPlace", () => {
     expect(xs).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 });
+
+describe("Xoshiro128.nextInt", () => {
+  it("stays in range on the fast and the generic path", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 32 }), fc.integer(), (n, seed) => {
+        const x = new Xoshiro128(seed).nextInt(n);
+        return Number.isInteger(x) && x >= 0 && x < n;
+      }),
+    );
+  });
+
+  it("is uniform over a bound that is not a power of two (chi-square)", () => {
+    const r = new Xoshiro128(21);
+    const counts = new Array<number>(7).fill(0);
+    const n = 70_000;
+    for (let i = 0; i < n; i++) counts[r.nextInt(7)]!++;
+    const chi2 = counts.reduce((s, c) => s + (c - n / 7) ** 2 / (n / 7), 0);
+    expect(chi2).toBeLessThan(22.5); // p ~ 0.001 at 6 dof
+  });
+});
