@@ -36,11 +36,28 @@ export interface RunDigest {
   readonly updates: number;
   readonly simMs: number;
   readonly final: Observables;
+  /** the summary's other numeric (or null) fields, e.g. safetyViolations, roundsTo99 */
+  readonly fields: Readonly<Record<string, number | null>>;
 }
+
+const DIGEST_CORE = new Set(["seed", "outcome", "steps", "updates", "simMs", "nodes"]);
 
 export function digestRun(output: RunOutput): RunDigest {
   const s = output.summary;
-  return { seed: s.seed, outcome: s.outcome, steps: s.steps, updates: s.updates, simMs: s.simMs, final: s.final };
+  const fields: Record<string, number | null> = {};
+  for (const [key, value] of Object.entries(s)) {
+    if (DIGEST_CORE.has(key)) continue;
+    if (typeof value === "number" || value === null) fields[key] = value;
+  }
+  return { seed: s.seed, outcome: s.outcome, steps: s.steps, updates: s.updates, simMs: s.simMs, final: s.final, fields };
+}
+
+/** Per summary field across runs: mean and sd of the numeric values, their sum, and how many were null. */
+export interface FieldAggregate {
+  readonly mean: number | null;
+  readonly sd: number | null;
+  readonly sum: number;
+  readonly nulls: number;
 }
 
 export interface ShareWithInterval {
@@ -64,6 +81,8 @@ export interface PointAggregate {
   readonly observables: Readonly<Record<string, { mean: number | null; sd: number | null }>>;
   readonly updates: number;
   readonly simMs: number;
+  /** numeric summary fields (safetyViolations, roundsTo99, messagesPerNodePerDecision, …) */
+  readonly fields: Readonly<Record<string, FieldAggregate>>;
 }
 
 /** Aggregate one grid point's digests. `outcomes` lists the protocol's declared outcomes. */
@@ -92,6 +111,13 @@ export function aggregatePoint(params: GridPoint, digests: readonly RunDigest[],
     simMs += d.simMs;
   }
   const stepValues = sorted.map((d) => d.steps);
+  const fields: Record<string, FieldAggregate> = {};
+  for (const key of sorted.length ? Object.keys(sorted[0]!.fields) : []) {
+    const values = sorted.map((d) => d.fields[key]);
+    const numbers = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+    const { mean, sd } = meanSd(numbers);
+    fields[key] = { mean, sd, sum: numbers.reduce((a, b) => a + b, 0), nulls: values.length - numbers.length };
+  }
   return {
     params,
     runs: n,
@@ -102,5 +128,6 @@ export function aggregatePoint(params: GridPoint, digests: readonly RunDigest[],
     observables,
     updates,
     simMs,
+    fields,
   };
 }

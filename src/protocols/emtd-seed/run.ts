@@ -41,7 +41,11 @@ export interface EmtdSeedConfig {
 /** The seed's convergence threshold on a sweep's total state change. */
 export const CONVERGENCE_THRESHOLD = 1e-4;
 
-/** Mutable run state in structure-of-arrays form, so 10^6 nodes stay compact. */
+/**
+ * Mutable run state in structure-of-arrays form, so 10^6 nodes stay compact. The arrays
+ * are the run's own: callers read them, and only the methods below write them (the
+ * adopter count and the sqrt-free energy loop rely on that; `phase` never changes).
+ */
 export class EmtdSeedState {
   readonly scalar: Float64Array;
   readonly phase: Float64Array;
@@ -52,6 +56,8 @@ export class EmtdSeedState {
   converged = false;
   updates = 0;
   readonly history: EmtdSeedSweep[] = [];
+  /** `adopters()`, maintained incrementally: a full count is O(N) and was taken every sweep */
+  private adopterCount: number;
 
   constructor(
     readonly graph: Csr,
@@ -62,9 +68,14 @@ export class EmtdSeedState {
     this.scalar = new Float64Array(n);
     this.phase = new Float64Array(n).fill(1.0);
     this.temperature = new Float64Array(n).fill(config.temperature);
+    this.adopterCount = config.input === 0 ? n : 0;
   }
 
-  /** `compute_local_hamiltonian` of node i if its scalar were `value`. */
+  /**
+   * `compute_local_hamiltonian` of node i if its scalar were `value`, in full: the seed's
+   * 0.5·sqrt(d0² + d1²)² summed in neighbour order. Used for observables; the Metropolis
+   * step uses the equivalent fused loop in `metropolis`.
+   */
   localEnergy(i: number, value: number): number {
     const { offsets, targets } = this.graph;
     const phaseI = this.phase[i]!;
@@ -82,14 +93,49 @@ export class EmtdSeedState {
   /** `update_state`: Metropolis on the scalar; returns whether the move was accepted. */
   updateState(i: number, proposed: number): boolean {
     this.updates++;
-    const current = this.localEnergy(i, this.scalar[i]!);
-    const next = this.localEnergy(i, proposed);
-    const deltaE = next - current;
+    return this.metropolis(i, proposed);
+  }
+
+  /**
+   * The body of `update_state` (without the update count).
+   *
+   * Hand-tuned, because it is the whole cost of a sweep; each shortcut is exact:
+   * - proposed === current: both energies are the same sums in the same order, so ΔE is
+   *   exactly 0 (or NaN when they are infinite), `ΔE > 0` is false and the seed accepts
+   *   without a draw. We skip both loops. The store keeps a −0/+0 proposal's sign as the
+   *   seed's assignment would.
+   * - Both energies in one neighbour loop: each is still its own left-to-right sum.
+   * - No sqrt: phases are constant and equal (1.0), so d1 = +0 and d0² + d1² = fl(d0²)
+   *   exactly, and fl(sqrt(fl(d0²)))² = fl(d0²) for every double d0 (sqrt(fl(x²)) = |x| in
+   *   binary floating point when x² is normal; a short proof covers subnormal x², and 0,
+   *   ∞ and NaN map to themselves). A property test pins this with fast-check.
+   */
+  private metropolis(i: number, proposed: number): boolean {
+    const scalar = this.scalar;
+    const current = scalar[i]!;
+    if (proposed === current) {
+      scalar[i] = proposed;
+      return true;
+    }
+    const { offsets, targets } = this.graph;
+    let hCurrent = 0.0;
+    let hProposed = 0.0;
+    for (let e = offsets[i]!, end = offsets[i + 1]!; e < end; e++) {
+      const sj = scalar[targets[e]!]!;
+      const dc = current - sj;
+      const dp = proposed - sj;
+      hCurrent += 0.5 * (dc * dc);
+      hProposed += 0.5 * (dp * dp);
+    }
+    const deltaE = hProposed - hCurrent;
     if (deltaE > 0) {
       const prob = Math.exp(-deltaE / this.temperature[i]!);
       if (this.uniform.nextFloat() > prob) return false;
     }
-    this.scalar[i] = proposed;
+    scalar[i] = proposed;
+    const input = this.config.input;
+    if (current === input) this.adopterCount--;
+    if (proposed === input) this.adopterCount++;
     return true;
   }
 
@@ -109,25 +155,32 @@ export class EmtdSeedState {
     let flips = 0;
     for (let i = 0; i < n; i++) {
       const before = scalar[i]!;
-      this.updateState(i, scalar[0]!);
-      // norm(state - prev) with an unchanged phase is |Δscalar|, computed the seed's way.
-      const d = scalar[i]! - before;
-      total += Math.sqrt(d * d + 0 * 0);
-      if (d !== 0) flips++;
+      // Every node proposes node 0's current scalar; when it already holds it, nothing
+      // changes and no draw is consumed (see `metropolis`), so only d = 0 remains.
+      const proposed = scalar[0]!;
+      if (proposed === before) scalar[i] = proposed;
+      else {
+        this.metropolis(i, proposed);
+        // norm(state - prev) with an unchanged phase is |Δscalar|, computed the seed's way;
+        // a zero d adds +0 to a non-negative total, which changes nothing, so it is skipped.
+        const d = scalar[i]! - before;
+        if (d !== 0) {
+          total += Math.sqrt(d * d + 0 * 0);
+          flips++;
+        }
+      }
       temperature[i] = temperature[i]! * decay;
     }
+    this.updates += n;
     if (total < CONVERGENCE_THRESHOLD) this.converged = true;
     this.sweeps++;
-    this.history.push({ temperatureDuring, flips, adoptersAfter: this.adopters(), stateChangeSum: total });
+    this.history.push({ temperatureDuring, flips, adoptersAfter: this.adopterCount, stateChangeSum: total });
     return !this.converged && this.sweeps < this.config.maxSweeps;
   }
 
-  /** Nodes whose scalar equals the input exactly. */
+  /** Nodes whose scalar equals the input exactly (kept up to date by every accepted move). */
   adopters(): number {
-    const input = this.config.input;
-    let count = 0;
-    for (let i = 0; i < this.scalar.length; i++) if (this.scalar[i] === input) count++;
-    return count;
+    return this.adopterCount;
   }
 
   /** Total interaction energy, each undirected edge once: ½ Σ_i H_i. */
