@@ -1,7 +1,7 @@
 /**
  * The physics layer: complex matrices, Hermitian eigen-decomposition, density matrices and
- * their entropies, partial trace and partial-swap gossip, Potts/Ising energies and cooling
- * schedules. Pure functions on typed arrays; no I/O, clock or ambient randomness.
+ * their entropies, partial trace and partial-swap gossip, cellular sheaves on hypergraph covers, Potts/Ising
+ * energies and cooling schedules. Pure functions on typed arrays; no I/O, clock or ambient randomness.
  */
 export {
   type CMatrix,
@@ -65,6 +65,26 @@ export {
   partialSwapGossipInto,
 } from "./partial.js";
 export { shannonEntropy, shannonEntropyOfCounts } from "./entropy.js";
+export {
+  type CoverConstruction,
+  type SheafEdge,
+  type HypergraphSheaf,
+  type DenseMatrix,
+  type SheafCohomology,
+  type FinalizedSection,
+  type SectionSheaf,
+  validateSheaf,
+  cochainDims,
+  coboundaryMatrix,
+  applyCoboundary,
+  extendSection,
+  coboundaryNorm,
+  sheafLaplacian,
+  matrixRank,
+  sheafCohomology,
+  finalizedSectionSheaf,
+  oneHotCoboundaryNorm2,
+} from "./sheaf.js";
 export { numpySum, numpyMean, numpyComplexSum } from "./summation.js";
 export { pottsEnergy, localPottsEnergy, isingEnergy, magnetization } from "./potts.js";
 export {

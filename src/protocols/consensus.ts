@@ -49,7 +49,11 @@ export interface ConsensusState {
   readonly layout: Layout;
   /** Node `node` learns candidate `candidate` of `instance` (its first sight of the conflict set). */
   introduce(node: number, instance: number, candidate: number): void;
-  /** Whether `node` should poll about `instance` this round (false once final or while it knows nothing). */
+  /**
+   * Whether `node` should poll about `instance` this round: false once final. A node that
+   * knows nothing yet polls too, and learns a candidate from the answers (as an Avalanche
+   * node fetches a transaction it is asked about), so late joiners can take part.
+   */
   wantsPoll(node: number, instance: number): boolean;
   /**
    * Fill `query` (length `answerWidth`) with what the asker sends along. Read-only protocols

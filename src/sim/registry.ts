@@ -6,11 +6,13 @@ import { emtdSeed } from "../protocols/emtd-seed/index.js";
 import { tmeshSeed } from "../protocols/tmesh-seed/index.js";
 import { snowball } from "../protocols/snowball/index.js";
 import { gossipAvg } from "../protocols/gossip-avg/index.js";
+import { emtd } from "../protocols/emtd/index.js";
 import { consensusDefinition } from "./consensus/cycle.js";
 
 export const protocols = {
   "emtd-seed": emtdSeed,
   "tmesh-seed": tmeshSeed,
+  emtd: consensusDefinition(emtd),
   snowball: consensusDefinition(snowball),
   "gossip-avg": consensusDefinition(gossipAvg),
 } as const;

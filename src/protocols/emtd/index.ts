@@ -58,8 +58,14 @@
  * lowers trust and so the coupling, which isolates the sender ("self-healing"). This
  * module only reads `ctx.trust`.
  *
- * Safety is not guaranteed: annealing can freeze a split (metastable domains), which the
- * simulators' checkers measure.
+ * Defaults: geometric T0 = 2, alpha = 0.9, tFreeze = 0.05, beta = 10, reheat after 10
+ * frozen rounds; λ = μ = 0, i.e. plain Potts annealing — the seed's extra terms are opt-in.
+ * With a geometric schedule finality can come no sooner than the first round with
+ * T0·alpha^t < tFreeze (36 rounds with the defaults), however fast the spins agree.
+ *
+ * Safety is not guaranteed: annealing can freeze a split (metastable domains on rings and
+ * clustered graphs; crystallised domain interiors pin the walls between them, and walls
+ * between finalized domains reheat forever), which the simulators' checkers measure.
  *
  * State: structure of arrays, slot = node × instances + instance.
  */
@@ -71,7 +77,7 @@ function show(input: unknown): string {
   return typeof input === "number" ? String(input) : JSON.stringify(input) ?? String(input);
 }
 
-/** A finite number in `range` (written as an interval for the message), checked by `refine`. */
+/** A finite number; the error message names the field, what it is, its range and the bad input. */
 function real(field: string, range: string, what: string) {
   const error = (iss: { input?: unknown }) => `${field} (${what}) must be a finite number in ${range}; got ${show(iss.input)}`;
   return { schema: z.number({ error }), error, what };
@@ -261,11 +267,8 @@ export class EmtdState implements ConsensusState {
     const z = this.weightTotal + 1;
     let h = 0;
     for (let c = 0; c < weight.length; c++) {
-      const w = c === s ? weight[c]! + 1 : weight[c]!;
-      if (w > 0) {
-        const p = w / z;
-        h -= p * Math.log(p);
-      }
+      const p = (c === s ? weight[c]! + 1 : weight[c]!) / z;
+      if (p > 0) h -= p * Math.log(p); // p > 0, not w > 0: a subnormal weight can underflow to p = 0
     }
     return h;
   }

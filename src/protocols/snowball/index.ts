@@ -131,8 +131,7 @@ export class FlatSnowballState implements ConsensusState {
   }
 
   wantsPoll(node: number, instance: number): boolean {
-    const s = node * this.layout.instances + instance;
-    return this.core.finalized[s] === 0 && this.core.ballPreference[s] !== NO_CANDIDATE;
+    return this.core.finalized[node * this.layout.instances + instance] === 0;
   }
 
   prepareQuery(): void {}
@@ -158,7 +157,10 @@ export class FlatSnowballState implements ConsensusState {
     }
     const s = node * this.layout.instances + instance;
     if (choice === NO_CANDIDATE) this.core.recordUnsuccessfulPoll(s);
-    else this.core.recordPoll(s, best, choice);
+    else {
+      this.core.initialize(s, choice); // a node that knew nothing learns the poll's choice
+      this.core.recordPoll(s, best, choice);
+    }
   }
 
   preference(node: number, instance: number): number {
@@ -226,8 +228,7 @@ export class TreeSnowballState implements ConsensusState {
   }
 
   wantsPoll(node: number, instance: number): boolean {
-    const base = this.base(node, instance);
-    return this.core.ballPreference[base] !== NO_CANDIDATE && !this.isFinal(node, instance);
+    return !this.isFinal(node, instance);
   }
 
   prepareQuery(): void {}

@@ -9,7 +9,7 @@ import { NumpyRandomState } from "../../core/numpy-random.js";
 import type { ProtocolDefinition, ProtocolRun } from "../protocol.js";
 import { TmeshSeedState, type TmeshSeedDraws } from "./run.js";
 
-export { TmeshSeedState, type TmeshSeedConfig, type TmeshSeedDraws } from "./run.js";
+export { COHERENCE_REFRESH, TmeshSeedState, type TmeshSeedConfig, type TmeshSeedDraws } from "./run.js";
 
 /** Spread below which all nodes hold the same state: the demo's "consensus" claim, tested. */
 export const CONSENSUS_SPREAD = 1e-6;
@@ -30,12 +30,21 @@ export type TmeshSeedParams = z.infer<typeof tmeshSeedParams>;
  * legacy RandomState (so runs match the seed's code bit for bit), portable ones otherwise.
  */
 export function seedDraws(rng: Rng): TmeshSeedDraws {
+  // One tuple reused for every pair (the state reads it at once), so a step allocates nothing.
+  const pair: [number, number] = [0, 0];
   if (rng instanceof NumpyRandomState) {
+    // `choice(n, 2, replace=False)` is `permutation(n)[:2]`: shuffle a reused arange(n) with
+    // the same draws instead of allocating a permutation per step.
+    let scratch = new Int32Array(0);
     return {
       normal: () => rng.randn(),
       distinctPair: (n) => {
-        const [a, b] = rng.choiceWithoutReplacement(n, 2);
-        return [a!, b!];
+        if (scratch.length !== n) scratch = new Int32Array(n);
+        for (let i = 0; i < n; i++) scratch[i] = i;
+        rng.shuffle(scratch);
+        pair[0] = scratch[0]!;
+        pair[1] = scratch[1]!;
+        return pair;
       },
     };
   }
@@ -43,8 +52,9 @@ export function seedDraws(rng: Rng): TmeshSeedDraws {
     normal: () => randomNormal(rng),
     distinctPair: (n) => {
       const a = rng.nextInt(n);
-      const b = (a + 1 + rng.nextInt(n - 1)) % n;
-      return [a, b];
+      pair[0] = a;
+      pair[1] = (a + 1 + rng.nextInt(n - 1)) % n;
+      return pair;
     },
   };
 }

@@ -192,13 +192,19 @@ describe("snowball instance arithmetic", () => {
     expect(s.preference(0, 0)).toBe(2);
   });
 
-  it("a node without a candidate does not poll and answers NO_CANDIDATE", () => {
+  it("a node without a candidate answers NO_CANDIDATE, polls, and learns from the poll", () => {
     const s = new SnowballState(layout, defaults);
     const out = new Float64Array(1);
-    expect(s.wantsPoll(0, 0)).toBe(false);
+    expect(s.wantsPoll(0, 0)).toBe(true);
     s.respond(0, 0, new Float64Array(1), out);
-    expect(new TreeSnowballState(layout, defaults).wantsPoll(0, 0)).toBe(false);
     expect(out[0]).toBe(-1);
+    s.onPoll(0, 0, new Float64Array(20).fill(2), new Int32Array(20), 20, { tick: 0, rng: new Xoshiro128(0) });
+    expect(s.preference(0, 0)).toBe(2);
+    const t = new TreeSnowballState(layout, defaults);
+    t.respond(0, 0, new Float64Array(1), out);
+    expect(out[0]).toBe(-1);
+    t.onPoll(0, 0, new Float64Array(20).fill(1), new Int32Array(20), 20, { tick: 0, rng: new Xoshiro128(0) });
+    expect(t.preference(0, 0)).toBe(1);
   });
 });
 
