@@ -1,7 +1,8 @@
 /**
  * The physics layer: complex matrices, Hermitian eigen-decomposition, density matrices and
- * their entropies, partial trace and partial-swap gossip, cellular sheaves on hypergraph covers, Potts/Ising
- * energies and cooling schedules. Pure functions on typed arrays; no I/O, clock or ambient randomness.
+ * their entropies, partial trace and partial-swap gossip, cellular sheaves on hypergraph
+ * covers, Potts/Ising energies and cooling schedules. Pure functions on typed arrays; no
+ * I/O, clock or ambient randomness.
  */
 export {
   type CMatrix,

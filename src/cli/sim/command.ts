@@ -1,6 +1,7 @@
 /** `entropic sim`: run one scenario, print a summary, optionally write its files. */
 import { join } from "node:path";
 import type { Command } from "commander";
+import { nodeCrypto } from "../../runtime/crypto-node.js";
 import { simulate } from "../../sim/cycle/driver.js";
 import { runFiles, toJson } from "../../sim/output.js";
 import { protocols } from "../../sim/registry.js";
@@ -32,7 +33,7 @@ export function registerSim(program: Command): void {
       });
       const scenario = resolveScenario(scenarioPath, opts.seed === undefined ? undefined : parseSeed(opts.seed), overrides);
       const progress = createProgress(scenario.protocol);
-      const output = simulate(scenario, { clock: () => performance.now(), onProgress: (d, t) => progress.update(d, t) });
+      const output = simulate(scenario, { clock: () => performance.now(), onProgress: (d, t) => progress.update(d, t), crypto: nodeCrypto });
       progress.stop();
       if (opts.out) {
         const files = runFiles(output, protocols[scenario.protocol].observables);

@@ -3,8 +3,9 @@
  *
  * Faithfulness notes (each one changes results if altered):
  * - A node's state is [scalar, phase] starting at [0, 1]; the phase never changes in the
- *   seed, but it stays in the arithmetic so the energy is computed exactly as
- *   `0.5 * norm(s_i - s_j) ** 2`, i.e. 0.5·sqrt(d0² + d1²)², summed in neighbour order.
+ *   seed. The energy is `0.5 * norm(s_i - s_j) ** 2`, i.e. 0.5·sqrt(d0² + d1²)², summed in
+ *   neighbour order: `localEnergy` computes it so; the Metropolis step uses a form that is
+ *   bit-identical given constant phases (see `metropolis` for why each shortcut is exact).
  * - Metropolis as the seed codes it: a uniform draw is consumed only when ΔE > 0, and the
  *   move is rejected when `u > exp(-ΔE / T)`.
  * - Sweeps visit nodes in index order, in place (a node sees the updates of nodes before it

@@ -7,7 +7,10 @@
  * - stubborn: always answers the candidate fewest honest nodes first saw.
  * - random: a uniformly random candidate per answer.
  * - equivocate: different answers to different askers in the same round (asker parity),
- *   which, with signed answers, is a provable equivocation.
+ *   which, with signed answers, is a provable equivocation. With `flipEachRound` (the
+ *   event driver) the side an asker sees also alternates from round to round, so one
+ *   receiver that asks twice can hold two conflicting statements: the event driver has
+ *   no global view, each receiver compares only what it received itself.
  * - balance: the balancing attacker of Kniep, Sliwinski & Wattenhofer (ESORICS 2024):
  *   answers to keep honest preferences split. With full knowledge it answers the candidate
  *   currently held by the fewest honest nodes; with none it answers a candidate other than
@@ -53,7 +56,20 @@ export interface AdversaryStrategy {
   answer(asker: number, askerPreference: number, instance: number, round: number): number;
 }
 
-export function createStrategy(spec: AdversarySpec, candidates: number, initialHonestCounts: Int32Array, rng: Rng): AdversaryStrategy {
+/** Driver-specific strategy options. */
+export interface StrategyOptions {
+  /** equivocate: alternate the side shown to an asker every round ((asker + round) parity) */
+  readonly flipEachRound?: boolean;
+}
+
+export function createStrategy(
+  spec: AdversarySpec,
+  candidates: number,
+  initialHonestCounts: Int32Array,
+  rng: Rng,
+  options: StrategyOptions = {},
+): AdversaryStrategy {
+  const flip = options.flipEachRound === true;
   const instances = initialHonestCounts.length / candidates;
   const leastHeld = (counts: Int32Array, instance: number): number => {
     let best = candidates - 1;
@@ -66,7 +82,7 @@ export function createStrategy(spec: AdversarySpec, candidates: number, initialH
     beginRound(counts) {
       current = counts;
     },
-    answer(asker, askerPreference, instance) {
+    answer(asker, askerPreference, instance, round) {
       switch (spec.type) {
         case "none":
         case "crash":
@@ -76,7 +92,7 @@ export function createStrategy(spec: AdversarySpec, candidates: number, initialH
         case "random":
           return rng.nextInt(candidates);
         case "equivocate":
-          return asker % 2 === 0 ? minority[instance]! : (minority[instance]! + 1) % candidates;
+          return (flip ? (asker + round) % 2 : asker % 2) === 0 ? minority[instance]! : (minority[instance]! + 1) % candidates;
         case "balance":
           if (spec.knowledge === "full") return leastHeld(current, instance);
           return askerPreference < 0 ? rng.nextInt(candidates) : (askerPreference + 1 + rng.nextInt(candidates - 1)) % candidates;

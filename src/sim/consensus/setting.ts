@@ -6,8 +6,17 @@
  */
 import { z } from "zod";
 import { topologySpecSchema } from "../../topology/spec.js";
+import { type NetworkSpec, networkSchema } from "../event/network.js";
 
 export const samplingModes = ["neighbors", "global"] as const;
+
+/**
+ * Which driver runs a consensus scenario: `cycle` (synchronous rounds, answers read
+ * directly, no messages; src/sim/consensus/cycle.ts) or `event` (integer-tick event queue,
+ * every query and answer a message with latency, loss, partitions, churn and signatures;
+ * src/sim/event/). Both report the same observables and summary fields.
+ */
+export const consensusDrivers = ["cycle", "event"] as const;
 
 export const workloadSchema = z
   .strictObject({
@@ -50,6 +59,9 @@ export const consensusSections = {
   adversary: adversarySchema.prefault({}),
   trust: trustSchema.prefault({}),
   maxRounds: z.number().int().min(1).max(1_000_000).default(500),
+  driver: z.enum(consensusDrivers).default("cycle").describe("cycle: synchronous rounds; event: simulated messages on an integer-tick clock"),
+  /** the event driver's network; the cycle driver ignores it. Optional, so cycle summaries do not carry it. */
+  network: networkSchema.optional(),
 };
 
 export type Workload = z.output<typeof workloadSchema>;
@@ -64,4 +76,7 @@ export interface ConsensusSetting {
   readonly adversary: AdversarySpec;
   readonly trust: TrustSpec;
   readonly maxRounds: number;
+  readonly driver: (typeof consensusDrivers)[number];
+  /** absent: the event driver uses the defaults */
+  readonly network?: NetworkSpec;
 }

@@ -4,7 +4,9 @@
  * generators come from the scenario's seed, and a clock may be injected only to time the
  * simulation for the summary's `simMs`.
  */
+import type { CryptoSuite } from "../../core/crypto.js";
 import type { Observables, SummaryValue } from "../../protocols/protocol.js";
+import type { SimEnvironment } from "../consensus/environment.js";
 import { protocols } from "../registry.js";
 import type { Scenario } from "../scenario/schema.js";
 import { rngFactory } from "../rng-family.js";
@@ -45,12 +47,23 @@ export interface SimulateOptions {
   readonly onProgress?: (done: number, max: number) => void;
   /** keep per-step observables (default true) */
   readonly recordSteps?: boolean;
+  /**
+   * Signatures and hashing for runs that sign (the event driver's signed answers). The pure
+   * layer cannot import node:crypto, so the caller injects it (the CLI: `nodeCrypto`).
+   */
+  readonly crypto?: CryptoSuite;
 }
 
 /** Run a scenario to its end. Pure in everything but the optional clock and progress callback. */
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): RunOutput {
   const definition = protocols[scenario.protocol];
-  const run = definition.create(scenario.params as never, { seed: scenario.seed, rng: rngFactory(scenario.rng, scenario.seed), sections: scenario.sections });
+  const env: SimEnvironment = {
+    seed: scenario.seed,
+    rng: rngFactory(scenario.rng, scenario.seed),
+    sections: scenario.sections,
+    ...(options.crypto ? { crypto: options.crypto } : {}),
+  };
+  const run = definition.create(scenario.params as never, env);
   const record = options.recordSteps ?? true;
   const steps: StepRecord[] = [];
   let last = run.observe();

@@ -55,6 +55,7 @@ export const topLevelFields: readonly string[] = [
     "rng",
     "observeEvery",
     "protocol",
+    "params",
     ...protocolNames.flatMap((name) => Object.keys((protocols[name] as { sections?: Record<string, unknown> }).sections ?? {})),
   ]),
 ];
