@@ -84,7 +84,8 @@ export function shippedScenario(name: "emtd-seed" | "tmesh-seed", overrides: rea
 
 /** One run of a scenario with a given seed and generator family, validated afresh. */
 export function runScenario(base: Scenario, seed: number, rng: RngFamily, recordSteps: boolean): RunOutput {
-  return simulate(validateScenario({ ...base, seed, rng, observeEvery: 1 }, base.name), { recordSteps });
+  const { sections, ...doc } = base;
+  return simulate(validateScenario({ ...doc, ...sections, seed, rng, observeEvery: 1 }, base.name), { recordSteps });
 }
 
 export function emtdRunFromOutput(output: RunOutput): EmtdRun {

@@ -577,11 +577,16 @@ export class ConsensusEventRun<P> implements ProtocolRun {
     const st = book.check(signed);
     if (st === null) return false;
     const candidate = st.candidate as number;
-    if (st.instance !== book.instanceKey(k) || !equalBytes(st.signer, this.publicKeyOf(responder))) return false;
+    if (signed.checkedResponder !== responder || signed.checkedInstance !== k) {
+      if (st.instance !== book.instanceKey(k) || !equalBytes(st.signer, this.publicKeyOf(responder))) return false;
+      signed.checkedResponder = responder;
+      signed.checkedInstance = k;
+    }
     if (this.width === 1 && word !== candidate) return false;
     const ledger = this.world.ledger;
     if (!ledger.wants(responder)) return true;
     const at = receiver * this.memory + (((Math.imul(responder, 0x9e3779b1) ^ Math.imul(k, 0x85ebca77)) >>> 0) % this.memory);
+    if (this.memStatement![at] === signed) return true; // the very statement this cell holds
     if (
       this.memSigner![at] === responder &&
       this.memInstance![at] === k &&

@@ -28,6 +28,13 @@ export interface SignedAnswer {
   status: number;
   /** the decoded statement once `status` is 1 */
   statement: Statement | null;
+  /**
+   * The (responder, instance) pair this statement last passed the receiver's signer and
+   * instance checks for (−1: none yet): those checks are pure functions of the bytes and
+   * the pair, so repeat receipts skip them.
+   */
+  checkedResponder?: number;
+  checkedInstance?: number;
 }
 
 export class StatementBook {
