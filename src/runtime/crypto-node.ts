@@ -23,7 +23,7 @@ const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "he
 const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 
 /** Default number of cached key objects per kind (private, public). */
-export const DEFAULT_KEY_CACHE_SIZE = 8192;
+export const DEFAULT_KEY_CACHE_SIZE = 32_768;
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

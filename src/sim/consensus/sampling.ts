@@ -21,6 +21,9 @@ export class PeerSampler {
   readonly maxPeers: number;
   private readonly scratch: Int32Array;
   private readonly global: boolean;
+  /** global sampling: per node, the stamp of the last sample that picked it */
+  private readonly stamps: Int32Array;
+  private stampCounter = 0;
 
   constructor(
     readonly graph: Csr,
@@ -35,6 +38,7 @@ export class PeerSampler {
     this.peers = new Int32Array(this.maxPeers);
     this.scratch = new Int32Array(Math.max(1, maxDegree));
     this.global = mode === "global";
+    this.stamps = new Int32Array(this.global ? n : 0);
   }
 
   /** Fill `peers` with a fresh sample for `node`; returns how many. */
@@ -52,18 +56,23 @@ export class PeerSampler {
     if (this.global) {
       const others = this.graph.n - 1;
       if (others <= 0) return 0;
+      // Distinct peers when the population allows it (rejection is cheap because size ≪ n);
+      // a per-node stamp marks this sample's picks in O(1) instead of rescanning the sample.
+      const distinct = size <= others;
+      const stamps = this.stamps;
+      if (this.stampCounter === 0x7fffffff) {
+        stamps.fill(0);
+        this.stampCounter = 0;
+      }
+      const stamp = ++this.stampCounter;
       for (let a = 0; a < size; a++) {
-        // Distinct when the population allows it; rejection is cheap because size ≪ n.
-        for (;;) {
-          let p = rng.nextInt(others);
+        let p: number;
+        do {
+          p = rng.nextInt(others);
           if (p >= node) p++;
-          let duplicate = false;
-          if (size <= others) for (let b = 0; b < a; b++) if (peers[b] === p) duplicate = true;
-          if (!duplicate) {
-            peers[a] = p;
-            break;
-          }
-        }
+        } while (distinct && stamps[p] === stamp);
+        stamps[p] = stamp;
+        peers[a] = p;
       }
       return size;
     }
