@@ -112,6 +112,7 @@ export class ConsensusCycleRun<P> implements ProtocolRun {
         if (state.isFinal(node, k) && !checker.isRecorded(node, k)) checker.record(node, k, state.preference(node, k), round);
       }
     }
+    this.world.sheafRound(round);
     checker.endRound(round);
     this.done = checker.finalized === checker.honestSlots || round >= this.maxSteps;
     return !this.done;

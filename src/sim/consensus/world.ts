@@ -118,6 +118,33 @@ export class ConsensusWorld<P> {
     }
   }
 
+  /**
+   * The sheaf check on this round's hyperedges, for protocols that have one (T-MESH): each
+   * honest node meets its reachable neighbours (its closed neighbourhood, minus the peers
+   * `reachable` rules out, e.g. across a partition), and the protocol checks that their
+   * finalized sections agree on the overlap. A pair that has just exchanged states can
+   * hardly disagree, so neighbourhoods, not poll pairs, are the hyperedges that find
+   * conflicts (measured by the T-MESH tests). Costs O(edges) per round, only for such protocols.
+   */
+  sheafRound(round: number, reachable?: (a: number, b: number) => boolean): void {
+    const check = (this.state as { sheafCheck?: (members: ArrayLike<number>, tick?: number) => number }).sheafCheck;
+    if (!check) return;
+    const { offsets, targets } = this.graph;
+    const members: number[] = [];
+    for (let h = 0; h < this.honestIds.length; h++) {
+      const node = this.honestIds[h]!;
+      members.length = 0;
+      members.push(node);
+      for (let e = offsets[node]!, end = offsets[node + 1]!; e < end; e++) {
+        const peer = targets[e]!;
+        if (this.adversarial[peer] === 1) continue;
+        if (reachable && !reachable(node, peer)) continue;
+        members.push(peer);
+      }
+      if (members.length > 1) check.call(this.state, members, round);
+    }
+  }
+
   /** Record `node`'s decision on `instance` if it has just become final. */
   noteFinal(node: number, instance: number, round: number): void {
     if (this.state.isFinal(node, instance) && !this.checker.isRecorded(node, instance)) {

@@ -289,6 +289,7 @@ export class ConsensusEventRun<P> implements ProtocolRun {
       queue.release(ev);
     }
     const { checker } = this;
+    this.world.sheafRound(round, (a, b) => this.active.every((p) => p.group[a] === p.group[b]));
     checker.endRound(round);
     this.done = checker.finalized === checker.honestSlots || round >= this.maxSteps;
     return !this.done;
