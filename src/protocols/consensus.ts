@@ -98,6 +98,12 @@ export interface ConsensusProtocol<P = unknown> {
   /** whether `respond` changes the responder (push-pull exchange) */
   readonly exchange: boolean;
   /**
+   * True when `respond` only writes `preference(responder, instance)` to `out[0]` and
+   * changes nothing, and a node's preference changes only in its own `onPoll`. Drivers may
+   * then answer from a compact cache of preferences instead of calling `respond`.
+   */
+  readonly answersArePreferences?: boolean;
+  /**
    * Write a well-formed answer that says "I prefer `candidate`" (what an honest node holding
    * only that candidate would answer). Adversaries use it to lie in the protocol's own
    * language, so every protocol faces the same attacks.

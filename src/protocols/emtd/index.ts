@@ -405,6 +405,7 @@ export const emtd: ConsensusProtocol<EmtdParams> = {
   answerWidth: () => 1,
   sampleSize: () => ALL_NEIGHBOURS,
   exchange: false,
+  answersArePreferences: true,
   answerFor: (candidate, _d, out) => {
     out[0] = candidate;
   },

@@ -324,6 +324,7 @@ export const snowball: ConsensusProtocol<SnowballParams> = {
   answerWidth: () => 1,
   sampleSize: (p) => p.k,
   exchange: false,
+  answersArePreferences: true,
   answerFor: (candidate, _d, out) => {
     out[0] = candidate;
   },

@@ -54,6 +54,8 @@ export class ConsensusCycleRun<P> implements ProtocolRun {
   /** equivocation tracking for adversarial answers: last round and candidate per (node, instance) */
   private readonly lastAnswerRound: Int32Array;
   private readonly lastAnswer: Int32Array;
+  /** preferences by (node, instance), for protocols whose answers are their preferences */
+  private readonly preferenceCache: Int8Array | null;
   private done = false;
 
   constructor(
@@ -86,6 +88,13 @@ export class ConsensusCycleRun<P> implements ProtocolRun {
     this.from = new Int32Array(maxPeers);
     this.lastAnswerRound = new Int32Array(n * this.instances).fill(-1);
     this.lastAnswer = new Int32Array(n * this.instances);
+    // One byte per (node, instance): at 10^6 nodes the answers of a global sample hit a
+    // 1 MB array that stays in cache, instead of several 4 MB protocol arrays (measured:
+    // the cache misses dominated a 10^6-node round).
+    if (protocol.answersArePreferences && this.candidates <= 127) {
+      this.preferenceCache = new Int8Array(n * this.instances);
+      for (let i = 0; i < n; i++) for (let k = 0; k < this.instances; k++) this.preferenceCache[i * this.instances + k] = this.state.preference(i, k);
+    } else this.preferenceCache = null;
   }
 
   /** Equivocation proofs so far. */
@@ -133,6 +142,13 @@ export class ConsensusCycleRun<P> implements ProtocolRun {
         if (c === SILENT) continue;
         protocol.answerFor(c, this.candidates, out);
         this.watchEquivocation(peer, instance, c, round);
+      } else if (this.preferenceCache) {
+        answers[count] = this.preferenceCache[peer * this.instances + instance]!;
+        from[count] = peer;
+        count++;
+        this.messages++;
+        this.bytes += world.answerBytes;
+        continue;
       } else {
         state.respond(peer, instance, query, out, this.ctx);
         if (protocol.exchange) world.noteFinal(peer, instance, round);
@@ -145,6 +161,7 @@ export class ConsensusCycleRun<P> implements ProtocolRun {
       this.bytes += world.answerBytes;
     }
     state.onPoll(node, instance, answers, from, count, this.ctx);
+    if (this.preferenceCache) this.preferenceCache[node * this.instances + instance] = state.preference(node, instance);
     this.updates++;
   }
 
