@@ -9,7 +9,7 @@
  * complex products and `np.dot`, which JavaScript cannot express, so results agree to a
  * few ulps rather than exactly.
  */
-import { type CMatrix, isHermitian, outer, trace, traceOfProductRe, zeros } from "./complex.js";
+import { type CMatrix, isHermitian, mul, outer, trace, traceOfProductRe, zeros } from "./complex.js";
 import { hermitianEigen, hermitianEigenvalues, reconstruct } from "./eigen.js";
 import { numpyMean, numpySum } from "./summation.js";
 
@@ -123,36 +123,7 @@ export function fidelity(rho: CMatrix, sigma: CMatrix): number {
 
 /** a·b·a for Hermitian a, b (a result that is Hermitian up to rounding). */
 function sandwich(a: CMatrix, b: CMatrix): CMatrix {
-  const { n } = a;
-  const ab = zeros(n);
-  const out = zeros(n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let sr = 0;
-      let si = 0;
-      for (let k = 0; k < n; k++) {
-        const xr = a.re[i * n + k]!, xi = a.im[i * n + k]!, yr = b.re[k * n + j]!, yi = b.im[k * n + j]!;
-        sr += xr * yr - xi * yi;
-        si += xr * yi + xi * yr;
-      }
-      ab.re[i * n + j] = sr;
-      ab.im[i * n + j] = si;
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let sr = 0;
-      let si = 0;
-      for (let k = 0; k < n; k++) {
-        const xr = ab.re[i * n + k]!, xi = ab.im[i * n + k]!, yr = a.re[k * n + j]!, yi = a.im[k * n + j]!;
-        sr += xr * yr - xi * yi;
-        si += xr * yi + xi * yr;
-      }
-      out.re[i * n + j] = sr;
-      out.im[i * n + j] = si;
-    }
-  }
-  return out;
+  return mul(mul(a, b), a);
 }
 
 /**
