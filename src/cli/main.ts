@@ -9,6 +9,12 @@ import { Command, CommanderError } from "commander";
 import { EntropicError } from "../core/errors.js";
 import { registerSim } from "./sim/command.js";
 import { registerSweep } from "./sweep/command.js";
+import { registerReport } from "./report/command.js";
+import { registerNode } from "./node/command.js";
+import { registerDevnet } from "./devnet/command.js";
+import { registerTx } from "./tx/command.js";
+import { registerLoad } from "./load/command.js";
+import { registerDashboard } from "./dashboard/command.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -22,6 +28,12 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text.split("\n")[0] + "\n") });
   registerSim(program);
   registerSweep(program);
+  registerReport(program);
+  registerNode(program);
+  registerDevnet(program);
+  registerTx(program);
+  registerLoad(program);
+  registerDashboard(program);
   return program;
 }
 

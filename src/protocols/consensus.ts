@@ -16,6 +16,7 @@
  */
 import type { z } from "zod";
 import type { Rng } from "../core/prng.js";
+import type { CMatrix } from "../physics/complex.js";
 
 /** Shape of a state table: nodes × instances, each instance with `candidates` options. */
 export interface Layout {
@@ -80,6 +81,8 @@ export interface ConsensusState {
    * T-MESH's mean von Neumann entropy), averaged over instances. Optional.
    */
   observe?(nodes: ArrayLike<number>): Record<string, number>;
+  /** A copy of `node`'s density matrix for `instance`, for protocols whose state is one (T-MESH). Optional, read-only. */
+  density?(node: number, instance: number): CMatrix;
 }
 
 /** A consensus protocol as drivers and scenarios see it. */

@@ -9,6 +9,8 @@
  */
 import type { z } from "zod";
 import type { Rng } from "../core/prng.js";
+import type { CMatrix } from "../physics/complex.js";
+import type { Csr } from "../topology/csr.js";
 
 /** Named scalar measurements taken after a step; every run of a protocol reports the same keys. */
 export type Observables = Readonly<Record<string, number>>;
@@ -53,6 +55,33 @@ export interface ProtocolRun {
   observe(): Observables;
   /** Outcome of the run so far (final once `step()` has returned false). */
   result(): RunResult;
+  /**
+   * A read-only view of per-node state, for traces and reports (optional; plain runs never
+   * ask for it, so it costs nothing unless used).
+   */
+  inspect?(): RunInspector;
+}
+
+/**
+ * What a trace reads of a run, node by node. Reading never changes the run: a traced run
+ * gives the same results, byte for byte, as an untraced one.
+ */
+export interface RunInspector {
+  /** labels of the colour classes `classOf` returns, by index (at most 127 of them) */
+  readonly classes: readonly string[];
+  /**
+   * Whether `edges()` is fixed from the start (a topology). False when the edges are the
+   * pairs that have met so far (tmesh-seed draws its pairs at random): read them at the end.
+   */
+  readonly fixedEdges: boolean;
+  /** the topology as CSR, or undirected edges as flat pairs `[u0, v0, u1, v1, …]` */
+  edges(): Csr | Int32Array;
+  /** `node`'s colour class now (its preferred candidate, or the seed's state class) */
+  classOf(node: number): number;
+  /** whether `node` has decided irreversibly (or, for the seeds, converged) */
+  isFinal(node: number): boolean;
+  /** `node`'s d×d density matrix (decision instance 0), for protocols whose nodes hold one */
+  density?(node: number): CMatrix | null;
 }
 
 /** A protocol as drivers and scenarios see it. */

@@ -4,6 +4,8 @@ import type { Command } from "commander";
 import { nodeCrypto } from "../../runtime/crypto-node.js";
 import { simulate } from "../../sim/cycle/driver.js";
 import { runFiles, toJson } from "../../sim/output.js";
+import { traceToJson } from "../../sim/trace/codec.js";
+import { TRACE_FILE, writeRunReport } from "../../report/write.js";
 import { protocols } from "../../sim/registry.js";
 import { writeFileAtomic } from "../files.js";
 import { createProgress } from "../progress.js";
@@ -15,6 +17,7 @@ interface SimOptions {
   set: string[];
   out?: string;
   json?: boolean;
+  report?: boolean;
 }
 
 export function registerSim(program: Command): void {
@@ -26,6 +29,7 @@ export function registerSim(program: Command): void {
     .option("--set <name=value>", "override a field: a parameter name, a top-level field, or a dotted path (repeatable)", collect, [])
     .option("--out <dir>", "write summary.json, rounds.jsonl and rounds.csv to this folder")
     .option("--json", "print the summary as JSON on stdout")
+    .option("--report", "record a trace and write report.html (and trace.json) into --out DIR, or ./out/<scenario>-<seed>/")
     .action((scenarioPath: string | undefined, opts: SimOptions) => {
       const overrides = opts.set.map((raw) => {
         const { name, values } = parseAssignment(raw, false);
@@ -33,13 +37,24 @@ export function registerSim(program: Command): void {
       });
       const scenario = resolveScenario(scenarioPath, opts.seed === undefined ? undefined : parseSeed(opts.seed), overrides);
       const progress = createProgress(scenario.protocol);
-      const output = simulate(scenario, { clock: () => performance.now(), onProgress: (d, t) => progress.update(d, t), crypto: nodeCrypto });
+      const output = simulate(scenario, {
+        clock: () => performance.now(),
+        onProgress: (d, t) => progress.update(d, t),
+        crypto: nodeCrypto,
+        ...(opts.report ? { trace: true } : {}),
+      });
       progress.stop();
-      if (opts.out) {
+      const outDir = opts.out ?? (opts.report ? join("out", `${scenario.name.replace(/[^\w.-]+/g, "_")}-${scenario.seed}`) : undefined);
+      if (outDir) {
         const files = runFiles(output, protocols[scenario.protocol].observables);
-        for (const [name, text] of Object.entries(files)) writeFileAtomic(join(opts.out, name), text);
+        for (const [name, text] of Object.entries(files)) writeFileAtomic(join(outDir, name), text);
+        if (output.trace) writeFileAtomic(join(outDir, TRACE_FILE), traceToJson(output.trace));
       }
-      process.stdout.write(opts.json ? toJson(output.summary) : formatSummary(output.summary, opts.out));
+      process.stdout.write(opts.json ? toJson(output.summary) : formatSummary(output.summary, outDir));
+      if (opts.report && outDir) {
+        // On stderr with --json, so stdout stays one JSON document.
+        (opts.json ? process.stderr : process.stdout).write(`  report           ${writeRunReport(outDir, output)}\n`);
+      }
       const hint = replayHint(output.summary, scenarioPath, opts.set);
       if (hint) process.stderr.write(hint);
     });

@@ -11,12 +11,14 @@ import { createProgress } from "../progress.js";
 import { parseAssignment, parseSeedRange, readScenarioDocument } from "../scenario-input.js";
 import { runSweep } from "./pool.js";
 import { formatSweep } from "./format.js";
+import { writeSweepReport } from "../../report/write.js";
 
 interface SweepOptions {
   seeds: string;
   set: string[];
   json?: boolean;
   workers?: string;
+  report?: string;
 }
 
 export function registerSweep(program: Command): void {
@@ -28,6 +30,7 @@ export function registerSweep(program: Command): void {
     .option("--set <name=v1,v2,...>", "sweep a field over values (repeatable; the grid is their product)", collect, [])
     .option("--workers <n>", "worker threads (default: one per core)")
     .option("--json", "print the aggregate as JSON on stdout")
+    .option("--report <dir>", "write <dir>/report.html (the aggregates as charts with 95% error bars) and <dir>/sweep.json")
     .action(async (scenarioPath: string | undefined, opts: SweepOptions) => {
       const { from, to } = parseSeedRange(opts.seeds);
       const seeds = Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -46,5 +49,9 @@ export function registerSweep(program: Command): void {
       progress.stop();
       const aggregates: PointAggregate[] = grid.map((params, i) => aggregatePoint(params, digests[i]!, protocols[protocol].outcomes));
       process.stdout.write(opts.json ? toJson({ protocol, seeds: { from, to }, points: aggregates }) : formatSweep(protocol, aggregates));
+      if (opts.report) {
+        const path = writeSweepReport(opts.report, { protocol, seeds: { from, to }, points: aggregates });
+        (opts.json ? process.stderr : process.stdout).write(`report: ${path}\n`);
+      }
     });
 }

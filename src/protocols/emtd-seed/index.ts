@@ -25,6 +25,9 @@ export const emtdSeedParams = z
 
 export type EmtdSeedParams = z.infer<typeof emtdSeedParams>;
 
+/** Colour classes of a traced emtd-seed run: what a node's scalar holds. */
+export const EMTD_SEED_CLASSES = ["initial state (0)", "input adopted", "other value"] as const;
+
 export const emtdSeed: ProtocolDefinition<EmtdSeedParams> = {
   name: "emtd-seed",
   description: "the EMTD seed's EntropicLedger demo, exactly (scalar state, per-visit cooling, 1000-sweep cap)",
@@ -55,6 +58,18 @@ export const emtdSeed: ProtocolDefinition<EmtdSeedParams> = {
           stateChange: last?.stateChangeSum ?? 0,
         };
       },
+      inspect: () => ({
+        classes: EMTD_SEED_CLASSES,
+        fixedEdges: true,
+        edges: () => state.graph,
+        classOf: (node) => {
+          const v = state.scalar[node]!;
+          return v === params.input ? 1 : v === 0 ? 0 : 2;
+        },
+        // The seed has no per-node finality: its network "crystallises" as a whole when a
+        // sweep changes (almost) nothing, so every node counts as final once it has converged.
+        isFinal: () => state.converged,
+      }),
       result() {
         return {
           outcome: state.outcome(),

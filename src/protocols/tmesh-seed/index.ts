@@ -6,7 +6,8 @@ import { z } from "zod";
 import type { Rng } from "../../core/prng.js";
 import { randomNormal } from "../../core/prng.js";
 import { NumpyRandomState } from "../../core/numpy-random.js";
-import type { ProtocolDefinition, ProtocolRun } from "../protocol.js";
+import type { ProtocolDefinition, ProtocolRun, RunInspector } from "../protocol.js";
+import type { CMatrix } from "../../physics/complex.js";
 import { TmeshSeedState, type TmeshSeedDraws } from "./run.js";
 
 export { COHERENCE_REFRESH, TmeshSeedState, type TmeshSeedConfig, type TmeshSeedDraws } from "./run.js";
@@ -90,6 +91,7 @@ export const tmeshSeed: ProtocolDefinition<TmeshSeedParams> = {
       maxSteps: params.steps,
       step: () => state.step(),
       observe,
+      inspect: () => tmeshSeedInspector(state),
       result() {
         const o = observe();
         return {
@@ -100,6 +102,59 @@ export const tmeshSeed: ProtocolDefinition<TmeshSeedParams> = {
     };
   },
 };
+
+/** Distinct pairs a trace draws at most (the seed's pairs are random, so all of them may meet). */
+const TRACE_PAIR_LIMIT = 1_000_000;
+
+/**
+ * Per-node state of a tmesh-seed run for traces: colour = the basis state a node's ρ
+ * weighs most (argmax of the diagonal), final = the node holds the network mean ρ̄ within
+ * CONSENSUS_SPREAD (the demo has no finality; this is its "consensus" claim, node by node).
+ * Edges are the pairs that have met. The mean is recomputed once per step, on first use.
+ */
+function tmeshSeedInspector(state: TmeshSeedState): RunInspector {
+  const d = state.dim;
+  const meanRe = new Float64Array(d * d);
+  const meanIm = new Float64Array(d * d);
+  let meanAt = -1;
+  const refreshMean = () => {
+    if (meanAt === state.steps) return;
+    meanRe.fill(0);
+    meanIm.fill(0);
+    for (const rho of state.rho) {
+      for (let k = 0; k < d * d; k++) {
+        meanRe[k] = meanRe[k]! + rho.re[k]!;
+        meanIm[k] = meanIm[k]! + rho.im[k]!;
+      }
+    }
+    for (let k = 0; k < d * d; k++) {
+      meanRe[k] = meanRe[k]! / state.nodes;
+      meanIm[k] = meanIm[k]! / state.nodes;
+    }
+    meanAt = state.steps;
+  };
+  return {
+    classes: Array.from({ length: d }, (_, c) => `mostly |${c}⟩`),
+    fixedEdges: false,
+    edges: () => state.distinctPairs(TRACE_PAIR_LIMIT),
+    classOf(node) {
+      const rho = state.rho[node]!;
+      let best = 0;
+      for (let c = 1; c < d; c++) if (rho.re[c * d + c]! > rho.re[best * d + best]!) best = c;
+      return best;
+    },
+    isFinal(node) {
+      refreshMean();
+      const rho = state.rho[node]!;
+      for (let k = 0; k < d * d; k++) if (Math.hypot(rho.re[k]! - meanRe[k]!, rho.im[k]! - meanIm[k]!) > CONSENSUS_SPREAD) return false;
+      return true;
+    },
+    density(node): CMatrix {
+      const rho = state.rho[node]!;
+      return { n: d, re: rho.re.slice(), im: rho.im.slice() };
+    },
+  };
+}
 
 /** Mean and population variance (numpy's `np.var`, ddof = 0), as the demo prints. */
 function meanAndPopulationVariance(xs: Float64Array): [number, number] {

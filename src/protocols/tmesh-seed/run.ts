@@ -207,6 +207,27 @@ export class TmeshSeedState {
     return out;
   }
 
+  /**
+   * The distinct pairs that have met so far, flat `[a0, b0, a1, b1, …]` with the smaller id
+   * first, in order of first meeting; at most `limit` pairs.
+   */
+  distinctPairs(limit = Number.POSITIVE_INFINITY): Int32Array {
+    const n = this.rho.length;
+    const seen = new Set<number>();
+    const out: number[] = [];
+    for (let k = 0; k < this.steps && seen.size < limit; k++) {
+      const x = this.pairLog[2 * k]!;
+      const y = this.pairLog[2 * k + 1]!;
+      const a = Math.min(x, y);
+      const b = Math.max(x, y);
+      const key = a * n + b;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(a, b);
+    }
+    return Int32Array.from(out);
+  }
+
   /** Largest element-wise distance between any node's ρ and node 0's: 0 means identical states. */
   spread(): number {
     const { re, im, d2 } = this;

@@ -15,7 +15,7 @@
  */
 import type { Rng } from "../../core/prng.js";
 import type { ConsensusProtocol, ConsensusState } from "../../protocols/consensus.js";
-import type { Observables, ProtocolRun, RunEnvironment, RunResult } from "../../protocols/protocol.js";
+import type { Observables, ProtocolRun, RunEnvironment, RunInspector, RunResult } from "../../protocols/protocol.js";
 import type { Csr } from "../../topology/csr.js";
 import { SILENT } from "./adversary.js";
 import type { ConsensusChecker } from "./checkers.js";
@@ -182,6 +182,10 @@ export class ConsensusCycleRun<P> implements ProtocolRun {
 
   observe(): Observables {
     return this.world.observe(this.messages);
+  }
+
+  inspect(): RunInspector {
+    return this.world.inspector();
   }
 
   result(): RunResult {

@@ -7,7 +7,7 @@
  */
 import type { ConsensusProtocol, ConsensusState } from "../../protocols/consensus.js";
 import { NO_CANDIDATE } from "../../protocols/consensus.js";
-import type { Observables, RunEnvironment, RunResult, SummaryValue } from "../../protocols/protocol.js";
+import type { Observables, RunEnvironment, RunInspector, RunResult, SummaryValue } from "../../protocols/protocol.js";
 import type { Csr } from "../../topology/csr.js";
 import { buildTopology } from "../../topology/index.js";
 import { type AdversaryStrategy, type StrategyOptions, createStrategy, placeAdversaries } from "./adversary.js";
@@ -198,6 +198,24 @@ export class ConsensusWorld<P> {
       disagreement: edges === 0 ? 0 : energy / edges,
       messages,
       ...(this.state.observe ? this.state.observe(this.honestIds) : {}),
+    };
+  }
+
+  /**
+   * Per-node state for traces: colour = the preferred candidate of instance 0 (class 0 when
+   * none yet, the last class for adversarial nodes), final = decided instance 0.
+   */
+  inspector(): RunInspector {
+    const { state, adversarial, candidates } = this;
+    const adversaryClass = candidates + 1;
+    const density = state.density;
+    return {
+      classes: ["no candidate", ...Array.from({ length: candidates }, (_, c) => `candidate ${c}`), "adversary"],
+      fixedEdges: true,
+      edges: () => this.graph,
+      classOf: (node) => (adversarial[node] === 1 ? adversaryClass : state.preference(node, 0) + 1),
+      isFinal: (node) => adversarial[node] === 0 && state.isFinal(node, 0),
+      ...(density ? { density: (node: number) => (state.preference(node, 0) === NO_CANDIDATE ? null : density.call(state, node, 0)) } : {}),
     };
   }
 

@@ -10,6 +10,7 @@ import type { SimEnvironment } from "../consensus/environment.js";
 import { protocols } from "../registry.js";
 import type { Scenario } from "../scenario/schema.js";
 import { rngFactory } from "../rng-family.js";
+import { type Trace, type TraceOptions, TraceRecorder } from "../trace/trace.js";
 
 /** One recorded step: its index (0 = the state before the first step) and its observables. */
 export interface StepRecord {
@@ -38,6 +39,8 @@ export interface RunOutput {
   readonly summary: RunSummary;
   /** recorded steps, empty when `recordSteps` is false */
   readonly steps: readonly StepRecord[];
+  /** the run's trace, when `trace` was asked for */
+  readonly trace?: Trace;
 }
 
 export interface SimulateOptions {
@@ -52,6 +55,12 @@ export interface SimulateOptions {
    * layer cannot import node:crypto, so the caller injects it (the CLI: `nodeCrypto`).
    */
   readonly crypto?: CryptoSuite;
+  /**
+   * Record a trace for reports: the topology and, per recorded step, every node's colour
+   * and finalized flag (sampled down for big runs; see sim/trace). Read-only: the run's
+   * results are the same with or without it.
+   */
+  readonly trace?: boolean | TraceOptions;
 }
 
 /** Run a scenario to its end. Pure in everything but the optional clock and progress callback. */
@@ -68,6 +77,8 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
   const steps: StepRecord[] = [];
   let last = run.observe();
   if (record) steps.push({ step: 0, observables: last });
+  const tracer = options.trace ? new TraceRecorder(run, scenario.protocol, scenario.seed, options.trace === true ? {} : options.trace) : null;
+  tracer?.record(0);
 
   const clock = options.clock;
   let simMs = 0;
@@ -81,6 +92,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
       last = run.observe();
       steps.push({ step: run.steps, observables: last });
     }
+    tracer?.record(run.steps);
     options.onProgress?.(run.steps, run.maxSteps);
   }
   if (!record) last = run.observe();
@@ -101,5 +113,5 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
     ...scenario.sections,
     final: last,
   };
-  return { summary, steps };
+  return tracer ? { summary, steps, trace: tracer.finish(run.steps) } : { summary, steps };
 }

@@ -26,7 +26,7 @@ import { isEquivocation } from "../../core/conflict.js";
 import { equalBytes } from "../../core/bytes.js";
 import type { Rng } from "../../core/prng.js";
 import { type ConsensusProtocol, type ConsensusState, ALL_NEIGHBOURS, NO_CANDIDATE } from "../../protocols/consensus.js";
-import type { Observables, ProtocolRun, RunEnvironment, RunResult } from "../../protocols/protocol.js";
+import type { Observables, ProtocolRun, RunEnvironment, RunInspector, RunResult } from "../../protocols/protocol.js";
 import type { Csr } from "../../topology/csr.js";
 import { SILENT } from "../consensus/adversary.js";
 import type { ConsensusChecker } from "../consensus/checkers.js";
@@ -654,6 +654,10 @@ export class ConsensusEventRun<P> implements ProtocolRun {
 
   observe(): Observables {
     return this.world.observe(this.messages);
+  }
+
+  inspect(): RunInspector {
+    return this.world.inspector();
   }
 
   result(): RunResult {

@@ -1,0 +1,183 @@
+/**
+ * A local devnet: N `entropic node` processes on 127.0.0.1, fully meshed, each with its own
+ * folder, key, libp2p port and API port. Used by `entropic devnet`, the end-to-end tests and
+ * `npm run bench:devnet`.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, renameSync, closeSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { nodeSignatures } from "../../runtime/crypto-node.js";
+import { loadOrCreateIdentity } from "../../runtime/node/identity.js";
+import type { LiveProtocolName, NodeInfo } from "../../runtime/node/start.js";
+import { peerIdFromKeySeed } from "../../runtime/transport/keys.js";
+
+/** One node of `devnet.json`. */
+export interface DevnetNode {
+  readonly index: number;
+  readonly api: string;
+  readonly multiaddr: string;
+  readonly peerId: string;
+  readonly pid: number;
+  readonly data: string;
+  /** the `entropic` arguments that (re)start this node */
+  readonly args: readonly string[];
+}
+
+/** `DIR/devnet.json`. */
+export interface DevnetFile {
+  readonly protocol: LiveProtocolName;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly nodes: readonly DevnetNode[];
+}
+
+export interface DevnetOptions {
+  readonly nodes: number;
+  readonly protocol: LiveProtocolName;
+  readonly dir: string;
+  /** protocol parameters; Snowball's K and alphas default to fit the devnet size */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** give every node a deny file (DIR/node-i/deny.json) for partition tests */
+  readonly denyFiles?: boolean;
+  /** how long to wait for every node to come up (default 30 s) */
+  readonly startTimeoutMs?: number;
+}
+
+export interface Devnet {
+  readonly file: DevnetFile;
+  readonly children: ChildProcess[];
+  /** Restart node i with its original arguments (after it died or was killed). */
+  restart(i: number): Promise<DevnetNode>;
+  /** Stop every node (SIGTERM, then SIGKILL after 5 s). */
+  stop(): Promise<void>;
+}
+
+/** The built CLI; the same path from src/cli/devnet (tests) and dist/cli/devnet (the package). */
+export const CLI_PATH = fileURLToPath(new URL("../../../dist/cli/main.js", import.meta.url));
+
+/**
+ * Snowball's parameters for a devnet of n nodes: K = min(20, n − 1) peers per poll (a node
+ * cannot sample more peers than it has), α = ⌊K/2⌋ + 1 + ⌊K/8⌋ (a strict majority plus a
+ * margin, inside avalanchego's rule K/2 < α ≤ K), β = 20 as in avalanchego.
+ */
+export function devnetSnowballParams(n: number): Record<string, number> {
+  const k = Math.max(1, Math.min(20, n - 1));
+  const alpha = Math.min(k, Math.floor(k / 2) + 1 + Math.floor(k / 8));
+  return { k, alphaPreference: alpha, alphaConfidence: alpha };
+}
+
+/** A free TCP port on 127.0.0.1 (the OS picks; released before use, so a race is possible but rare). */
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+function paramArgs(params: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(params).flatMap(([k, v]) => ["--param", `${k}=${String(v)}`]);
+}
+
+async function waitForInfo(path: string, child: ChildProcess, log: string, timeoutMs: number): Promise<NodeInfo> {
+  const t0 = Date.now();
+  for (;;) {
+    if (existsSync(path)) {
+      const info = JSON.parse(readFileSync(path, "utf8")) as NodeInfo;
+      if (info.pid === child.pid) return info;
+    }
+    if (child.exitCode !== null || child.signalCode !== null) {
+      const tail = existsSync(log) ? readFileSync(log, "utf8").split("\n").slice(-8).join("\n") : "";
+      throw new Error(`node process ${child.pid} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail}`);
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`node process ${child.pid} not ready after ${timeoutMs} ms (see ${log})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function spawnNode(args: readonly string[], data: string): ChildProcess {
+  const log = openSync(join(data, "node.log"), "a");
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ["ignore", log, log], detached: false });
+  closeSync(log);
+  return child;
+}
+
+export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
+  if (!Number.isInteger(o.nodes) || o.nodes < 1 || o.nodes > 64) throw new RangeError(`--nodes must be an integer in [1, 64], got ${o.nodes}`);
+  const dir = resolve(o.dir);
+  mkdirSync(dir, { recursive: true });
+  const params = { ...(o.protocol === "snowball" ? devnetSnowballParams(o.nodes) : {}), ...o.params };
+  const planned: { index: number; data: string; peerId: string; multiaddr: string; apiPort: number }[] = [];
+  for (let i = 0; i < o.nodes; i++) {
+    const data = join(dir, `node-${i}`);
+    mkdirSync(data, { recursive: true });
+    const { seed } = loadOrCreateIdentity(data, nodeSignatures);
+    const [p2p, api] = [await freePort(), await freePort()];
+    planned.push({ index: i, data, peerId: peerIdFromKeySeed(seed), multiaddr: `/ip4/127.0.0.1/tcp/${p2p}/p2p/${peerIdFromKeySeed(seed)}`, apiPort: api });
+  }
+  const argsOf = (i: number): string[] => {
+    const p = planned[i]!;
+    const args = ["node", "--data", p.data, "--listen", p.multiaddr.split("/p2p/")[0]!, "--api", String(p.apiPort), "--protocol", o.protocol, ...paramArgs(params)];
+    for (const q of planned) if (q.index !== i) args.push("--bootstrap", q.multiaddr);
+    if (o.denyFiles) args.push("--deny-file", join(p.data, "deny.json"));
+    return args;
+  };
+  const children: ChildProcess[] = [];
+  const nodes: DevnetNode[] = [];
+  const timeout = o.startTimeoutMs ?? 30_000;
+  const start = async (i: number): Promise<DevnetNode> => {
+    const p = planned[i]!;
+    rmSync(join(p.data, "node.json"), { force: true });
+    const args = argsOf(i);
+    const child = spawnNode(args, p.data);
+    children[i] = child;
+    const info = await waitForInfo(join(p.data, "node.json"), child, join(p.data, "node.log"), timeout);
+    return { index: i, api: info.api, multiaddr: p.multiaddr, peerId: p.peerId, pid: child.pid!, data: p.data, args };
+  };
+  try {
+    nodes.push(...(await Promise.all(planned.map((_, i) => start(i)))));
+  } catch (err) {
+    for (const c of children) c?.kill("SIGKILL");
+    throw err;
+  }
+  let file: DevnetFile = { protocol: o.protocol, params, nodes };
+  const writeFile = () => {
+    const path = join(dir, "devnet.json");
+    writeFileSync(`${path}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
+    renameSync(`${path}.tmp`, path);
+  };
+  writeFile();
+  const devnet: Devnet = {
+    get file() {
+      return file;
+    },
+    children,
+    async restart(i) {
+      const node = await start(i);
+      file = { ...file, nodes: file.nodes.map((n) => (n.index === i ? node : n)) };
+      writeFile();
+      return node;
+    },
+    async stop() {
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<void>((res) => {
+              if (c.exitCode !== null || c.signalCode !== null) return res();
+              const t = setTimeout(() => c.kill("SIGKILL"), 5000);
+              c.once("exit", () => {
+                clearTimeout(t);
+                res();
+              });
+              c.kill("SIGTERM");
+            }),
+        ),
+      );
+    },
+  };
+  return devnet;
+}

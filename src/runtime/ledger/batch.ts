@@ -1,0 +1,77 @@
+/**
+ * What every `Ledger` implementation does to a batch before writing it, shared so
+ * that the in-memory and the LevelDB ledgers agree on the edge cases: keys are checked,
+ * bytes are copied at once (the caller may reuse its arrays while the write is queued),
+ * and a batch that finalizes one conflict key twice must name the same CID both times.
+ */
+import { LedgerConflictError, type LedgerBatch } from "../ports.js";
+import { LedgerKeyError } from "./errors.js";
+
+/** A validated, privately owned copy of a {@link LedgerBatch}. */
+export interface PreparedBatch {
+  readonly txs: readonly (readonly [cid: string, bytes: Uint8Array])[];
+  readonly vertices: readonly (readonly [cid: string, bytes: Uint8Array])[];
+  /** one entry per conflict key, in first-mention order */
+  readonly finalized: readonly (readonly [conflictKey: string, txCid: string])[];
+  /** in batch order: a later entry for the same name wins */
+  readonly meta: readonly (readonly [name: string, value: Uint8Array | null])[];
+}
+
+// With the `u` flag a surrogate pair is one code point, so this matches only lone halves.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Throws {@link LedgerKeyError} unless `key` is a string that encodes to UTF-8 losslessly. */
+export function checkKey(what: string, key: string): void {
+  if (typeof key !== "string") throw new TypeError(`${what} must be a string, got ${typeof key}`);
+  if (LONE_SURROGATE.test(key)) throw new LedgerKeyError(what, key);
+}
+
+function copyBytes(what: string, key: string, bytes: Uint8Array): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${what} ${JSON.stringify(key)}: value must be a Uint8Array`);
+  return new Uint8Array(bytes);
+}
+
+function copyEntries(what: string, entries: LedgerBatch["txs"]): [string, Uint8Array][] {
+  return (entries ?? []).map(([key, bytes]) => {
+    checkKey(what, key);
+    return [key, copyBytes(what, key, bytes)];
+  });
+}
+
+/**
+ * Validate and copy a batch. Throws {@link LedgerKeyError} or TypeError for malformed
+ * input and {@link LedgerConflictError} when the batch itself names two different CIDs for
+ * one conflict key (the first one counts as existing).
+ */
+export function prepareBatch(batch: LedgerBatch): PreparedBatch {
+  const finals = new Map<string, string>();
+  for (const [key, cid] of batch.finalized ?? []) {
+    checkKey("conflict key", key);
+    checkKey("finalized tx CID", cid);
+    const earlier = finals.get(key);
+    if (earlier === undefined) finals.set(key, cid);
+    else if (earlier !== cid) throw new LedgerConflictError(key, earlier, cid);
+  }
+  return {
+    txs: copyEntries("tx CID", batch.txs),
+    vertices: copyEntries("vertex CID", batch.vertices),
+    finalized: [...finals],
+    meta: (batch.meta ?? []).map(([name, value]) => {
+      checkKey("meta name", name);
+      return [name, value === null ? null : copyBytes("meta", name, value)];
+    }),
+  };
+}
+
+/**
+ * The first finalized entry of `batch` that contradicts a stored decision, as the error
+ * to reject the batch with; `stored[i]` is the stored CID of `batch.finalized[i]`'s key.
+ */
+export function firstConflict(batch: PreparedBatch, stored: readonly (string | undefined)[]): LedgerConflictError | undefined {
+  for (let i = 0; i < batch.finalized.length; i++) {
+    const [key, cid] = batch.finalized[i]!;
+    const existing = stored[i];
+    if (existing !== undefined && existing !== cid) return new LedgerConflictError(key, existing, cid);
+  }
+  return undefined;
+}

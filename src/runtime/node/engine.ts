@@ -1,0 +1,1008 @@
+/**
+ * The live node: one protocol (emtd, tmesh or snowball: the simulators' objects,
+ * unchanged) deciding real conflicting transactions over a {@link Transport}, persisting
+ * to a {@link Ledger}, timed by a {@link Clock}. It implements the HTTP API's
+ * {@link NodeFacade}.
+ *
+ * Ordering contract (as etcd/raft's `Ready`): everything is persisted before it is sent
+ * or announced. A transaction is written before it is gossiped or counted as submitted; a
+ * finalized decision is written before it is sealed into a vertex, reported by an event
+ * or the API; a vertex is written before it is published. So after `kill -9` a node never
+ * has to take back anything it told anyone, except a preference (which may change anyway).
+ *
+ * Loops (all on the injected clock):
+ * - poll: ask `K` random connected peers (all of them for EMTD) about every undecided
+ *   instance in one batched, signed query; feed each instance's answers to the protocol;
+ * - gossip: transactions are published in batches every `gossipFlushMs` (publish has no
+ *   backpressure, so the node paces itself);
+ * - seal: new decisions go into a signed Merkle-DAG vertex whose parents are this node's
+ *   previous vertex and the newest vertex of every other author it knows;
+ * - heads: announce the newest vertices and the Merkle root of the finalized map; a node
+ *   that hears of vertices it lacks walks back from them and fetches what is missing.
+ *
+ * The sheaf check of the live node: each received vertex is a section (its author's
+ * decisions) over the conflict sets it covers; on the overlap with this node's finalized
+ * map the two must agree. A disagreement is a `sheaf-conflict` event with both CIDs.
+ */
+import { type BlockCid, cidOf, parseCid } from "../../core/codec.js";
+import { ConflictRegistry, type ConflictSet } from "../../core/conflict.js";
+import { equalBytes, toHex } from "../../core/bytes.js";
+import type { CryptoSuite, KeyPair } from "../../core/crypto.js";
+import { DecodeError } from "../../core/errors.js";
+import type { Rng } from "../../core/prng.js";
+import { type Tx, conflictKey, decodeTx, encodeTx, verifyTx } from "../../core/tx.js";
+import { type Decision, type Vertex, createVertex, decodeVertex, encodeVertex, MAX_DECISIONS, MAX_PARENTS } from "../../core/vertex.js";
+import { ALL_NEIGHBOURS, type ConsensusProtocol, NO_CANDIDATE, type PollContext } from "../../protocols/consensus.js";
+import type {
+  ConflictView,
+  MetricSample,
+  NodeEvent,
+  NodeFacade,
+  StatusView,
+  SubmitResult,
+  TxStatus,
+  TxView,
+} from "../api/facade.js";
+import { type Clock, type Ledger, LedgerConflictError, type TimerHandle, TOPICS, type Topic, type Transport, type Verdict } from "../ports.js";
+import { peerIdFromEd25519PublicKey } from "../transport/keys.js";
+import { GroupCommitter } from "../ledger/group-commit.js";
+import { FinalizedMap } from "./merkle.js";
+import { InstanceTable, PeerBook, permuteVector } from "./table.js";
+import {
+  type AnswerResponse,
+  candidateId,
+  decodeHeads,
+  decodeRequest,
+  decodeResponse,
+  decodeTxBatch,
+  encodeHeads,
+  encodeRequest,
+  encodeResponse,
+  encodeTxBatch,
+  type FetchRequest,
+  ID_BYTES,
+  idKey,
+  instanceId,
+  MAX_FETCH,
+  MAX_HEADS,
+  MAX_QUERY_INSTANCES,
+  MAX_TX_BATCH,
+  type QueryRequest,
+  type Response,
+  signAnswer,
+  verifyAnswer,
+} from "./wire.js";
+
+/** Peers trusted less than this are not sampled while enough others are connected. */
+const MIN_SAMPLING_TRUST = 0.25;
+/** Trust kept after a failed or timed-out query (four in a row drop a peer from samples). */
+const SILENCE_FACTOR = 0.7;
+/** Trust regained per valid answer, up to 1. */
+const ANSWER_RECOVERY = 0.05;
+
+/** Tunables of the engine; every field has a default. */
+export interface EngineTuning {
+  /** candidates per conflict set (default 4) */
+  readonly maxCandidates: number;
+  /** pause between the end of one poll round and the start of the next, ms (default 20) */
+  readonly pollIntervalMs: number;
+  /** a peer that has not answered by then counts as silent, ms (default 1000) */
+  readonly pollTimeoutMs: number;
+  /** instances per query (default 2048) */
+  readonly maxPollBatch: number;
+  /** transaction gossip batching interval, ms (default 20) */
+  readonly gossipFlushMs: number;
+  /** vertex sealing interval, ms (default 200) */
+  readonly sealIntervalMs: number;
+  /** head announcement interval, ms (default 1000) */
+  readonly headsIntervalMs: number;
+  /** undecided instances beyond which submissions are refused as overloaded (default 50 000) */
+  readonly maxPending: number;
+}
+
+export const DEFAULT_TUNING: EngineTuning = {
+  maxCandidates: 4,
+  pollIntervalMs: 20,
+  pollTimeoutMs: 1000,
+  maxPollBatch: 2048,
+  gossipFlushMs: 20,
+  sealIntervalMs: 200,
+  headsIntervalMs: 1000,
+  maxPending: 50_000,
+};
+
+export interface EngineOptions {
+  readonly protocol: ConsensusProtocol<unknown>;
+  /** protocol parameters, already validated by `protocol.params` */
+  readonly params: unknown;
+  readonly transport: Transport;
+  readonly ledger: Ledger;
+  readonly clock: Clock;
+  readonly crypto: CryptoSuite;
+  /** this node's signing key (the same Ed25519 key as its libp2p identity) */
+  readonly keys: KeyPair;
+  /** the protocol's randomness */
+  readonly rng: Rng;
+  readonly tuning?: Partial<EngineTuning>;
+  /** diagnostics (never the hot path) */
+  readonly log?: (line: string) => void;
+}
+
+interface TxRecord {
+  readonly tx: Tx;
+  readonly cid: BlockCid;
+  readonly cidText: string;
+  readonly bytes: Uint8Array;
+  readonly set: number;
+  readonly seenAt: number;
+}
+
+interface SetInfo {
+  readonly set: ConflictSet;
+  /** candidate id (8 bytes, as a string key) → candidate index */
+  readonly byCandidateId: Map<string, number>;
+  readonly firstSeen: number;
+  /** epoch of this node's signed answers for the set, and the candidate it last signed */
+  epoch: number;
+  lastAnswered: number;
+  finalizedAt?: number;
+}
+
+const COUNTERS = [
+  "txSubmitted",
+  "txReceived",
+  "txInvalid",
+  "txRefused",
+  "gossipPublished",
+  "queriesSent",
+  "queriesFailed",
+  "queriesAnswered",
+  "answersInvalid",
+  "equivocations",
+  "requestsInvalid",
+  "fetchesSent",
+  "verticesSealed",
+  "verticesReceived",
+  "verticesInvalid",
+  "sheafConflicts",
+  "finalized",
+  "ledgerConflicts",
+  "pollRounds",
+  "pollMs",
+  "pollFetchMs",
+  "ledgerWrites",
+  "pollAskMs",
+  "pollFinalizeMs",
+] as const;
+type Counter = (typeof COUNTERS)[number];
+
+export class NodeEngine implements NodeFacade {
+  readonly tuning: EngineTuning;
+  private readonly registry: ConflictRegistry;
+  private readonly store: GroupCommitter;
+  private fetching = false;
+  private headsSeq = 0;
+  private readonly table: InstanceTable;
+  private readonly peers = new PeerBook();
+  private readonly finals: FinalizedMap;
+  private readonly txs = new Map<string, TxRecord>();
+  private readonly sets: SetInfo[] = [];
+  private readonly byInstanceId = new Map<string, number>();
+  /** undecided instances in first-seen order (a Set keeps insertion order) */
+  private readonly undecided = new Set<number>();
+  private readonly vertices = new Map<string, { vertex: Vertex; bytes: Uint8Array }>();
+  /** newest vertex per author (hex public key) */
+  private readonly latest = new Map<string, { cid: BlockCid; height: number }>();
+  private readonly wantedVertices = new Map<string, string>(); // cid → peer to ask
+  private readonly wantedTxs = new Map<string, string>();
+  private readonly wantedSets = new Map<string, string>(); // instance id key → peer
+  /** (set × 2^20 + peer) → last (epoch, candidate id key) that peer signed for the set */
+  private readonly answerMemory = new Map<number, { epoch: number; pref: string }>();
+  private readonly counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
+  private readonly listeners = new Set<(e: NodeEvent) => void>();
+  private readonly timers: TimerHandle[] = [];
+  private readonly ctx: PollContext;
+  private outbox: Uint8Array[] = [];
+  private pendingDecisions: Decision[] = [];
+  private ownHead: { cid: BlockCid; height: number } | null = null;
+  private polling = false;
+  private pollTimer: TimerHandle | null = null;
+  private sealing = false;
+  private running = false;
+  private readonly startedAt: number;
+  private readonly selfHex: string;
+  private readonly answerWidth: number;
+  private finalizedSinceTick = 0;
+  private readonly recentLatencies: number[] = [];
+  private readonly peerOfKey = new Map<string, string>();
+
+  private constructor(private readonly o: EngineOptions) {
+    this.tuning = { ...DEFAULT_TUNING, ...o.tuning };
+    this.store = new GroupCommitter(o.ledger);
+    this.registry = new ConflictRegistry(o.crypto.hasher, { maxCandidates: this.tuning.maxCandidates });
+    this.table = new InstanceTable(o.protocol, o.params, this.tuning.maxCandidates);
+    this.finals = new FinalizedMap(o.crypto.hasher);
+    this.startedAt = o.clock.now();
+    this.selfHex = toHex(o.keys.publicKey);
+    this.answerWidth = o.protocol.answerWidth(this.tuning.maxCandidates);
+    const peers = this.peers;
+    this.ctx = {
+      get tick() {
+        return 0;
+      },
+      rng: o.rng,
+      get trust() {
+        return peers.trust;
+      },
+    };
+  }
+
+  /** Load what the ledger holds, install the transport handlers; call {@link start} next. */
+  static async open(options: EngineOptions): Promise<NodeEngine> {
+    const e = new NodeEngine(options);
+    await e.load();
+    options.transport.onMessage((topic, from, data) => e.onGossip(topic, from, data));
+    options.transport.onRequest((from, data) => e.onRequest(from, data));
+    return e;
+  }
+
+  private async load(): Promise<void> {
+    const { ledger, crypto } = this.o;
+    const finals: [string, string][] = [];
+    for await (const [key, cid] of ledger.finalized()) finals.push([key, cid]);
+    for (const [key, cid] of finals) this.finals.set(key, parseCid(cid));
+    for await (const [, bytes] of ledger.txs()) {
+      const tx = decodeTx(bytes, crypto.signatures, { verify: false }); // our own, verified before it was stored
+      this.register(tx, bytes, cidOf(bytes, crypto.hasher));
+    }
+    for await (const [, bytes] of ledger.vertices()) {
+      const v = decodeVertex(bytes, crypto.signatures, { verify: false });
+      this.storeVertexInMemory(v, bytes, cidOf(bytes, crypto.hasher));
+    }
+    const head = this.latest.get(this.selfHex);
+    if (head) this.ownHead = head;
+    // Decisions persisted but not yet sealed when the node stopped: seal them now.
+    const sealed = new Set<string>();
+    for (const { vertex } of this.vertices.values()) {
+      if (toHex(vertex.author) === this.selfHex) for (const [k] of vertex.decisions) sealed.add(k);
+    }
+    for (const [key, cid] of this.finals.entries()) if (!sealed.has(key)) this.pendingDecisions.push([key, cid]);
+  }
+
+  /** Start the loops. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const { clock } = this.o;
+    this.timers.push(clock.every(this.tuning.gossipFlushMs, () => void this.flushGossip()));
+    this.timers.push(clock.every(this.tuning.sealIntervalMs, () => void this.seal()));
+    this.timers.push(clock.every(this.tuning.headsIntervalMs, () => void this.announceHeads()));
+    this.timers.push(clock.every(1000, () => this.emitObservables()));
+    this.schedulePoll(0);
+  }
+
+  /** Stop the loops (the caller stops the transport and closes the ledger afterwards). */
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const t of this.timers.splice(0)) t.cancel();
+    this.pollTimer?.cancel();
+    this.pollTimer = null;
+    await this.seal();
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Transactions
+
+  /** Add a verified transaction (idempotent). Returns its record, or a refusal. */
+  private register(tx: Tx, bytes: Uint8Array, cid: BlockCid): TxRecord | { refused: "too-many-candidates" | "already-final"; detail: string } {
+    const cidText = cid.toString();
+    const known = this.txs.get(cidText);
+    if (known) return known;
+    const key = conflictKey(tx);
+    const added = this.registry.addCandidate(key, cid);
+    if (!added.ok) return { refused: "too-many-candidates", detail: added.detail };
+    const index = added.set.index;
+    if (added.isNewSet) {
+      const info: SetInfo = { set: added.set, byCandidateId: new Map(), firstSeen: this.o.clock.now(), epoch: 0, lastAnswered: NO_CANDIDATE };
+      this.sets[index] = info;
+      this.byInstanceId.set(idKey(instanceId(this.o.crypto.hasher, key)), index);
+      this.table.ensure(index);
+      if (!this.finals.get(key)) {
+        this.table.introduce(index, added.candidateIndex);
+        this.undecided.add(index);
+      }
+    }
+    this.sets[index]!.byCandidateId.set(idKey(candidateId(cid)), added.candidateIndex);
+    const rec: TxRecord = { tx, cid, cidText, bytes, set: index, seenAt: this.o.clock.now() };
+    this.txs.set(cidText, rec);
+    return rec;
+  }
+
+  /** Verify-free path for bytes that passed `decodeTx`: persist, register, queue for gossip. */
+  private async accept(txs: readonly { tx: Tx; bytes: Uint8Array }[], gossip: boolean): Promise<TxRecord[]> {
+    const fresh: { tx: Tx; bytes: Uint8Array; cid: BlockCid }[] = [];
+    for (const t of txs) {
+      const cid = cidOf(t.bytes, this.o.crypto.hasher);
+      if (this.txs.has(cid.toString())) continue;
+      // A late candidate of a decided set is kept too: it is valid, and "rejected" is worth reporting.
+      fresh.push({ ...t, cid });
+    }
+    if (fresh.length === 0) return [];
+    await this.store.commit({ txs: fresh.map((f) => [f.cid.toString(), f.bytes] as const) });
+    const out: TxRecord[] = [];
+    for (const f of fresh) {
+      const r = this.register(f.tx, f.bytes, f.cid);
+      if ("refused" in r) {
+        this.counters.txRefused++;
+        continue;
+      }
+      out.push(r);
+      if (gossip) this.outbox.push(f.bytes);
+      this.emit({ type: "tx", conflict: this.sets[r.set]!.set.key, cid: r.cidText, at: r.seenAt });
+    }
+    return out;
+  }
+
+  async submitTx(tx: Tx): Promise<SubmitResult> {
+    if (!verifyTx(this.o.crypto.signatures, tx)) throw new DecodeError("bad-signature", "tx", "signature does not verify for the author");
+    const bytes = encodeTx(tx);
+    const cid = cidOf(bytes, this.o.crypto.hasher);
+    const cidText = cid.toString();
+    const key = conflictKey(tx);
+    const existing = this.txs.get(cidText);
+    if (existing) return { ok: true, cid: cidText, conflict: key, status: this.statusOf(existing), isNew: false };
+    if (this.finals.get(key) !== undefined) {
+      return { ok: false, reason: "already-final", detail: `conflict set ${key} is already final on ${this.finals.get(key)!.toString()}` };
+    }
+    const set = this.registry.get(key);
+    if (set && set.candidates.length >= this.tuning.maxCandidates) {
+      return { ok: false, reason: "too-many-candidates", detail: `conflict set ${key} already has ${set.candidates.length} candidates` };
+    }
+    if (!set && this.undecided.size >= this.tuning.maxPending) {
+      return { ok: false, reason: "overloaded", detail: `${this.undecided.size} undecided conflict sets; try again shortly` };
+    }
+    const [rec] = await this.accept([{ tx, bytes }], true);
+    if (!rec) return { ok: false, reason: "too-many-candidates", detail: `conflict set ${key} is full` };
+    this.counters.txSubmitted++;
+    return { ok: true, cid: rec.cidText, conflict: key, status: this.statusOf(rec), isNew: true };
+  }
+
+  private async flushGossip(): Promise<void> {
+    while (this.outbox.length > 0) {
+      const batch = this.outbox.splice(0, MAX_TX_BATCH);
+      try {
+        await this.o.transport.publish(TOPICS.tx, encodeTxBatch(batch));
+        this.counters.gossipPublished += batch.length;
+      } catch (err) {
+        this.o.log?.(`gossip publish failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Polling
+
+  private schedulePoll(delay: number): void {
+    if (!this.running) return;
+    this.pollTimer = this.o.clock.after(delay, () => {
+      this.pollTimer = null;
+      void this.pollRound()
+        .catch((err: unknown) => this.o.log?.(`poll round failed: ${(err as Error).stack ?? String(err)}`))
+        .finally(() => this.schedulePoll(this.tuning.pollIntervalMs));
+    });
+  }
+
+  /** One poll round over up to `maxPollBatch` undecided instances. */
+  async pollRound(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    const t0 = this.o.clock.now();
+    try {
+      if (!this.fetching) {
+        // Fetches run beside the polls: a slow peer must not stall consensus on everything else.
+        this.fetching = true;
+        const tf = this.o.clock.now();
+        void this.fetchWanted().finally(() => {
+          this.fetching = false;
+          this.counters.pollFetchMs += this.o.clock.now() - tf;
+        });
+      }
+      const connected = this.o.transport.peers();
+      if (connected.length === 0 || this.undecided.size === 0) return;
+      const batch: number[] = [];
+      for (const i of this.undecided) {
+        if (batch.length >= Math.min(this.tuning.maxPollBatch, MAX_QUERY_INSTANCES)) break;
+        if (this.table.wantsPoll(i)) batch.push(i);
+      }
+      if (batch.length === 0) return;
+      const k = this.o.protocol.sampleSize(this.o.params);
+      // Peers that failed or misbehaved (trust below a quarter) are left out of samples while
+      // enough others remain: a peer that never answers would otherwise sink every poll it is in.
+      const trusted = connected.filter((p) => this.peers.trust[this.peers.index(p)]! >= MIN_SAMPLING_TRUST);
+      const pool = k === ALL_NEIGHBOURS || trusted.length >= k ? trusted : connected;
+      if (pool.length === 0) return;
+      const sample = this.samplePeers(pool, k === ALL_NEIGHBOURS ? pool.length : Math.min(k, pool.length));
+      const query = this.buildQuery(batch);
+      const bytes = encodeRequest(query);
+      this.counters.queriesSent += sample.length;
+      const t2 = this.o.clock.now();
+      const responses = await Promise.all(sample.map((peer) => this.ask(peer, bytes, query)));
+      const t3 = this.o.clock.now();
+      this.counters.pollAskMs += t3 - t2;
+      const finalized = this.digest(batch, sample, responses);
+      if (finalized.length > 0) await this.finalize(finalized);
+      this.counters.pollFinalizeMs += this.o.clock.now() - t3;
+      this.counters.pollRounds++;
+    } finally {
+      this.counters.pollMs += this.o.clock.now() - t0;
+      this.polling = false;
+    }
+  }
+
+  private samplePeers(peers: readonly string[], k: number): string[] {
+    const a = peers.slice();
+    for (let i = 0; i < k; i++) {
+      const j = i + this.o.rng.nextInt(a.length - i);
+      const t = a[i]!;
+      a[i] = a[j]!;
+      a[j] = t;
+    }
+    return a.slice(0, k);
+  }
+
+  private buildQuery(batch: readonly number[]): QueryRequest {
+    const ids = new Uint8Array(batch.length * ID_BYTES);
+    batch.forEach((i, j) => ids.set(instanceId(this.o.crypto.hasher, this.sets[i]!.set.key), j * ID_BYTES));
+    if (!this.o.protocol.exchange) return { kind: "query", instances: ids };
+    const w = this.answerWidth;
+    const vectors = new Float64Array(batch.length * w);
+    const candidates = batch.map((i, j) => {
+      this.table.prepareQuery(i, vectors.subarray(j * w, (j + 1) * w));
+      return this.candidateIds(this.sets[i]!.set);
+    });
+    return { kind: "query", instances: ids, candidates, vectors };
+  }
+
+  private candidateIds(set: ConflictSet): Uint8Array {
+    const out = new Uint8Array(set.candidates.length * ID_BYTES);
+    set.candidates.forEach((c, x) => out.set(candidateId(c), x * ID_BYTES));
+    return out;
+  }
+
+  private async ask(peer: string, bytes: Uint8Array, query: QueryRequest): Promise<AnswerResponse | null> {
+    let raw: Uint8Array;
+    try {
+      raw = await this.o.transport.request(peer, bytes, { timeoutMs: this.tuning.pollTimeoutMs });
+    } catch {
+      this.counters.queriesFailed++;
+      this.distrust(peer, SILENCE_FACTOR, "query failed or timed out", false);
+      return null;
+    }
+    try {
+      const n = query.instances.length / ID_BYTES;
+      const r = decodeResponse(raw, n);
+      if (r.kind !== "answer") throw new DecodeError("invalid", "answer", `expected an answer, got ${r.kind}`);
+      if (!this.signerIs(r.signer, peer)) throw new DecodeError("invalid", "answer", "signed by a key that is not the peer's");
+      if (!verifyAnswer(this.o.crypto.signatures, query.instances, r)) throw new DecodeError("bad-signature", "answer", "signature does not verify");
+      if (this.o.protocol.exchange ? r.vectors === undefined || r.vectors.length !== n * this.answerWidth : r.preferences === undefined) {
+        throw new DecodeError("invalid", "answer", "answer does not match the protocol");
+      }
+      this.counters.queriesAnswered++;
+      this.peers.restore(peer, ANSWER_RECOVERY);
+      return r;
+    } catch (err) {
+      this.counters.answersInvalid++;
+      this.distrust(peer, 0.5, `invalid answer: ${(err as Error).message}`);
+      return null;
+    }
+  }
+
+  /** Whether `signer` is the public key behind `peer` (answers are signed with the peer identity key). */
+  private signerIs(signer: Uint8Array, peer: string): boolean {
+    const hex = toHex(signer);
+    let id = this.peerOfKey.get(hex);
+    if (id === undefined) {
+      id = peerIdFromEd25519PublicKey(signer);
+      if (this.peerOfKey.size > 10_000) this.peerOfKey.clear();
+      this.peerOfKey.set(hex, id);
+    }
+    return id === peer;
+  }
+
+  /** Feed every instance's answers to the protocol; returns the instances that became final. */
+  private digest(batch: readonly number[], sample: readonly string[], responses: readonly (AnswerResponse | null)[]): number[] {
+    const w = this.answerWidth;
+    const answers = new Float64Array(sample.length * w);
+    const from = new Int32Array(sample.length);
+    const peerIdx = sample.map((p) => this.peers.index(p));
+    const finalized: number[] = [];
+    const one = new Float64Array(w);
+    for (let j = 0; j < batch.length; j++) {
+      const i = batch[j]!;
+      const info = this.sets[i]!;
+      let count = 0;
+      for (let s = 0; s < sample.length; s++) {
+        const r = responses[s];
+        if (!r) continue;
+        if (this.o.protocol.exchange) {
+          if (r.skipped?.[j] === 1) continue;
+          answers.set(r.vectors!.subarray(j * w, (j + 1) * w), count * w);
+        } else {
+          const pref = r.preferences!.subarray(j * ID_BYTES, (j + 1) * ID_BYTES);
+          const epoch = new DataView(r.epochs.buffer, r.epochs.byteOffset + j * 4, 4).getUint32(0, true);
+          const prefKey = idKey(pref);
+          if (!this.checkEquivocation(i, peerIdx[s]!, sample[s]!, epoch, prefKey)) continue;
+          let c = NO_CANDIDATE;
+          if (!equalsZero(pref)) {
+            c = info.byCandidateId.get(prefKey) ?? NO_CANDIDATE;
+            if (c === NO_CANDIDATE) this.wantSet(i, sample[s]!);
+          }
+          this.o.protocol.answerFor(c, this.tuning.maxCandidates, one);
+          answers.set(one.subarray(0, w), count * w);
+        }
+        from[count++] = peerIdx[s]!;
+      }
+      this.table.onPoll(i, answers, from, count, this.ctx);
+      if (this.table.isFinal(i)) finalized.push(i);
+    }
+    return finalized;
+  }
+
+  /** False (and the peer loses all trust) when it signed two candidates for one (set, epoch). */
+  private checkEquivocation(set: number, peer: number, peerName: string, epoch: number, pref: string): boolean {
+    const key = set * 1_048_576 + peer;
+    const seen = this.answerMemory.get(key);
+    if (seen && seen.epoch === epoch && seen.pref !== pref) {
+      this.counters.equivocations++;
+      this.distrust(peerName, 0, `equivocation on ${this.sets[set]!.set.key} at epoch ${epoch}`);
+      return false;
+    }
+    if (!seen || seen.epoch !== epoch || seen.pref !== pref) this.answerMemory.set(key, { epoch, pref });
+    return this.peers.trust[peer]! > 0;
+  }
+
+  /**
+   * Lower a peer's trust. Evidence (bad signatures, malformed data, equivocation) also
+   * lowers its gossipsub application score; mere silence (`evidence: false`: a timeout,
+   * which an honest but overloaded peer can cause) only affects sampling.
+   */
+  private distrust(peer: string, factor: number, why: string, evidence = true): void {
+    const t = this.peers.penalise(peer, factor);
+    if (evidence) this.o.transport.setAppScore(peer, -100 * (1 - t));
+    this.o.log?.(`distrust ${peer}: ${why}`);
+  }
+
+  private async finalize(instances: readonly number[]): Promise<void> {
+    const decisions: Decision[] = [];
+    for (const i of instances) {
+      const info = this.sets[i]!;
+      const c = this.table.preference(i);
+      const cid = info.set.candidates[c];
+      if (cid === undefined || this.finals.get(info.set.key) !== undefined) continue;
+      decisions.push([info.set.key, cid]);
+    }
+    if (decisions.length === 0) return;
+    try {
+      await this.store.commit({ finalized: decisions.map(([k, c]) => [k, c.toString()] as const) });
+    } catch (err) {
+      if (!(err instanceof LedgerConflictError)) throw err;
+      this.counters.ledgerConflicts++;
+      this.o.log?.(err.message);
+      return;
+    }
+    const now = this.o.clock.now();
+    for (const [key, cid] of decisions) {
+      const i = this.registry.get(key)!.index;
+      const info = this.sets[i]!;
+      this.finals.set(key, cid);
+      info.finalizedAt = now;
+      this.undecided.delete(i);
+      this.pendingDecisions.push([key, cid]);
+      this.counters.finalized++;
+      this.finalizedSinceTick++;
+      const latencyMs = now - info.firstSeen;
+      this.recentLatencies.push(latencyMs);
+      if (this.recentLatencies.length > 4096) this.recentLatencies.splice(0, 2048);
+      this.emit({ type: "finalized", conflict: key, cid: cid.toString(), latencyMs, at: now });
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Answering and serving
+
+  private async onRequest(from: string, data: Uint8Array): Promise<Uint8Array> {
+    let req;
+    try {
+      req = decodeRequest(data);
+    } catch (err) {
+      this.counters.requestsInvalid++;
+      this.distrust(from, 0.9, `bad request: ${(err as Error).message}`);
+      return encodeResponse({ kind: "error", message: (err as Error).message.slice(0, 200) });
+    }
+    return encodeResponse(req.kind === "query" ? this.answer(from, req) : this.serveFetch(req));
+  }
+
+  private answer(from: string, q: QueryRequest): Response {
+    const n = q.instances.length / ID_BYTES;
+    const epochs = new Uint8Array(4 * n);
+    const view = new DataView(epochs.buffer);
+    if (!this.o.protocol.exchange) {
+      const preferences = new Uint8Array(ID_BYTES * n);
+      for (let j = 0; j < n; j++) {
+        const i = this.byInstanceId.get(idKey(q.instances, j * ID_BYTES));
+        if (i === undefined) continue;
+        const info = this.sets[i]!;
+        const final = this.finals.get(info.set.key);
+        const c = final !== undefined ? info.set.indexOf(final) : this.table.preference(i);
+        if (c === NO_CANDIDATE || c < 0) continue;
+        if (c !== info.lastAnswered) {
+          info.epoch++; // a new preference opens a new epoch: one signed candidate per (set, epoch)
+          info.lastAnswered = c;
+        }
+        view.setUint32(j * 4, info.epoch, true);
+        preferences.set(candidateId(info.set.candidates[c]!), j * ID_BYTES);
+      }
+      return signAnswer(this.o.crypto.signatures, this.o.keys, q.instances, { epochs, preferences });
+    }
+    const w = this.answerWidth;
+    const d = this.tuning.maxCandidates;
+    if (q.candidates === undefined || q.vectors === undefined || q.vectors.length !== n * w) {
+      return { kind: "error", message: `this node runs ${this.o.protocol.name}: queries carry candidates and ${w}-word vectors` };
+    }
+    const vectors = new Float64Array(n * w);
+    const skipped = new Uint8Array(n);
+    const mine = new Float64Array(w);
+    const out = new Float64Array(w);
+    for (let j = 0; j < n; j++) {
+      const i = this.byInstanceId.get(idKey(q.instances, j * ID_BYTES));
+      const theirs = q.candidates[j]!;
+      const map = i === undefined ? null : this.orderMap(this.sets[i]!, theirs, d);
+      if (i === undefined || map === null) {
+        skipped[j] = 1;
+        if (i === undefined || theirs.length > 0) this.wantSetById(q.instances.subarray(j * ID_BYTES, (j + 1) * ID_BYTES), from);
+        continue;
+      }
+      // asker order → our order, exchange, our order → asker order
+      permuteVector(q.vectors.subarray(j * w, (j + 1) * w), mine, invert(map, d), d);
+      this.table.respond(i, mine, out, this.ctx);
+      permuteVector(out, vectors.subarray(j * w, (j + 1) * w), map, d);
+      if (this.table.isFinal(i) && this.finals.get(this.sets[i]!.set.key) === undefined) void this.finalize([i]);
+    }
+    return signAnswer(this.o.crypto.signatures, this.o.keys, q.instances, { epochs, vectors, skipped });
+  }
+
+  /**
+   * map[x] = our index of the asker's candidate x (identity beyond the candidates both
+   * know), or null when the two candidate lists are not the same set.
+   */
+  private orderMap(info: SetInfo, theirs: Uint8Array, d: number): number[] | null {
+    const k = theirs.length / ID_BYTES;
+    if (k !== info.set.candidates.length) return null;
+    const map: number[] = [];
+    for (let x = 0; x < k; x++) {
+      const c = info.byCandidateId.get(idKey(theirs, x * ID_BYTES));
+      if (c === undefined) return null;
+      map.push(c);
+    }
+    for (let x = k; x < d; x++) map.push(x);
+    return map;
+  }
+
+  private serveFetch(req: FetchRequest): Response {
+    const txs: Uint8Array[] = [];
+    const vertices: Uint8Array[] = [];
+    let budget = 900 * 1024;
+    const addTx = (bytes: Uint8Array | undefined): void => {
+      if (bytes && budget >= bytes.length) {
+        txs.push(bytes);
+        budget -= bytes.length;
+      }
+    };
+    for (const c of req.txs) addTx(this.txs.get(c.toString())?.bytes);
+    for (let j = 0; j < req.sets.length / ID_BYTES; j++) {
+      const i = this.byInstanceId.get(idKey(req.sets, j * ID_BYTES));
+      if (i !== undefined) for (const c of this.sets[i]!.set.candidates) addTx(this.txs.get(c.toString())?.bytes);
+    }
+    for (const c of req.vertices) {
+      const v = this.vertices.get(c.toString());
+      if (v && budget >= v.bytes.length) {
+        vertices.push(v.bytes);
+        budget -= v.bytes.length;
+      }
+    }
+    return { kind: "blocks", txs, vertices };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Fetching what others have
+
+  private wantSet(i: number, peer: string): void {
+    this.wantedSets.set(idKey(instanceId(this.o.crypto.hasher, this.sets[i]!.set.key)), peer);
+  }
+
+  private wantSetById(id: Uint8Array, peer: string): void {
+    if (this.wantedSets.size < MAX_FETCH) this.wantedSets.set(idKey(id), peer);
+  }
+
+  /** Ask peers for the blocks this node heard of but lacks (one request per peer). */
+  private async fetchWanted(): Promise<void> {
+    if (this.wantedSets.size + this.wantedTxs.size + this.wantedVertices.size === 0) return;
+    const byPeer = new Map<string, { txs: BlockCid[]; vertices: BlockCid[]; sets: string[] }>();
+    const slot = (p: string) => {
+      let s = byPeer.get(p);
+      if (!s) byPeer.set(p, (s = { txs: [], vertices: [], sets: [] }));
+      return s;
+    };
+    for (const [cid, p] of this.wantedTxs) if (!this.txs.has(cid) && slot(p).txs.length < MAX_FETCH) slot(p).txs.push(parseCid(cid));
+    for (const [cid, p] of this.wantedVertices) if (!this.vertices.has(cid) && slot(p).vertices.length < MAX_FETCH) slot(p).vertices.push(parseCid(cid));
+    for (const [id, p] of this.wantedSets) if (slot(p).sets.length < MAX_FETCH) slot(p).sets.push(id);
+    this.wantedTxs.clear();
+    this.wantedVertices.clear();
+    this.wantedSets.clear();
+    await Promise.all(
+      [...byPeer].map(async ([peer, want]) => {
+        const sets = new Uint8Array(want.sets.length * ID_BYTES);
+        want.sets.forEach((id, j) => {
+          for (let b = 0; b < ID_BYTES; b++) sets[j * ID_BYTES + b] = id.charCodeAt(b);
+        });
+        this.counters.fetchesSent++;
+        try {
+          const raw = await this.o.transport.request(peer, encodeRequest({ kind: "fetch", txs: want.txs, vertices: want.vertices, sets }), {
+            timeoutMs: this.tuning.pollTimeoutMs * 2,
+          });
+          const r = decodeResponse(raw, 0);
+          if (r.kind !== "blocks") return;
+          await this.ingestTxs(r.txs, peer, false);
+          for (const vb of r.vertices) await this.ingestVertex(vb, peer);
+        } catch (err) {
+          this.o.log?.(`fetch from ${peer} failed: ${(err as Error).message}`);
+        }
+      }),
+    );
+  }
+
+  /** Decode and verify transactions from a peer; returns the gossip verdict. */
+  private async ingestTxs(list: readonly Uint8Array[], from: string, gossip: boolean): Promise<Verdict> {
+    const ok: { tx: Tx; bytes: Uint8Array }[] = [];
+    let bad = 0;
+    for (const bytes of list) {
+      try {
+        ok.push({ tx: decodeTx(bytes, this.o.crypto.signatures), bytes });
+      } catch {
+        bad++;
+      }
+    }
+    if (bad > 0) {
+      this.counters.txInvalid += bad;
+      this.distrust(from, 0.8, `${bad} invalid transactions`);
+    }
+    const fresh = await this.accept(ok, gossip);
+    this.counters.txReceived += fresh.length;
+    return bad > 0 ? "reject" : fresh.length > 0 ? "accept" : "ignore";
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Gossip in
+
+  private async onGossip(topic: Topic, from: string, data: Uint8Array): Promise<Verdict> {
+    try {
+      if (topic === TOPICS.tx) return await this.ingestTxs(decodeTxBatch(data), from, false);
+      if (topic === TOPICS.vertex) return await this.ingestVertex(data, from);
+      if (topic === TOPICS.heads) {
+        const h = decodeHeads(data);
+        for (const c of h.heads) if (!this.vertices.has(c.toString())) this.wantedVertices.set(c.toString(), from);
+        return "accept";
+      }
+      return "ignore";
+    } catch (err) {
+      this.o.log?.(`${topic} from ${from}: ${(err as Error).message}`);
+      this.distrust(from, 0.8, `malformed ${topic}`);
+      return "reject";
+    }
+  }
+
+  private async ingestVertex(bytes: Uint8Array, from: string): Promise<Verdict> {
+    let v: Vertex;
+    try {
+      v = decodeVertex(bytes, this.o.crypto.signatures);
+    } catch (err) {
+      this.counters.verticesInvalid++;
+      this.distrust(from, 0.8, `invalid vertex: ${(err as Error).message}`);
+      return "reject";
+    }
+    const cid = cidOf(bytes, this.o.crypto.hasher);
+    if (this.vertices.has(cid.toString())) return "ignore";
+    await this.store.commit({ vertices: [[cid.toString(), bytes]] });
+    this.storeVertexInMemory(v, bytes, cid);
+    this.counters.verticesReceived++;
+    for (const p of v.parents) if (!this.vertices.has(p.toString())) this.wantedVertices.set(p.toString(), from);
+    for (const [key, txCid] of v.decisions) {
+      const ours = this.finals.get(key);
+      if (ours === undefined) {
+        // Not decided here yet: make sure we hold the candidate the author chose.
+        const text = txCid.toString();
+        if (!this.txs.has(text)) this.wantedTxs.set(text, from);
+      } else if (!equalBytes(ours.bytes, txCid.bytes)) {
+        this.counters.sheafConflicts++;
+        this.emit({ type: "sheaf-conflict", conflict: key, peer: from, ours: ours.toString(), theirs: txCid.toString(), at: this.o.clock.now() });
+      }
+    }
+    return "accept";
+  }
+
+  private storeVertexInMemory(v: Vertex, bytes: Uint8Array, cid: BlockCid): void {
+    this.vertices.set(cid.toString(), { vertex: v, bytes });
+    const author = toHex(v.author);
+    const cur = this.latest.get(author);
+    if (!cur || v.height > cur.height) this.latest.set(author, { cid, height: v.height });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Sealing and heads
+
+  private async seal(): Promise<void> {
+    if (this.sealing || this.pendingDecisions.length === 0) return;
+    this.sealing = true;
+    try {
+      const decisions = this.pendingDecisions.splice(0, MAX_DECISIONS);
+      const parents = this.parentsForNext();
+      const height = parents.length === 0 ? 0 : 1 + Math.max(...parents.map((p) => p.height));
+      const v = createVertex(this.o.crypto.signatures, this.o.keys, { height, parents: parents.map((p) => p.cid), decisions });
+      const bytes = encodeVertex(v);
+      const cid = cidOf(bytes, this.o.crypto.hasher);
+      await this.store.commit({ vertices: [[cid.toString(), bytes]] });
+      this.storeVertexInMemory(v, bytes, cid);
+      this.ownHead = { cid, height };
+      this.counters.verticesSealed++;
+      await this.o.transport.publish(TOPICS.vertex, bytes).catch(() => false);
+    } finally {
+      this.sealing = false;
+    }
+  }
+
+  private parentsForNext(): { cid: BlockCid; height: number }[] {
+    const out: { cid: BlockCid; height: number }[] = [];
+    if (this.ownHead) out.push(this.ownHead);
+    const others = [...this.latest].filter(([a]) => a !== this.selfHex).sort((a, b) => b[1].height - a[1].height);
+    for (const [, h] of others) {
+      if (out.length >= MAX_PARENTS) break;
+      out.push(h);
+    }
+    return out;
+  }
+
+  private heads(): BlockCid[] {
+    return [...this.latest.values()]
+      .sort((a, b) => b.height - a.height)
+      .slice(0, MAX_HEADS)
+      .map((h) => h.cid);
+  }
+
+  private async announceHeads(): Promise<void> {
+    const bytes = encodeHeads({ heads: this.heads(), root: this.finals.root(), count: this.finals.size, seq: this.headsSeq++ });
+    await this.o.transport.publish(TOPICS.heads, bytes).catch(() => false);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Facade
+
+  private statusOf(r: TxRecord): TxStatus {
+    const info = this.sets[r.set]!;
+    const final = this.finals.get(info.set.key);
+    if (final !== undefined) return final.equals(r.cid) ? "finalized" : "rejected";
+    const c = this.table.preference(r.set);
+    return c >= 0 && info.set.candidates[c]?.equals(r.cid) ? "preferred" : "pending";
+  }
+
+  getTx(cid: string): TxView | undefined {
+    const r = this.txs.get(cid);
+    if (!r) return undefined;
+    const info = this.sets[r.set]!;
+    return {
+      cid,
+      tx: r.tx,
+      status: this.statusOf(r),
+      conflict: info.set.key,
+      seenAt: r.seenAt,
+      ...(info.finalizedAt !== undefined ? { finalizedAt: info.finalizedAt } : {}),
+    };
+  }
+
+  getConflict(key: string): ConflictView | undefined {
+    const set = this.registry.get(key);
+    if (!set) return undefined;
+    const final = this.finals.get(key);
+    const c = final !== undefined ? -1 : this.table.preference(set.index);
+    return {
+      key,
+      author: set.author,
+      nonce: set.nonce,
+      candidates: set.candidates.map((cid) => ({ cid: cid.toString(), status: this.statusOf(this.txs.get(cid.toString())!) })),
+      preferred: final !== undefined ? final.toString() : c >= 0 ? (set.candidates[c]?.toString() ?? null) : null,
+      final: final?.toString() ?? null,
+      observables: this.table.observe(set.index),
+    };
+  }
+
+  status(): StatusView {
+    return {
+      peerId: this.o.transport.peerId,
+      protocol: this.o.protocol.name,
+      addresses: this.o.transport.addresses(),
+      peers: this.o.transport.peers(),
+      heads: this.heads().map((c) => c.toString()),
+      ledgerRoot: toHex(this.finals.root()),
+      finalizedCount: this.finals.size,
+      pendingCount: this.undecided.size,
+      uptimeMs: this.o.clock.now() - this.startedAt,
+      counters: { ...this.counters, ledgerWrites: this.store.writes },
+    };
+  }
+
+  /** The finalized map (conflict key → tx CID string), for tests and tools. */
+  finalizedEntries(): [string, string][] {
+    return [...this.finals.entries()].map(([k, c]) => [k, c.toString()]);
+  }
+
+  metrics(): readonly MetricSample[] {
+    const out: MetricSample[] = COUNTERS.map((c) => ({
+      name: `entropic_${c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`)}_total`,
+      help: `count of ${c}`,
+      type: "counter" as const,
+      value: c === "ledgerWrites" ? this.store.writes : this.counters[c],
+    }));
+    out.push(
+      { name: "entropic_finalized_sets", help: "conflict sets finalized on this node", type: "gauge", value: this.finals.size },
+      { name: "entropic_pending_sets", help: "conflict sets not yet finalized", type: "gauge", value: this.undecided.size },
+      { name: "entropic_peers", help: "connected peers", type: "gauge", value: this.o.transport.peers().length },
+      { name: "entropic_transactions", help: "transactions stored", type: "gauge", value: this.txs.size },
+      { name: "entropic_vertices", help: "DAG vertices stored", type: "gauge", value: this.vertices.size },
+    );
+    return out;
+  }
+
+  subscribe(listener: (event: NodeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: NodeEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+
+  private emitObservables(): void {
+    const lat = this.recentLatencies.slice().sort((a, b) => a - b);
+    const q = (p: number) => (lat.length === 0 ? 0 : lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!);
+    this.emit({
+      type: "observables",
+      at: this.o.clock.now(),
+      values: {
+        finalized: this.finals.size,
+        pending: this.undecided.size,
+        finalizedPerSecond: this.finalizedSinceTick,
+        latencyP50: q(0.5),
+        latencyP99: q(0.99),
+        peers: this.o.transport.peers().length,
+      },
+    });
+    this.finalizedSinceTick = 0;
+  }
+}
+
+function equalsZero(id: Uint8Array): boolean {
+  for (let b = 0; b < id.length; b++) if (id[b] !== 0) return false;
+  return true;
+}
+
+/** The inverse of a permutation given as map[x] = y. */
+function invert(map: readonly number[], d: number): number[] {
+  const inv = new Array<number>(d).fill(-1);
+  map.forEach((y, x) => (inv[y] = x));
+  return inv;
+}

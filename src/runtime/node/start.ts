@@ -1,0 +1,197 @@
+/**
+ * `createNode`: a live node on real ports — libp2p transport, LevelDB ledger, wall clock —
+ * with its HTTP API. The CLI's `entropic node` is a thin shell over this.
+ */
+import "../polyfill.js";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createRng } from "../../core/prng.js";
+import { ScenarioError } from "../../core/errors.js";
+import type { ConsensusProtocol } from "../../protocols/consensus.js";
+import { emtd } from "../../protocols/emtd/index.js";
+import { snowball } from "../../protocols/snowball/index.js";
+import { tmesh } from "../../protocols/tmesh/index.js";
+import { type ApiServer, startApiServer } from "../api/server.js";
+import { systemClock } from "../clock.js";
+import { nodeCrypto, nodeSignatures } from "../crypto-node.js";
+import { LevelLedger } from "../ledger/level.js";
+import type { Transport } from "../ports.js";
+import { createLibp2pTransport } from "../transport/libp2p.js";
+import { NodeEngine, type EngineTuning } from "./engine.js";
+import { loadOrCreateIdentity } from "./identity.js";
+
+/** The protocols a live node can run. */
+export const liveProtocols = {
+  snowball: snowball as ConsensusProtocol<unknown>,
+  emtd: emtd as ConsensusProtocol<unknown>,
+  tmesh: tmesh as ConsensusProtocol<unknown>,
+} as const;
+export type LiveProtocolName = keyof typeof liveProtocols;
+
+export interface NodeConfig {
+  /** the node's folder: key file, ledger, node.json */
+  readonly dataDir: string;
+  readonly protocol: LiveProtocolName;
+  /** protocol parameters (validated by the protocol's schema; defaults fill the rest) */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** libp2p listen addresses (default /ip4/127.0.0.1/tcp/0) */
+  readonly listen?: readonly string[];
+  /** peers to dial at start and to keep re-dialing while disconnected */
+  readonly bootstrap?: readonly string[];
+  /** HTTP API port (0: any free port) and host (default 127.0.0.1) */
+  readonly apiPort?: number;
+  readonly apiHost?: string;
+  /**
+   * A file holding a JSON list of peer ids to refuse (transport deny list), re-read every
+   * 250 ms: the hook tests and devnets use to partition nodes without root.
+   */
+  readonly denyFile?: string;
+  readonly tuning?: Partial<EngineTuning>;
+  readonly log?: (line: string) => void;
+}
+
+/** What `DATA/node.json` holds once the node is up. */
+export interface NodeInfo {
+  readonly peerId: string;
+  readonly api: string;
+  readonly multiaddrs: readonly string[];
+  readonly pid: number;
+  readonly protocol: LiveProtocolName;
+}
+
+export interface RunningNode extends NodeInfo {
+  readonly engine: NodeEngine;
+  readonly transport: Transport;
+  stop(): Promise<void>;
+}
+
+/** Validate protocol parameters, naming the bad field. */
+export function liveParams(protocol: LiveProtocolName, raw: Readonly<Record<string, unknown>> = {}): unknown {
+  const parsed = liveProtocols[protocol].params.safeParse(raw);
+  if (!parsed.success) {
+    throw new ScenarioError(
+      parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      `--protocol ${protocol}`,
+    );
+  }
+  return parsed.data;
+}
+
+export async function createNode(config: NodeConfig): Promise<RunningNode> {
+  const protocol = liveProtocols[config.protocol];
+  if (protocol === undefined) throw new ScenarioError([{ path: "protocol", message: `expected one of ${Object.keys(liveProtocols).join(", ")}` }]);
+  const params = liveParams(config.protocol, config.params);
+  mkdirSync(config.dataDir, { recursive: true });
+  const identity = loadOrCreateIdentity(config.dataDir, nodeSignatures);
+  const ledger = new LevelLedger(join(config.dataDir, "ledger"));
+  await ledger.open();
+  let transport: Transport | undefined;
+  let api: ApiServer | undefined;
+  let engine: NodeEngine | undefined;
+  const stoppers: (() => void)[] = [];
+  try {
+    transport = await createLibp2pTransport({
+      listen: [...(config.listen ?? ["/ip4/127.0.0.1/tcp/0"])],
+      privateKey: identity.seed,
+      // Everything the node gossips is signed by its author (transactions, vertices) or is
+      // only a hint checked against signed data (heads), and Noise authenticates each hop;
+      // gossipsub's own per-message signature would be a second, redundant verify per
+      // message per node (measured: the largest CPU item under load).
+      gossip: { signaturePolicy: "StrictNoSign" },
+    });
+    const seed = randomBytes(4).readUInt32LE(0);
+    engine = await NodeEngine.open({
+      protocol,
+      params,
+      transport,
+      ledger,
+      clock: systemClock,
+      crypto: nodeCrypto,
+      keys: identity.keys,
+      rng: createRng(seed, "live-node"),
+      ...(config.tuning ? { tuning: config.tuning } : {}),
+      ...(config.log ? { log: config.log } : {}),
+    });
+    await transport.start();
+    api = await startApiServer(engine, { port: config.apiPort ?? 0, host: config.apiHost ?? "127.0.0.1" });
+    engine.start();
+    stoppers.push(keepDialing(transport, config.bootstrap ?? [], config.log));
+    if (config.denyFile) stoppers.push(watchDenyFile(transport, config.denyFile, config.log));
+  } catch (err) {
+    await api?.close().catch(() => undefined);
+    await engine?.stop().catch(() => undefined);
+    await transport?.stop().catch(() => undefined);
+    await ledger.close().catch(() => undefined);
+    throw err;
+  }
+  const info: NodeInfo = { peerId: transport.peerId, api: api.url, multiaddrs: transport.addresses(), pid: process.pid, protocol: config.protocol };
+  const infoPath = join(config.dataDir, "node.json");
+  writeFileSync(`${infoPath}.tmp`, `${JSON.stringify(info, null, 2)}\n`);
+  renameSync(`${infoPath}.tmp`, infoPath);
+  let stopped: Promise<void> | null = null;
+  const [t, a, e] = [transport, api, engine];
+  return {
+    ...info,
+    engine: e,
+    transport: t,
+    stop() {
+      stopped ??= (async () => {
+        for (const s of stoppers) s();
+        await a.close().catch(() => undefined);
+        await e.stop().catch(() => undefined);
+        await t.stop().catch(() => undefined);
+        await ledger.close().catch(() => undefined);
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Dial the bootstrap peers now, and again every second while any is not connected. */
+function keepDialing(transport: Transport, addresses: readonly string[], log?: (line: string) => void): () => void {
+  if (addresses.length === 0) return () => undefined;
+  const peerOf = (a: string) => a.split("/p2p/")[1];
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    const connected = new Set(transport.peers());
+    await Promise.all(
+      addresses
+        .filter((a) => !connected.has(peerOf(a) ?? ""))
+        .map((a) => transport.dial(a).catch((err: unknown) => log?.(`dial ${a}: ${(err as Error).message}`))),
+    );
+    busy = false;
+  };
+  void tick();
+  const timer = systemClock.every(1000, () => void tick());
+  return () => timer.cancel();
+}
+
+/** Apply the deny list in `path` (a JSON array of peer ids; missing file: deny nobody). */
+function watchDenyFile(transport: Transport, path: string, log?: (line: string) => void): () => void {
+  let last = "";
+  const tick = () => {
+    let text = "[]";
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      // no file: nobody denied
+    }
+    if (text === last) return;
+    try {
+      const peers = JSON.parse(text) as unknown;
+      if (!Array.isArray(peers) || !peers.every((p) => typeof p === "string")) throw new Error("expected a JSON array of peer ids");
+      transport.deny(peers);
+      last = text;
+      log?.(`deny list: ${peers.length} peers`);
+    } catch (err) {
+      log?.(`${path}: ${(err as Error).message}`);
+      last = text;
+    }
+  };
+  tick();
+  const timer = systemClock.every(250, tick);
+  return () => timer.cancel();
+}

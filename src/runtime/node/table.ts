@@ -1,0 +1,132 @@
+/**
+ * One node's protocol state for a growing number of decision instances.
+ *
+ * The protocols keep state in fixed-size typed arrays (nodes × instances × candidates),
+ * sized once; a live node meets new conflict sets all the time. So the table is a list of
+ * fixed-size segments, each its own `ConsensusState` with one node (index 0, this node)
+ * and {@link SEGMENT} instances. Instance i lives in segment ⌊i / SEGMENT⌋ at i mod SEGMENT.
+ * The same protocol objects as the simulators, unchanged: only the addressing is here.
+ */
+import type { ConsensusProtocol, ConsensusState, PollContext } from "../../protocols/consensus.js";
+
+/** Instances per segment: small enough that an idle node allocates little. */
+export const SEGMENT = 256;
+
+export class InstanceTable {
+  private readonly segments: ConsensusState[] = [];
+
+  constructor(
+    readonly protocol: ConsensusProtocol<unknown>,
+    readonly params: unknown,
+    /** candidates per instance (the conflict registry's limit) */
+    readonly candidates: number,
+  ) {}
+
+  /** Make sure instance `i` exists. */
+  ensure(i: number): void {
+    while (this.segments.length * SEGMENT <= i) {
+      this.segments.push(this.protocol.createState({ nodes: 1, instances: SEGMENT, candidates: this.candidates }, this.params));
+    }
+  }
+
+  private seg(i: number): ConsensusState {
+    const s = this.segments[(i / SEGMENT) | 0];
+    if (s === undefined) throw new RangeError(`instance ${i} was never allocated`);
+    return s;
+  }
+
+  introduce(i: number, candidate: number): void {
+    this.ensure(i);
+    this.seg(i).introduce(0, i % SEGMENT, candidate);
+  }
+  wantsPoll(i: number): boolean {
+    return this.seg(i).wantsPoll(0, i % SEGMENT);
+  }
+  prepareQuery(i: number, out: Float64Array): void {
+    this.seg(i).prepareQuery(0, i % SEGMENT, out);
+  }
+  respond(i: number, query: Float64Array, out: Float64Array, ctx: PollContext): void {
+    this.seg(i).respond(0, i % SEGMENT, query, out, ctx);
+  }
+  onPoll(i: number, answers: Float64Array, from: Int32Array, count: number, ctx: PollContext): void {
+    this.seg(i).onPoll(0, i % SEGMENT, answers, from, count, ctx);
+  }
+  preference(i: number): number {
+    return this.seg(i).preference(0, i % SEGMENT);
+  }
+  isFinal(i: number): boolean {
+    return this.seg(i).isFinal(0, i % SEGMENT);
+  }
+  /** The protocol's observables for one instance (a one-instance view is not available, so segment-wide). */
+  observe(i: number): Record<string, number> {
+    return this.seg(i).observe?.([0]) ?? {};
+  }
+}
+
+/** Peer ids ↔ small integers (the protocols' `from` ids), and each peer's trust in [0, 1]. */
+export class PeerBook {
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+  trust = new Float64Array(16).fill(1);
+
+  index(peer: string): number {
+    let i = this.ids.get(peer);
+    if (i === undefined) {
+      i = this.names.length;
+      this.ids.set(peer, i);
+      this.names.push(peer);
+      if (i >= this.trust.length) {
+        const grown = new Float64Array(this.trust.length * 2).fill(1);
+        grown.set(this.trust);
+        this.trust = grown;
+      }
+    }
+    return i;
+  }
+
+  name(i: number): string | undefined {
+    return this.names[i];
+  }
+
+  /** Raise a peer's trust by `amount`, up to 1, unless it was zeroed (proven misbehaviour stays). */
+  restore(peer: string, amount: number): void {
+    const i = this.index(peer);
+    if (this.trust[i]! > 0) this.trust[i] = Math.min(1, this.trust[i]! + amount);
+  }
+
+  /** Lower a peer's trust by `factor` (evidence of misbehaviour); returns the new trust. */
+  penalise(peer: string, factor: number): number {
+    const i = this.index(peer);
+    this.trust[i] = this.trust[i]! * factor;
+    return this.trust[i]!;
+  }
+}
+
+/**
+ * Move an answer or query vector between two candidate orders: `target[x] = source[map[x]]`
+ * on the candidate axis (map[x] = −1: zero). Widths: d (a share vector, gossip-avg) and
+ * 2d² (a complex d×d matrix, real parts then imaginary parts, row-major: T-MESH).
+ */
+export function permuteVector(source: Float64Array, target: Float64Array, map: readonly number[], d: number): void {
+  const width = target.length;
+  target.fill(0);
+  if (width === d) {
+    for (let x = 0; x < d; x++) if (map[x]! >= 0) target[x] = source[map[x]!]!;
+    return;
+  }
+  if (width === 2 * d * d) {
+    const d2 = d * d;
+    for (let a = 0; a < d; a++) {
+      const sa = map[a]!;
+      if (sa < 0) continue;
+      for (let b = 0; b < d; b++) {
+        const sb = map[b]!;
+        if (sb < 0) continue;
+        target[a * d + b] = source[sa * d + sb]!;
+        target[d2 + a * d + b] = source[d2 + sa * d + sb]!;
+      }
+    }
+    return;
+  }
+  throw new RangeError(`cannot permute a vector of width ${width} for ${d} candidates`);
+}

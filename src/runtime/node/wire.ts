@@ -1,0 +1,321 @@
+/**
+ * The live node's wire messages (DAG-CBOR, strict decoders; every field checked before use).
+ *
+ * Pub/sub payloads: a batch of transactions on the tx topic, one vertex on the vertex
+ * topic (its own canonical bytes), head announcements on the heads topic. Request/response:
+ * batched protocol queries and fetches of transactions and vertices.
+ *
+ * Polls are batched: one query names up to {@link MAX_QUERY_INSTANCES} instances by their
+ * 8-byte instance id (sha-256 of the conflict key, truncated) and the answer carries, per
+ * instance, the responder's preference as an 8-byte candidate id (the first 8 digest bytes
+ * of the transaction's CID) and its epoch, signed once for the batch. 8 bytes keep a poll of
+ * 2000 instances at 16 KB; an accidental collision needs ~2^32 transactions in one node's
+ * table, and a collision only makes a vote count for nothing, since the asker maps ids back
+ * through its own table of CIDs it verified. Exchange protocols (T-MESH's partial swap)
+ * also send their state vectors, in the sender's candidate order, with that order.
+ */
+import { type BlockCid, decode, encode, expectBytes, expectCid, expectList, expectRecord, expectString, expectUint, signingBytes } from "../../core/codec.js";
+import { PUBLIC_KEY_LENGTH, SHA256_LENGTH, SIGNATURE_LENGTH, type Hasher, type KeyPair, type SignatureScheme } from "../../core/crypto.js";
+import { DecodeError } from "../../core/errors.js";
+import { MAX_TX_BYTES } from "../../core/tx.js";
+import { MAX_VERTEX_BYTES } from "../../core/vertex.js";
+import { utf8 } from "../../core/bytes.js";
+
+/** Bytes of an instance id and a candidate id. */
+export const ID_BYTES = 8;
+/** Instances one query may name. */
+export const MAX_QUERY_INSTANCES = 4096;
+/** Candidates per instance a query may list (exchange protocols). */
+export const MAX_WIRE_CANDIDATES = 16;
+/** Transactions in one gossip batch. */
+export const MAX_TX_BATCH = 512;
+/** Largest message of any kind. */
+export const MAX_MESSAGE_BYTES = 4 << 20;
+/** Blocks one fetch may ask for. */
+export const MAX_FETCH = 1024;
+/** Heads one announcement may carry. */
+export const MAX_HEADS = 64;
+/** Domain tag of signed answer batches. */
+export const ANSWER_DOMAIN = "entropic/answers/v1";
+
+/** The 8-byte id of a conflict set: sha-256(conflict key), truncated. */
+export function instanceId(hasher: Hasher, conflictKey: string): Uint8Array {
+  return hasher.sha256(utf8(conflictKey)).subarray(0, ID_BYTES);
+}
+
+/** The 8-byte id of a candidate transaction: the first bytes of its CID digest. */
+export function candidateId(cid: BlockCid): Uint8Array {
+  return cid.multihash.digest.subarray(0, ID_BYTES);
+}
+
+/** An 8-byte id as a map key. */
+export function idKey(bytes: Uint8Array, offset = 0): string {
+  let s = "";
+  for (let i = 0; i < ID_BYTES; i++) s += String.fromCharCode(bytes[offset + i]!);
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------
+// Pub/sub
+
+/** A batch of encoded transactions (each checked later by `decodeTx`). */
+export function encodeTxBatch(txs: readonly Uint8Array[]): Uint8Array {
+  return encode(txs, "tx batch");
+}
+
+export function decodeTxBatch(bytes: Uint8Array): Uint8Array[] {
+  const what = "tx batch";
+  const list = expectList(decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 2, what }), "txs", what, MAX_TX_BATCH);
+  return list.map((t, i) => expectBytes(t, `txs[${i}]`, what, undefined, MAX_TX_BYTES));
+}
+
+/** A head announcement: the newest vertices a node knows and the root of its finalized map. */
+export interface Heads {
+  readonly heads: readonly BlockCid[];
+  /** Merkle root over the sender's finalized map (32 bytes) */
+  readonly root: Uint8Array;
+  /** number of finalized conflict sets behind `root` */
+  readonly count: number;
+  /**
+   * The sender's announcement counter. Gossipsub without per-message signatures names a
+   * message by the hash of its bytes and drops repeats, so an unchanged announcement
+   * would otherwise never be heard again, e.g. by a peer that just restarted.
+   */
+  readonly seq: number;
+}
+
+export function encodeHeads(h: Heads): Uint8Array {
+  return encode({ count: h.count, heads: h.heads, root: h.root, seq: h.seq }, "heads");
+}
+
+export function decodeHeads(bytes: Uint8Array): Heads {
+  const what = "heads";
+  const rec = expectRecord(decode(bytes, { maxBytes: 64 * 1024, maxDepth: 3, what }), ["count", "heads", "root", "seq"], what);
+  return {
+    count: expectUint(rec.count, "count", what),
+    seq: expectUint(rec.seq, "seq", what),
+    heads: expectList(rec.heads, "heads", what, MAX_HEADS).map((c, i) => expectCid(c, `heads[${i}]`, what)),
+    root: expectBytes(rec.root, "root", what, SHA256_LENGTH),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Requests
+
+export interface QueryRequest {
+  readonly kind: "query";
+  /** n instance ids, 8 bytes each, laid end to end */
+  readonly instances: Uint8Array;
+  /** exchange protocols: per instance, the sender's candidate ids (k × 8 bytes) in its order */
+  readonly candidates?: readonly Uint8Array[];
+  /** exchange protocols: n state vectors of `width` float64 each, in the sender's candidate order */
+  readonly vectors?: Float64Array;
+}
+
+export interface FetchRequest {
+  readonly kind: "fetch";
+  readonly txs: readonly BlockCid[];
+  readonly vertices: readonly BlockCid[];
+  /** instance ids (8 bytes each) whose every known candidate the asker wants */
+  readonly sets: Uint8Array;
+}
+
+export type Request = QueryRequest | FetchRequest;
+
+export interface AnswerResponse {
+  readonly kind: "answer";
+  /** the responder's Ed25519 public key */
+  readonly signer: Uint8Array;
+  /** per instance: the responder's epoch for it (uint32 LE, 4 bytes each) */
+  readonly epochs: Uint8Array;
+  /** preference protocols: per instance the preferred candidate id (8 bytes; all zero = none) */
+  readonly preferences?: Uint8Array;
+  /** exchange protocols: per instance a vector in the ASKER's candidate order, */
+  readonly vectors?: Float64Array;
+  /** exchange protocols: per instance 1 when the responder skipped it (unknown candidates) */
+  readonly skipped?: Uint8Array;
+  /** signature over `answerSigningBytes(query instances, this)` */
+  readonly signature: Uint8Array;
+}
+
+export interface BlocksResponse {
+  readonly kind: "blocks";
+  readonly txs: readonly Uint8Array[];
+  readonly vertices: readonly Uint8Array[];
+}
+
+export interface ErrorResponse {
+  readonly kind: "error";
+  readonly message: string;
+}
+
+export type Response = AnswerResponse | BlocksResponse | ErrorResponse;
+
+function f64Bytes(v: Float64Array): Uint8Array {
+  // Float64Array is little-endian on every platform Node supports (x64, arm64).
+  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+}
+
+function bytesF64(b: Uint8Array, field: string, what: string): Float64Array {
+  if (b.length % 8 !== 0) throw new DecodeError("invalid", what, `${field} must be a whole number of float64 words`);
+  const copy = new Uint8Array(b); // aligned copy
+  return new Float64Array(copy.buffer, 0, copy.length / 8);
+}
+
+function checkIds(b: Uint8Array, field: string, what: string, max: number): number {
+  if (b.length % ID_BYTES !== 0) throw new DecodeError("invalid", what, `${field} must be a whole number of ${ID_BYTES}-byte ids`);
+  const n = b.length / ID_BYTES;
+  if (n > max) throw new DecodeError("invalid", what, `${field} names ${n} ids, more than ${max}`);
+  return n;
+}
+
+export function encodeRequest(r: Request): Uint8Array {
+  if (r.kind === "query") {
+    const body: Record<string, unknown> = { i: r.instances, t: "query" };
+    if (r.candidates !== undefined) body.c = r.candidates;
+    if (r.vectors !== undefined) body.v = f64Bytes(r.vectors);
+    return encode(body, "query");
+  }
+  return encode({ s: r.sets, t: "fetch", txs: r.txs, vertices: r.vertices }, "fetch");
+}
+
+/** Decode a request from a peer; throws {@link DecodeError}. */
+export function decodeRequest(bytes: Uint8Array): Request {
+  const what = "request";
+  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 4, what });
+  const kind = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>).t : undefined;
+  if (kind === "query") {
+    const rec = value as Record<string, unknown>;
+    const keys = ["i", "t", ...("c" in rec ? ["c"] : []), ...("v" in rec ? ["v"] : [])];
+    expectRecord(rec, keys, what);
+    const instances = expectBytes(rec.i, "i", what);
+    const n = checkIds(instances, "i", what, MAX_QUERY_INSTANCES);
+    const out: { kind: "query"; instances: Uint8Array; candidates?: Uint8Array[]; vectors?: Float64Array } = { kind: "query", instances };
+    if ("c" in rec) {
+      const c = expectList(rec.c, "c", what, MAX_QUERY_INSTANCES).map((x, i) => {
+        const b = expectBytes(x, `c[${i}]`, what);
+        checkIds(b, `c[${i}]`, what, MAX_WIRE_CANDIDATES);
+        return b;
+      });
+      if (c.length !== n) throw new DecodeError("invalid", what, "c must list candidates for every instance");
+      out.candidates = c;
+    }
+    if ("v" in rec) {
+      const v = bytesF64(expectBytes(rec.v, "v", what), "v", what);
+      if (n > 0 && v.length % n !== 0) throw new DecodeError("invalid", what, "v must hold the same number of words per instance");
+      out.vectors = v;
+    }
+    return out;
+  }
+  if (kind === "fetch") {
+    const rec = expectRecord(value, ["s", "t", "txs", "vertices"], what);
+    const sets = expectBytes(rec.s, "s", what);
+    checkIds(sets, "s", what, MAX_FETCH);
+    return {
+      kind: "fetch",
+      sets,
+      txs: expectList(rec.txs, "txs", what, MAX_FETCH).map((c, i) => expectCid(c, `txs[${i}]`, what)),
+      vertices: expectList(rec.vertices, "vertices", what, MAX_FETCH).map((c, i) => expectCid(c, `vertices[${i}]`, what)),
+    };
+  }
+  throw new DecodeError("invalid", what, 't must be "query" or "fetch"');
+}
+
+// ---------------------------------------------------------------------------------------
+// Responses
+
+function answerBody(instances: Uint8Array, a: Omit<AnswerResponse, "kind" | "signature">): Record<string, unknown> {
+  const body: Record<string, unknown> = { e: a.epochs, i: instances, s: a.signer };
+  if (a.preferences !== undefined) body.p = a.preferences;
+  if (a.vectors !== undefined) body.v = f64Bytes(a.vectors);
+  if (a.skipped !== undefined) body.k = a.skipped;
+  return body;
+}
+
+/** The bytes an answer's signature covers: the answer bound to the instances it answers. */
+export function answerSigningBytes(instances: Uint8Array, a: Omit<AnswerResponse, "kind" | "signature">): Uint8Array {
+  return signingBytes(ANSWER_DOMAIN, answerBody(instances, a));
+}
+
+/** Sign an answer to a query over `instances`. */
+export function signAnswer(
+  signatures: SignatureScheme,
+  keys: KeyPair,
+  instances: Uint8Array,
+  a: Omit<AnswerResponse, "kind" | "signature" | "signer">,
+): AnswerResponse {
+  const unsigned = { ...a, signer: keys.publicKey };
+  return { kind: "answer", ...unsigned, signature: signatures.sign(keys.secretKey, answerSigningBytes(instances, unsigned)) };
+}
+
+export function verifyAnswer(signatures: SignatureScheme, instances: Uint8Array, a: AnswerResponse): boolean {
+  return signatures.verify(a.signer, answerSigningBytes(instances, a), a.signature);
+}
+
+export function encodeResponse(r: Response): Uint8Array {
+  switch (r.kind) {
+    case "answer": {
+      const body: Record<string, unknown> = { e: r.epochs, s: r.signer, sig: r.signature, t: "answer" };
+      if (r.preferences !== undefined) body.p = r.preferences;
+      if (r.vectors !== undefined) body.v = f64Bytes(r.vectors);
+      if (r.skipped !== undefined) body.k = r.skipped;
+      return encode(body, "answer");
+    }
+    case "blocks":
+      return encode({ t: "blocks", txs: r.txs, vertices: r.vertices }, "blocks");
+    case "error":
+      return encode({ m: r.message, t: "error" }, "error");
+  }
+}
+
+/**
+ * Decode a response to a request over `n` instances (n is ignored for blocks and errors).
+ * Shapes and lengths are checked against `n`; signatures are checked by the caller with
+ * {@link verifyAnswer}, which needs the query.
+ */
+export function decodeResponse(bytes: Uint8Array, n: number): Response {
+  const what = "response";
+  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 3, what });
+  const rec = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  const kind = rec?.t;
+  if (kind === "answer" && rec) {
+    const keys = ["e", "s", "sig", "t", ...["p", "v", "k"].filter((k) => k in rec)];
+    expectRecord(rec, keys, what);
+    const epochs = expectBytes(rec.e, "e", what, 4 * n);
+    const out: {
+      kind: "answer";
+      signer: Uint8Array;
+      epochs: Uint8Array;
+      signature: Uint8Array;
+      preferences?: Uint8Array;
+      vectors?: Float64Array;
+      skipped?: Uint8Array;
+    } = {
+      kind: "answer",
+      signer: expectBytes(rec.s, "s", what, PUBLIC_KEY_LENGTH),
+      epochs,
+      signature: expectBytes(rec.sig, "sig", what, SIGNATURE_LENGTH),
+    };
+    if ("p" in rec) out.preferences = expectBytes(rec.p, "p", what, ID_BYTES * n);
+    if ("v" in rec) {
+      const v = bytesF64(expectBytes(rec.v, "v", what), "v", what);
+      if (n > 0 && v.length % n !== 0) throw new DecodeError("invalid", what, "v must hold the same number of words per instance");
+      out.vectors = v;
+    }
+    if ("k" in rec) out.skipped = expectBytes(rec.k, "k", what, n);
+    return out;
+  }
+  if (kind === "blocks") {
+    const r = expectRecord(value, ["t", "txs", "vertices"], what);
+    return {
+      kind: "blocks",
+      txs: expectList(r.txs, "txs", what, MAX_FETCH * MAX_WIRE_CANDIDATES).map((t, i) => expectBytes(t, `txs[${i}]`, what, undefined, MAX_TX_BYTES)),
+      vertices: expectList(r.vertices, "vertices", what, MAX_FETCH).map((t, i) => expectBytes(t, `vertices[${i}]`, what, undefined, MAX_VERTEX_BYTES)),
+    };
+  }
+  if (kind === "error") {
+    const r = expectRecord(value, ["m", "t"], what);
+    return { kind: "error", message: expectString(r.m, "m", what, 1024) };
+  }
+  throw new DecodeError("invalid", what, 't must be "answer", "blocks" or "error"');
+}

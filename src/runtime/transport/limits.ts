@@ -1,0 +1,17 @@
+/**
+ * Default limits shared by every Transport implementation, so the in-memory and the
+ * libp2p transport refuse the same things and one compliance suite covers both.
+ */
+
+/** Largest request body a responder accepts; a larger one is refused before it is read. */
+export const DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+/** Largest response body an asker accepts (batched query answers can outgrow requests). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** Largest pub/sub message body; larger ones are refused on publish and rejected on receipt. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+/** How long a request may take end to end before the asker gives up and the stream is reset. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+/** How long a dial may take. */
+export const DEFAULT_DIAL_TIMEOUT_MS = 5_000;
+/** The request/response protocol id. */
+export const DEFAULT_REQUEST_PROTOCOL = "/entropic/query/1.0.0";

@@ -1,0 +1,113 @@
+// The live node's wire: round trips, strict refusal of anything else, and fuzzing that
+// shows no input makes a decoder throw anything but a DecodeError.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { cidOf, encode } from "../../../src/core/codec.js";
+import { DecodeError } from "../../../src/core/errors.js";
+import { createTx, encodeTx } from "../../../src/core/tx.js";
+import { nodeHasher, nodeSignatures } from "../../../src/runtime/crypto-node.js";
+import {
+  decodeHeads,
+  decodeRequest,
+  decodeResponse,
+  decodeTxBatch,
+  encodeHeads,
+  encodeRequest,
+  encodeResponse,
+  encodeTxBatch,
+  instanceId,
+  signAnswer,
+  verifyAnswer,
+} from "../../../src/runtime/node/wire.js";
+
+const keys = nodeSignatures.generateKeyPair(new Uint8Array(32).fill(5));
+const tx = createTx(nodeSignatures, keys, 1, new Uint8Array([1, 2, 3]));
+const txBytes = encodeTx(tx);
+const cid = cidOf(txBytes, nodeHasher);
+
+function onlyDecodeErrors(decode: (b: Uint8Array) => unknown): (b: Uint8Array) => void {
+  return (b) => {
+    try {
+      decode(b);
+    } catch (e) {
+      expect(e).toBeInstanceOf(DecodeError);
+    }
+  };
+}
+
+describe("node wire", () => {
+  it("round-trips every message kind", () => {
+    expect(decodeTxBatch(encodeTxBatch([txBytes, txBytes]))).toEqual([txBytes, txBytes]);
+    const heads = { heads: [cid], root: new Uint8Array(32).fill(9), count: 3, seq: 7 };
+    expect(decodeHeads(encodeHeads(heads))).toEqual(heads);
+    const ids = new Uint8Array(16).fill(1);
+    const q = { kind: "query" as const, instances: ids };
+    expect(decodeRequest(encodeRequest(q))).toEqual(q);
+    const qx = { kind: "query" as const, instances: ids, candidates: [new Uint8Array(8), new Uint8Array(16)], vectors: new Float64Array([1, 2, 3, 4]) };
+    expect(decodeRequest(encodeRequest(qx))).toEqual(qx);
+    const f = { kind: "fetch" as const, txs: [cid], vertices: [], sets: new Uint8Array(8) };
+    expect(decodeRequest(encodeRequest(f))).toEqual(f);
+    const a = signAnswer(nodeSignatures, keys, ids, { epochs: new Uint8Array(8), preferences: new Uint8Array(16).fill(3) });
+    const back = decodeResponse(encodeResponse(a), 2);
+    expect(back).toEqual(a);
+    expect(back.kind === "answer" && verifyAnswer(nodeSignatures, ids, back)).toBe(true);
+    expect(decodeResponse(encodeResponse({ kind: "blocks", txs: [txBytes], vertices: [] }), 0)).toEqual({ kind: "blocks", txs: [txBytes], vertices: [] });
+  });
+
+  it("binds an answer to the instances it answers", () => {
+    const ids = new Uint8Array(8).fill(1);
+    const a = signAnswer(nodeSignatures, keys, ids, { epochs: new Uint8Array(4), preferences: new Uint8Array(8).fill(3) });
+    expect(verifyAnswer(nodeSignatures, new Uint8Array(8).fill(2), a)).toBe(false);
+    expect(verifyAnswer(nodeSignatures, ids, { ...a, preferences: new Uint8Array(8).fill(4) })).toBe(false);
+  });
+
+  it("refuses wrong shapes with a named reason", () => {
+    expect(() => decodeRequest(encode({ t: "query", i: new Uint8Array(7) }))).toThrow(/whole number of 8-byte ids/);
+    expect(() => decodeRequest(encode({ t: "query", i: new Uint8Array(8), x: 1 }))).toThrow(DecodeError);
+    expect(() => decodeRequest(encode({ t: "nope" }))).toThrow(/t must be/);
+    expect(() => decodeRequest(encode({ t: "query", i: new Uint8Array(8 * 5000) }))).toThrow(/more than 4096/);
+    expect(() => decodeResponse(encode({ t: "answer", e: new Uint8Array(4), s: new Uint8Array(32), sig: new Uint8Array(64) }), 2)).toThrow(DecodeError);
+    expect(() => decodeHeads(encode({ count: -1, heads: [], root: new Uint8Array(32), seq: 0 }))).toThrow(DecodeError);
+    expect(() => decodeTxBatch(encode([1, 2]))).toThrow(DecodeError);
+  });
+
+  it("instance ids are stable 8-byte digests of the conflict key", () => {
+    expect(instanceId(nodeHasher, "abc")).toEqual(instanceId(nodeHasher, "abc"));
+    expect(instanceId(nodeHasher, "abc")).toHaveLength(8);
+    expect(instanceId(nodeHasher, "abc")).not.toEqual(instanceId(nodeHasher, "abd"));
+  });
+
+  it("random bytes never throw anything but DecodeError", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 512 }), (b) => {
+        onlyDecodeErrors(decodeRequest)(b);
+        onlyDecodeErrors((x) => decodeResponse(x, 2))(b);
+        onlyDecodeErrors(decodeHeads)(b);
+        onlyDecodeErrors(decodeTxBatch)(b);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("mutated valid messages decode to a valid message or a DecodeError", () => {
+    const ids = new Uint8Array(16).fill(1);
+    const samples = [
+      encodeRequest({ kind: "query", instances: ids }),
+      encodeRequest({ kind: "fetch", txs: [cid], vertices: [cid], sets: new Uint8Array(8) }),
+      encodeResponse(signAnswer(nodeSignatures, keys, ids, { epochs: new Uint8Array(8), preferences: new Uint8Array(16) })),
+      encodeHeads({ heads: [cid], root: new Uint8Array(32), count: 1, seq: 1 }),
+      encodeTxBatch([txBytes]),
+    ];
+    fc.assert(
+      fc.property(fc.nat(samples.length - 1), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (which, edits) => {
+        const b = new Uint8Array(samples[which]!);
+        for (const [at, v] of edits) b[at % b.length] = v;
+        onlyDecodeErrors(decodeRequest)(b);
+        onlyDecodeErrors((x) => decodeResponse(x, 2))(b);
+        onlyDecodeErrors(decodeHeads)(b);
+        onlyDecodeErrors(decodeTxBatch)(b);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
