@@ -231,14 +231,19 @@ export const CLIENT_SCRIPT = String.raw`
         data: [],
       });
     });
-    var w = f.plot.clientWidth, h = f.plot.clientHeight;
-    var side = Math.max(100, Math.min(w - 24, h - (sidePanel ? 28 : 56)));
+    // The counts panel goes in first: it narrows the graph's card, which sizes the square.
+    var tally = sidePanel ? countsPanel(sidePanel, n, g.nodes) : null;
+    var square = function () {
+      var w = f.plot.clientWidth, h = f.plot.clientHeight;
+      var side = Math.max(100, Math.min(w - 24, h - (sidePanel ? 28 : 56)));
+      return { left: (w - side) / 2, top: sidePanel ? 16 : 44, width: side, height: side };
+    };
     var c = chart("graph", f.plot, {
       animation: false,
       // Beside a counts panel (which has the colours) the legend would only repeat it.
       legend: { show: !sidePanel, top: 0, type: "scroll", data: variants.map(labelOf) },
-      tooltip: { trigger: "item", formatter: function (p) { return p.seriesName + "<br>node " + p.value[2]; } },
-      grid: { left: (w - side) / 2, top: sidePanel ? 16 : 44, width: side, height: side },
+      tooltip: { trigger: "item", formatter: function (p) { return p.seriesName + (p.value && p.value.length > 2 ? "<br>node " + p.value[2] : ""); } },
+      grid: square(),
       xAxis: { type: "value", show: false, min: -1.04, max: 1.04 },
       yAxis: { type: "value", show: false, min: -1.04, max: 1.04 },
       series: series,
@@ -248,7 +253,8 @@ export const CLIENT_SCRIPT = String.raw`
       var bytes = frameAt(k);
       var buckets = {};
       variants.forEach(function (v) { buckets[v] = []; });
-      for (var i = 0; i < n; i++) buckets[bytes[i]].push([g.x[i], g.y[i], g.ids[i]]);
+      // Large mode reads exactly two numbers per point: the node id rides along only below it.
+      for (var i = 0; i < n; i++) buckets[bytes[i]].push(large ? [g.x[i], g.y[i]] : [g.x[i], g.y[i], g.ids[i]]);
       c.setOption({ series: variants.map(function (v) { return { id: "v" + v, data: buckets[v] }; }) });
       var counts = {};
       variants.forEach(function (v) { counts[labelOf(v)] = buckets[v].length; });
@@ -258,7 +264,7 @@ export const CLIENT_SCRIPT = String.raw`
       label.textContent = "step " + g.frames[k].step + " (" + (k + 1) + "/" + g.frames.length + ")";
       if (tally) tally(g.frames[k].step, variants.map(function (v) { return { label: labelOf(v), color: colors[v & 127], final: (v & 128) !== 0 || !anyFinal, count: buckets[v].length }; }));
     };
-    var tally = sidePanel ? countsPanel(sidePanel, n, g.nodes) : null;
+    window.addEventListener("resize", function () { c.setOption({ grid: square() }); });
     slider(f.fig, "graph", g.frames.length, g.frames.length - 1, show, true);
   }
 

@@ -13,7 +13,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserTestsDisabled, launchBrowser } from "../helpers/browser.js";
 import { entropic } from "../helpers/cli.js";
-import { distinctColours } from "../helpers/png.js";
+import { decodePng, distinctColours } from "../helpers/png.js";
 
 interface Registry {
   ready: boolean;
@@ -29,7 +29,7 @@ interface Opened {
 
 const SNOWBALL = `protocol: snowball
 seed: 3
-topology: { kind: watts-strogatz, n: 400, k: 8, p: 0.1 }
+topology: { kind: watts-strogatz, n: 2500, k: 8, p: 0.1 }
 sampling: global
 workload: { instances: 1, candidates: 2, bias: 0.55 }
 maxRounds: 200
@@ -100,6 +100,23 @@ describe.skipIf(browserTestsDisabled())("HTML report in Chromium", () => {
     return names;
   }
 
+  /** Left and right margins (pixels) of what is drawn on a white background. */
+  function margins(png: Buffer): { left: number; right: number; width: number } {
+    const { width, height, rgba } = decodePng(png);
+    let minX = width;
+    let maxX = -1;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const o = (y * width + x) * 4;
+        if (rgba[o]! < 235 || rgba[o + 1]! < 235 || rgba[o + 2]! < 235) {
+          minX = Math.min(minX, x);
+          maxX = Math.max(maxX, x);
+        }
+      }
+    }
+    return { left: minX, right: width - 1 - maxX, width };
+  }
+
   async function graphPixels(page: Page): Promise<Buffer> {
     return page.locator('[data-chart="graph"] .plot').screenshot();
   }
@@ -137,6 +154,10 @@ describe.skipIf(browserTestsDisabled())("HTML report in Chromium", () => {
     expect(graph.frame).toBe(graph.frames! - 1);
     const before = await graphPixels(page);
     expect(distinctColours(before)).toBeGreaterThan(20);
+    // 2500 nodes are drawn in ECharts' large mode: the graph sits centred in its square.
+    const m = margins(before);
+    expect(m.left).toBeGreaterThan(0.05 * m.width);
+    expect(Math.abs(m.left - m.right)).toBeLessThan(0.1 * m.width);
 
     await page.locator('[data-slider="graph"]').fill("0");
     const moved = (await registry(page)).charts.graph!;

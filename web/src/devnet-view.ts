@@ -4,7 +4,7 @@ import {
   type DoubleSpendView,
   type Finalization,
   type NodeRow,
-  minorityRoots,
+  mismatchedNodes,
   peerEdges,
 } from "../../src/cli/dashboard/model.js";
 import { drawChart, formatNumber } from "./chart.js";
@@ -29,7 +29,7 @@ function mix(a: string, b: string, t: number): string {
 }
 
 export function renderDevnet(s: DashboardSnapshot): DevnetRendered {
-  const odd = minorityRoots(s.nodes);
+  const odd = mismatchedNodes(s.nodes);
   const { edges, oneWay } = peerEdges(s.nodes);
   renderGraph(s.nodes, odd, edges, oneWay);
   renderTable(s.nodes, odd);
@@ -41,16 +41,16 @@ export function renderDevnet(s: DashboardSnapshot): DevnetRendered {
     online: s.nodes.filter((n) => n.online).length,
     edges,
     oneWay,
-    mismatched: s.nodes.filter((n) => n.online && odd.has(n.ledgerRoot)).map((n) => n.index),
+    mismatched: [...odd].sort((a, b) => a - b),
   };
 }
 
-function renderGraph(nodes: readonly NodeRow[], odd: Set<string>, edges: [number, number][], oneWay: [number, number][]): void {
+function renderGraph(nodes: readonly NodeRow[], odd: Set<number>, edges: [number, number][], oneWay: [number, number][]): void {
   const most = Math.max(1, ...nodes.map((n) => n.finalizedCount));
   drawGraph(byId<HTMLCanvasElement>("graph"), {
     nodes: nodes.map((n) => ({
       fill: n.online ? mix("#1d5e4c", COLORS.good, n.finalizedCount / most) : COLORS.offline,
-      ...(n.online && odd.has(n.ledgerRoot) ? { ring: COLORS.bad } : n.online && n.pendingCount > 0 ? { ring: COLORS.warn } : {}),
+      ...(odd.has(n.index) ? { ring: COLORS.bad } : n.online && n.pendingCount > 0 ? { ring: COLORS.warn } : {}),
       label: String(n.index),
       caption: n.online ? `${n.finalizedCount} final · ${n.peers.length} peers` : "offline",
     })),
@@ -72,7 +72,7 @@ function renderGraph(nodes: readonly NodeRow[], odd: Set<string>, edges: [number
   }
 }
 
-function renderTable(nodes: readonly NodeRow[], odd: Set<string>): void {
+function renderTable(nodes: readonly NodeRow[], odd: Set<number>): void {
   const body = byId<HTMLTableElement>("nodes").tBodies[0]!;
   body.replaceChildren(
     ...nodes.map((n) =>
@@ -86,15 +86,22 @@ function renderTable(nodes: readonly NodeRow[], odd: Set<string>): void {
         el("td", { class: "num" }, n.online ? String(n.pendingCount) : "–"),
         el(
           "td",
-          { class: `mono${n.online && odd.has(n.ledgerRoot) ? " mismatch" : ""}`, title: n.ledgerRoot, "data-root": n.ledgerRoot },
+          { class: `mono${odd.has(n.index) ? " mismatch" : ""}`, title: n.ledgerRoot, "data-root": n.ledgerRoot },
           n.online ? n.ledgerRoot.slice(0, 12) : "–",
         ),
         el("td", { class: "num" }, n.online ? formatDuration(n.uptimeMs) : "–"),
       ),
     ),
   );
-  const roots = new Set(nodes.filter((n) => n.online).map((n) => n.ledgerRoot));
-  byId("nodes-caption").textContent = roots.size <= 1 ? "ledger roots agree" : `${roots.size} different ledger roots`;
+  const online = nodes.filter((n) => n.online);
+  const roots = new Set(online.map((n) => n.ledgerRoot));
+  const counts = new Set(online.map((n) => n.finalizedCount));
+  byId("nodes-caption").textContent =
+    roots.size <= 1
+      ? "ledger roots agree"
+      : odd.size > 0
+        ? `ledger roots differ at equal finalized counts (nodes ${[...odd].sort((a, b) => a - b).join(", ")})`
+        : `${roots.size} ledger roots while ${counts.size > 1 ? "nodes catch up" : "sets differ"}`;
 }
 
 function renderCharts(s: DashboardSnapshot): void {

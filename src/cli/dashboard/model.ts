@@ -196,17 +196,25 @@ export function applyEvent(snapshot: DashboardSnapshot, event: DashboardEvent): 
   }
 }
 
-/** The ledger roots held by fewer nodes than the most common root (online nodes only). */
-export function minorityRoots(nodes: readonly NodeRow[]): Set<string> {
-  const counts = new Map<string, number>();
-  for (const n of nodes) if (n.online) counts.set(n.ledgerRoot, (counts.get(n.ledgerRoot) ?? 0) + 1);
-  let best = 0;
-  for (const c of counts.values()) best = Math.max(best, c);
-  const odd = new Set<string>();
-  // With a tie for the majority every root is suspect: no root can claim to be the network's.
-  const tied = [...counts.values()].filter((c) => c === best).length > 1;
-  for (const [root, c] of counts) if (c < best || tied) odd.add(root);
-  return odd;
+/**
+ * Nodes whose ledger root disagrees with another node that has finalized as many conflict
+ * sets (online nodes only). Nodes at different counts differ in root just by lagging, so
+ * only equal counts are compared; within a count, the roots held by fewer nodes than the
+ * most common one are flagged, and every root when the most common is tied.
+ */
+export function mismatchedNodes(nodes: readonly NodeRow[]): Set<number> {
+  const byCount = new Map<number, NodeRow[]>();
+  for (const n of nodes) if (n.online) byCount.set(n.finalizedCount, [...(byCount.get(n.finalizedCount) ?? []), n]);
+  const flagged = new Set<number>();
+  for (const group of byCount.values()) {
+    const counts = new Map<string, number>();
+    for (const n of group) counts.set(n.ledgerRoot, (counts.get(n.ledgerRoot) ?? 0) + 1);
+    if (counts.size < 2) continue;
+    const best = Math.max(...counts.values());
+    const tied = [...counts.values()].filter((c) => c === best).length > 1;
+    for (const n of group) if (tied || counts.get(n.ledgerRoot)! < best) flagged.add(n.index);
+  }
+  return flagged;
 }
 
 /**

@@ -73,12 +73,8 @@ import {
   verifyAnswer,
 } from "./wire.js";
 
-/** Peers trusted less than this are not sampled while enough others are connected. */
-const MIN_SAMPLING_TRUST = 0.25;
-/** Trust kept after a failed or timed-out query (four in a row drop a peer from samples). */
-const SILENCE_FACTOR = 0.7;
-/** Trust regained per valid answer, up to 1. */
-const ANSWER_RECOVERY = 0.05;
+/** Peers whose trust evidence has brought below this are no longer sampled. */
+const MIN_SAMPLING_TRUST = 0.5;
 
 /** Tunables of the engine; every field has a default. */
 export interface EngineTuning {
@@ -408,6 +404,7 @@ export class NodeEngine implements NodeFacade {
         });
       }
       const connected = this.o.transport.peers();
+      for (const p of connected) this.peers.index(p);
       if (connected.length === 0 || this.undecided.size === 0) return;
       const batch: number[] = [];
       for (const i of this.undecided) {
@@ -416,10 +413,13 @@ export class NodeEngine implements NodeFacade {
       }
       if (batch.length === 0) return;
       const k = this.o.protocol.sampleSize(this.o.params);
-      // Peers that failed or misbehaved (trust below a quarter) are left out of samples while
-      // enough others remain: a peer that never answers would otherwise sink every poll it is in.
-      const trusted = connected.filter((p) => this.peers.trust[this.peers.index(p)]! >= MIN_SAMPLING_TRUST);
-      const pool = k === ALL_NEIGHBOURS || trusted.length >= k ? trusted : connected;
+      // The sample is drawn from every peer this node has known (a validator set, as
+      // Avalanche samples validators, not connections): an unreachable peer is asked and
+      // counts as a silent voter. Sampling only connected peers would let each side of a
+      // partition reach α among itself and finalize alone. Peers shown to misbehave
+      // (trust below MIN_SAMPLING_TRUST) are left out; silence alone is not evidence.
+      const known = k === ALL_NEIGHBOURS ? connected : this.peers.names();
+      const pool = known.filter((p) => this.peers.trust[this.peers.index(p)]! >= MIN_SAMPLING_TRUST);
       if (pool.length === 0) return;
       const sample = this.samplePeers(pool, k === ALL_NEIGHBOURS ? pool.length : Math.min(k, pool.length));
       const query = this.buildQuery(batch);
@@ -475,7 +475,6 @@ export class NodeEngine implements NodeFacade {
       raw = await this.o.transport.request(peer, bytes, { timeoutMs: this.tuning.pollTimeoutMs });
     } catch {
       this.counters.queriesFailed++;
-      this.distrust(peer, SILENCE_FACTOR, "query failed or timed out", false);
       return null;
     }
     try {
@@ -488,7 +487,6 @@ export class NodeEngine implements NodeFacade {
         throw new DecodeError("invalid", "answer", "answer does not match the protocol");
       }
       this.counters.queriesAnswered++;
-      this.peers.restore(peer, ANSWER_RECOVERY);
       return r;
     } catch (err) {
       this.counters.answersInvalid++;
@@ -561,14 +559,10 @@ export class NodeEngine implements NodeFacade {
     return this.peers.trust[peer]! > 0;
   }
 
-  /**
-   * Lower a peer's trust. Evidence (bad signatures, malformed data, equivocation) also
-   * lowers its gossipsub application score; mere silence (`evidence: false`: a timeout,
-   * which an honest but overloaded peer can cause) only affects sampling.
-   */
-  private distrust(peer: string, factor: number, why: string, evidence = true): void {
+  /** Lower a peer's trust on evidence (bad signatures, malformed data, equivocation); it feeds gossipsub's application score. */
+  private distrust(peer: string, factor: number, why: string): void {
     const t = this.peers.penalise(peer, factor);
-    if (evidence) this.o.transport.setAppScore(peer, -100 * (1 - t));
+    this.o.transport.setAppScore(peer, -100 * (1 - t));
     this.o.log?.(`distrust ${peer}: ${why}`);
   }
 

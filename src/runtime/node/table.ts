@@ -66,15 +66,15 @@ export class InstanceTable {
 /** Peer ids ↔ small integers (the protocols' `from` ids), and each peer's trust in [0, 1]. */
 export class PeerBook {
   private readonly ids = new Map<string, number>();
-  private readonly names: string[] = [];
+  private readonly list: string[] = [];
   trust = new Float64Array(16).fill(1);
 
   index(peer: string): number {
     let i = this.ids.get(peer);
     if (i === undefined) {
-      i = this.names.length;
+      i = this.list.length;
       this.ids.set(peer, i);
-      this.names.push(peer);
+      this.list.push(peer);
       if (i >= this.trust.length) {
         const grown = new Float64Array(this.trust.length * 2).fill(1);
         grown.set(this.trust);
@@ -85,13 +85,12 @@ export class PeerBook {
   }
 
   name(i: number): string | undefined {
-    return this.names[i];
+    return this.list[i];
   }
 
-  /** Raise a peer's trust by `amount`, up to 1, unless it was zeroed (proven misbehaviour stays). */
-  restore(peer: string, amount: number): void {
-    const i = this.index(peer);
-    if (this.trust[i]! > 0) this.trust[i] = Math.min(1, this.trust[i]! + amount);
+  /** Every peer seen so far, in first-seen order. */
+  names(): readonly string[] {
+    return this.list;
   }
 
   /** Lower a peer's trust by `factor` (evidence of misbehaviour); returns the new trust. */

@@ -4,7 +4,7 @@ import {
   type DashboardSnapshot,
   emptySnapshot,
   LIMITS,
-  minorityRoots,
+  mismatchedNodes,
   type NodeRow,
   peerEdges,
   type SimView,
@@ -91,10 +91,16 @@ describe("peerEdges", () => {
   });
 });
 
-describe("minorityRoots", () => {
-  it("flags roots held by fewer nodes than the most common one, and every root in a tie", () => {
-    expect(minorityRoots([row(0, [], "a"), row(1, [], "a"), row(2, [], "b")])).toEqual(new Set(["b"]));
-    expect(minorityRoots([row(0, [], "a"), row(1, [], "b")])).toEqual(new Set(["a", "b"]));
-    expect(minorityRoots([row(0, [], "a"), row(1, [], "a"), row(2, [], "z", false)])).toEqual(new Set());
+describe("mismatchedNodes", () => {
+  const at = (index: number, root: string, finalizedCount: number, online = true): NodeRow => ({ ...row(index, [], root, online), finalizedCount });
+
+  it("flags a root that differs from others at the same finalized count, and every root in a tie", () => {
+    expect(mismatchedNodes([at(0, "a", 5), at(1, "a", 5), at(2, "b", 5)])).toEqual(new Set([2]));
+    expect(mismatchedNodes([at(0, "a", 5), at(1, "b", 5)])).toEqual(new Set([0, 1]));
+  });
+
+  it("does not flag nodes that only lag, nor offline nodes", () => {
+    expect(mismatchedNodes([at(0, "a", 5), at(1, "a", 5), at(2, "b", 4)])).toEqual(new Set());
+    expect(mismatchedNodes([at(0, "a", 5), at(1, "a", 5), at(2, "z", 5, false)])).toEqual(new Set());
   });
 });
