@@ -1,10 +1,10 @@
 /**
  * `npm run screenshots:dashboard`: regenerates docs/img/dashboard.png, the README's picture
- * of the live dashboard. Starts five nodes — fake ones speaking the node HTTP API
- * (test/helpers/fake-node-api.ts), or with `--real` a real `entropic devnet` — runs the
- * built `entropic dashboard --devnet` against them, feeds the nodes signed transactions
- * for half a minute, presses Double-spend in headless Chromium a few times, and
- * screenshots the page.
+ * of the live dashboard. Starts five nodes — a real `entropic devnet` with `--real` (what
+ * the npm script passes), otherwise fake ones that speak the node HTTP API
+ * (test/helpers/fake-node-api.ts) — runs the built `entropic dashboard --devnet` against
+ * them, feeds the nodes signed transactions for half a minute (TRAFFIC_SECONDS), presses
+ * Double-spend in headless Chromium three times, and screenshots the page.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
@@ -39,7 +39,8 @@ async function startRealDevnet(): Promise<Network> {
   };
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (Date.now() > deadline || child.exitCode !== null) {
+    if (child.exitCode !== null) throw new Error(`entropic devnet exited with status ${child.exitCode}`);
+    if (Date.now() > deadline) {
       await close();
       throw new Error("entropic devnet did not come up within 60 s");
     }

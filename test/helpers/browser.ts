@@ -5,19 +5,12 @@
  */
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
+import { CHROMIUM_ARGS } from "../../src/report/png.js";
 
 export const chromiumPath = process.env.ENTROPIC_CHROMIUM ?? "/usr/bin/chromium";
 
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-] as const;
+/** The same flags `entropic report --png` launches Chromium with. */
+export { CHROMIUM_ARGS };
 
 /** True when browser tests were switched off on purpose (ENTROPIC_NO_BROWSER=1). */
 export function browserTestsDisabled(): boolean {

@@ -125,12 +125,18 @@ function renderCharts(s: DashboardSnapshot): void {
       { name: "p99", color: COLORS.bad, points: points.map((p) => [rel(p.t), p.p99]) },
     ],
     formatX,
-    formatY: (v) => `${formatNumber(v)} ms`,
+    formatY: formatMs,
     yMin: 0,
     emptyText: "no finalizations in the window yet",
   });
   byId("latency-caption").textContent =
-    last && last.p50 !== null ? `p50 ${formatNumber(last.p50)} ms · p95 ${formatNumber(last.p95!)} ms · p99 ${formatNumber(last.p99!)} ms (30 s window)` : "";
+    last && last.p50 !== null ? `p50 ${formatMs(last.p50)} · p95 ${formatMs(last.p95!)} · p99 ${formatMs(last.p99!)} (30 s window)` : "";
+}
+
+/** "850 ms", "4.2 s" */
+function formatMs(ms: number): string {
+  if (ms === 0) return "0";
+  return ms >= 1000 ? `${+(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s` : `${Math.round(ms)} ms`;
 }
 
 interface StreamEntry {
@@ -168,7 +174,7 @@ function renderStream(finalizations: readonly Finalization[], nodeCount: number)
           el("span", { class: "time" }, clockTime(e.first)),
           shortId(e.cid, 8, 8),
           el("span", { class: "nodes", title: `finalized on ${e.nodes.size} of ${nodeCount} nodes` }, ...[...e.nodes].sort((a, b) => a - b).map((n) => el("span", {}, String(n)))),
-          el("span", { class: "lat" }, `${formatNumber(Math.max(...e.latencies))} ms`),
+          el("span", { class: "lat" }, formatMs(Math.max(...e.latencies))),
         ),
       ),
     );

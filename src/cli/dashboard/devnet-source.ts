@@ -62,6 +62,9 @@ export function loadDashboardKey(dir: string): KeyPair {
   return keys;
 }
 
+/** The percentiles use at most this many of the latest latencies (a busy devnet sends many). */
+const MAX_LATENCY_SAMPLES = 50_000;
+
 interface TrackedSpend {
   view: DoubleSpendView;
   outcomes: Map<number, DoubleSpendOutcome>;
@@ -108,6 +111,7 @@ export function startDevnetSource(dir: string, options: DevnetSourceOptions = {}
     if (event.type !== "finalized") return;
     store.emit({ type: "finalized", finalization: { node, conflict: event.conflict, cid: event.cid, latencyMs: event.latencyMs, at: event.at } });
     latencies.push({ at: Date.now(), ms: event.latencyMs });
+    if (latencies.length > MAX_LATENCY_SAMPLES) latencies.splice(0, latencies.length - MAX_LATENCY_SAMPLES);
     if (!finalizedConflicts.has(event.conflict)) {
       finalizedConflicts.add(event.conflict);
       finalizedTotal++;
@@ -197,7 +201,8 @@ export function startDevnetSource(dir: string, options: DevnetSourceOptions = {}
 
   function tick(): void {
     const now = Date.now();
-    while (latencies.length > 0 && latencies[0]!.at < now - latencyWindowMs) latencies.shift();
+    const firstKept = latencies.findIndex((l) => l.at >= now - latencyWindowMs);
+    latencies.splice(0, firstKept < 0 ? latencies.length : firstKept);
     const q = latencies.length > 0 ? quantiles(latencies.map((l) => l.ms), [0.5, 0.95, 0.99]) : null;
     store.emit({
       type: "metric",

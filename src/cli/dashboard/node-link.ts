@@ -82,14 +82,13 @@ export async function followEvents(
   api: string,
   onEvent: (event: NodeEvent) => void,
   signal: AbortSignal,
-  options: { retryMs?: number; onState?: (connected: boolean) => void } = {},
+  options: { retryMs?: number } = {},
 ): Promise<void> {
   const url = `${api}/v1/events`;
   while (!signal.aborted) {
     try {
       const response = await fetch(url, { signal, headers: { accept: "text/event-stream" } });
       if (response.ok && response.body) {
-        options.onState?.(true);
         const parser = new SseParser();
         const decoder = new TextDecoder();
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -102,7 +101,6 @@ export async function followEvents(
     } catch {
       // refused, reset or aborted: retry below unless aborted
     }
-    options.onState?.(false);
     if (signal.aborted) break;
     await sleep(options.retryMs ?? 1000, signal);
   }

@@ -23,13 +23,9 @@ export interface SimSourceOptions {
   readonly stepMs?: number;
 }
 
-// Built code runs the built worker; run from source (tsx, vitest), the worker is TypeScript.
-const fromSource = import.meta.url.endsWith(".ts");
-
-/** The worker from source goes through a bootstrap that registers tsx in the new thread. */
-function sourceWorker(task: SimWorkerTask): Worker {
-  return new Worker(new URL("./sim-worker-source.mjs", import.meta.url), { workerData: task });
-}
+// Built code runs the built worker. Run from source (tsx, vitest), a new thread does not
+// inherit the TypeScript loader, so a small bootstrap registers tsx there first.
+const workerFile = new URL(import.meta.url.endsWith(".ts") ? "./sim-worker-source.mjs" : "./sim-worker.js", import.meta.url);
 
 /** Largest pause the page may ask for. */
 export const MAX_STEP_MS = 10_000;
@@ -76,8 +72,9 @@ export function startSimSource(options: SimSourceOptions): DashboardSource {
     const stepMs = request.stepMs ?? view.stepMs;
     const run = view.run + 1;
     const task: SimWorkerTask = { doc: options.doc, overrides: withSeed(seed), stepMs };
-    publish({ ...view, run, seed, stepMs, state: "running", step: 0, rounds: [], outcome: null, summary: null, graph: null, error: undefined });
-    const w = fromSource ? sourceWorker(task) : new Worker(new URL("./sim-worker.js", import.meta.url), { workerData: task });
+    const { error: _previous, ...rest } = view;
+    publish({ ...rest, run, seed, stepMs, state: "running", step: 0, rounds: [], outcome: null, summary: null, graph: null });
+    const w = new Worker(workerFile, { workerData: task });
     worker = w;
     w.on("message", (message: SimWorkerMessage) => {
       if (worker !== w) return;

@@ -138,6 +138,8 @@ interface SetInfo {
   /** candidate id (8 bytes, as a string key) → candidate index */
   readonly byCandidateId: Map<string, number>;
   readonly firstSeen: number;
+  /** the set's 8-byte instance id (cached: it goes into every query) */
+  readonly id: Uint8Array;
   /** epoch of this node's signed answers for the set, and the candidate it last signed */
   epoch: number;
   lastAnswered: number;
@@ -299,9 +301,10 @@ export class NodeEngine implements NodeFacade {
     if (!added.ok) return { refused: "too-many-candidates", detail: added.detail };
     const index = added.set.index;
     if (added.isNewSet) {
-      const info: SetInfo = { set: added.set, byCandidateId: new Map(), firstSeen: this.o.clock.now(), epoch: 0, lastAnswered: NO_CANDIDATE };
+      const id = instanceId(this.o.crypto.hasher, key);
+      const info: SetInfo = { set: added.set, byCandidateId: new Map(), firstSeen: this.o.clock.now(), id, epoch: 0, lastAnswered: NO_CANDIDATE };
       this.sets[index] = info;
-      this.byInstanceId.set(idKey(instanceId(this.o.crypto.hasher, key)), index);
+      this.byInstanceId.set(idKey(id), index);
       this.table.ensure(index);
       if (!this.finals.get(key)) {
         this.table.introduce(index, added.candidateIndex);
@@ -452,7 +455,7 @@ export class NodeEngine implements NodeFacade {
 
   private buildQuery(batch: readonly number[]): QueryRequest {
     const ids = new Uint8Array(batch.length * ID_BYTES);
-    batch.forEach((i, j) => ids.set(instanceId(this.o.crypto.hasher, this.sets[i]!.set.key), j * ID_BYTES));
+    batch.forEach((i, j) => ids.set(this.sets[i]!.id, j * ID_BYTES));
     if (!this.o.protocol.exchange) return { kind: "query", instances: ids };
     const w = this.answerWidth;
     const vectors = new Float64Array(batch.length * w);
@@ -711,7 +714,7 @@ export class NodeEngine implements NodeFacade {
   // Fetching what others have
 
   private wantSet(i: number, peer: string): void {
-    this.wantedSets.set(idKey(instanceId(this.o.crypto.hasher, this.sets[i]!.set.key)), peer);
+    this.wantedSets.set(idKey(this.sets[i]!.id), peer);
   }
 
   private wantSetById(id: Uint8Array, peer: string): void {

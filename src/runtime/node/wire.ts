@@ -50,9 +50,9 @@ export function candidateId(cid: BlockCid): Uint8Array {
 
 /** An 8-byte id as a map key. */
 export function idKey(bytes: Uint8Array, offset = 0): string {
-  let s = "";
-  for (let i = 0; i < ID_BYTES; i++) s += String.fromCharCode(bytes[offset + i]!);
-  return s;
+  // One call, no intermediate strings: this runs per instance per answer (the poll's hot path).
+  const o = offset;
+  return String.fromCharCode(bytes[o]!, bytes[o + 1]!, bytes[o + 2]!, bytes[o + 3]!, bytes[o + 4]!, bytes[o + 5]!, bytes[o + 6]!, bytes[o + 7]!);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * with bad arguments throw (a bug); values that come back from application handlers are
  * tested with the guards so a faulty handler is counted instead of crashing the node.
  */
-import { TOPICS, type Topic, type Verdict } from "../ports.js";
+import { type MessageHandler, TOPICS, type Topic, type Verdict } from "../ports.js";
 
 const TOPIC_NAMES: ReadonlySet<string> = new Set(Object.values(TOPICS));
 const VERDICTS: ReadonlySet<string> = new Set(["accept", "ignore", "reject"]);
@@ -43,4 +43,28 @@ export function checkLimit(limit: number, what: string): number {
 export function checkScore(score: number): number {
   if (!Number.isFinite(score)) throw new RangeError(`application score must be finite, got ${score}`);
   return score;
+}
+
+/**
+ * Ask the application for a message's verdict. A missing handler, a throwing one or one
+ * that returns something else counts as `ignore`: our bug, not the sender's, so the peer
+ * is not penalised. `stats` counts deliveries and handler failures.
+ */
+export async function verdictOf(
+  handler: MessageHandler | undefined,
+  topic: Topic,
+  from: string,
+  data: Uint8Array,
+  stats: { messagesDelivered: number; messageHandlerErrors: number },
+): Promise<Verdict> {
+  if (handler === undefined) return "ignore";
+  stats.messagesDelivered++;
+  try {
+    const verdict = await handler(topic, from, data);
+    if (isVerdict(verdict)) return verdict;
+  } catch {
+    // fall through: counted below
+  }
+  stats.messageHandlerErrors++;
+  return "ignore";
 }

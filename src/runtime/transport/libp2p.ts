@@ -18,7 +18,7 @@ import { tcp } from "@libp2p/tcp";
 import { multiaddr, type Multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
 import { TOPICS, type MessageHandler, type RequestHandler, type Topic, type Transport, type Verdict } from "../ports.js";
-import { checkLimit, checkPublish, checkScore, checkTimeout, isTopic, isVerdict } from "./checks.js";
+import { checkLimit, checkPublish, checkScore, checkTimeout, isTopic, verdictOf } from "./checks.js";
 import { createCounters, type TransportCounters } from "./counters.js";
 import { TransportError } from "./errors.js";
 import { encodeFrame, FrameError, readFrame } from "./frame.js";
@@ -398,18 +398,8 @@ class Libp2pTransportImpl implements Libp2pTransport {
   }
 
   /** The handler's verdict; a missing or failing handler counts as `ignore`. */
-  private async validate(topic: Topic, from: string, data: Uint8Array): Promise<Verdict> {
-    const handler = this.messageHandler;
-    if (handler === undefined) return "ignore";
-    this.stats.messagesDelivered++;
-    try {
-      const verdict = await handler(topic, from, data);
-      if (isVerdict(verdict)) return verdict;
-    } catch {
-      // a throwing handler is our bug, not the sender's: do not penalise the peer
-    }
-    this.stats.messageHandlerErrors++;
-    return "ignore";
+  private validate(topic: Topic, from: string, data: Uint8Array): Promise<Verdict> {
+    return verdictOf(this.messageHandler, topic, from, data, this.stats);
   }
 
   /** Answers one inbound request stream; never throws. */

@@ -16,7 +16,7 @@
  * positive score terms, and stream-level framing (bodies are handed over whole).
  */
 import { type MessageHandler, type RequestHandler, type Topic, type Transport, type Verdict } from "../ports.js";
-import { checkLimit, checkPublish, checkScore, checkTimeout, isVerdict } from "./checks.js";
+import { checkLimit, checkPublish, checkScore, checkTimeout, verdictOf } from "./checks.js";
 import { createCounters, type TransportCounters } from "./counters.js";
 import { TransportError } from "./errors.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS } from "./limits.js";
@@ -307,18 +307,8 @@ export class MemoryTransport implements Transport {
   }
 
   /** The handler's verdict; a missing or failing handler counts as `ignore`. */
-  private async validate(topic: Topic, from: string, data: Uint8Array): Promise<Verdict> {
-    const handler = this.messageHandler;
-    if (handler === undefined) return "ignore";
-    this.stats.messagesDelivered++;
-    try {
-      const verdict = await handler(topic, from, data);
-      if (isVerdict(verdict)) return verdict;
-    } catch {
-      // a throwing handler is our bug, not the sender's: do not penalise the peer
-    }
-    this.stats.messageHandlerErrors++;
-    return "ignore";
+  private validate(topic: Topic, from: string, data: Uint8Array): Promise<Verdict> {
+    return verdictOf(this.messageHandler, topic, from, data, this.stats);
   }
 
   /** Answers a request from `from`; rejects with the TransportError the asker should see. */
