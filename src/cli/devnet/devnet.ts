@@ -12,6 +12,7 @@ import { nodeSignatures } from "../../runtime/crypto-node.js";
 import { loadOrCreateIdentity } from "../../runtime/node/identity.js";
 import type { LiveProtocolName, NodeInfo } from "../../runtime/node/start.js";
 import { peerIdFromKeySeed } from "../../runtime/transport/keys.js";
+import { EXIT_WITH_PARENT } from "../node/command.js";
 
 /** One node of `devnet.json`. */
 export interface DevnetNode {
@@ -101,7 +102,7 @@ async function waitForInfo(path: string, child: ChildProcess, log: string, timeo
 
 function spawnNode(args: readonly string[], data: string): ChildProcess {
   const log = openSync(join(data, "node.log"), "a");
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ["ignore", log, log], detached: false });
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ["ignore", log, log], env: { ...process.env, [EXIT_WITH_PARENT]: "1" } });
   closeSync(log);
   return child;
 }

@@ -15,6 +15,9 @@ interface NodeOptions {
   verbose?: boolean;
 }
 
+/** Set to "1" in a node's environment to make it stop when its parent process goes away. */
+export const EXIT_WITH_PARENT = "ENTROPIC_EXIT_WITH_PARENT";
+
 /** `--param name=value` pairs as a record (values parsed as numbers/booleans where they look like one). */
 export function parseParams(raw: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -69,6 +72,12 @@ export function registerNode(program: Command): void {
         const stop = () => resolve();
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);
+        // Devnet children stop with their parent even when it dies without a word (kill -9,
+        // a crash): an orphan is re-parented, so its ppid changes.
+        if (process.env[EXIT_WITH_PARENT] === "1") {
+          const parent = process.ppid;
+          setInterval(() => process.ppid !== parent && stop(), 500).unref();
+        }
       });
       await node.stop();
     });
