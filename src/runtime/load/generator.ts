@@ -37,6 +37,11 @@ export interface LoadReport {
   readonly finalized: number;
   /** finalized conflict sets per second over the load window (the drain excluded) */
   readonly finalizedPerSecond: number;
+  /**
+   * Sustained throughput: conflict sets finalized per second from the first submission to
+   * the last finalization (load and drain), so a slow but steady network is not scored 0.
+   */
+  readonly throughputPerSecond: number;
   readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
   /** conflict sets submitted but not finalized by the end of the drain */
   readonly unfinalized: number;
@@ -58,6 +63,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const t0 = performance.now();
   const windowEnd = t0 + o.durationS * 1000;
   let finalizedInWindow = 0;
+  let lastFinal = t0;
   const streams = clients.map(async (c, api) => {
     try {
       for await (const e of c.events(abort.signal)) {
@@ -71,6 +77,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         if (p.api !== api) continue;
         pending.delete(e.conflict);
         latencies.push(now - p.t);
+        lastFinal = now;
         if (now <= windowEnd) finalizedInWindow++;
       }
     } catch {
@@ -104,6 +111,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
       if (seen !== undefined) {
         early.delete(`${api} ${r!.conflict}`);
         latencies.push(seen - t);
+        lastFinal = Math.max(lastFinal, seen);
         if (seen <= windowEnd) finalizedInWindow++;
       } else {
         pending.set(r!.conflict, { t, api });
@@ -151,6 +159,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     errors,
     finalized: latencies.length,
     finalizedPerSecond: finalizedInWindow / windowS,
+    throughputPerSecond: lastFinal > t0 ? latencies.length / ((lastFinal - t0) / 1000) : 0,
     latencyMs: { p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), p99: quantile(sorted, 0.99), max: sorted[sorted.length - 1] ?? Number.NaN },
     unfinalized: pending.size,
   };
