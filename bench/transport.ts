@@ -1,8 +1,8 @@
 /**
  * Transport throughput on localhost: gossip messages/s from a to b (100-byte and 10 KB
  * bodies; StrictSign, the default, and StrictNoSign for comparison) and request/response
- * round trips/s (one at a time and 32 in flight), for the libp2p transport over TCP and,
- * for scale, the in-memory one. Publishing has no backpressure, so the publisher keeps at
+ * round trips/s (one at a time and 32 in flight; all requests to a peer share one
+ * multiplexed stream), for the libp2p transport over TCP and, for scale, the in-memory one. Publishing has no backpressure, so the publisher keeps at
  * most `WINDOW` messages in flight (published, not yet delivered), as a node must pace.
  * Writes bench/results/transport.json.
  *

@@ -10,7 +10,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TOPICS, type Topic, type Transport, type Verdict } from "../../src/runtime/ports.js";
 import { TransportError } from "../../src/runtime/transport/errors.js";
-import { DEFAULT_MAX_REQUEST_BYTES } from "../../src/runtime/transport/limits.js";
+import { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from "../../src/runtime/transport/limits.js";
 
 /** A network of transports under test. */
 export interface TransportNetwork {
@@ -203,6 +203,62 @@ export function transportComplianceSuite(name: string, makeNetwork: () => Promis
       expect(answers.map(str)).toEqual(Array.from({ length: 10 }, (_, i) => `echo:q${i}`));
       expect(new Set(askers)).toEqual(new Set([a!.peerId]));
       await expect(a!.request(b!.peerId, new Uint8Array(0)).then(str)).resolves.toBe("echo:");
+    });
+
+    it("100 parallel requests to one peer all succeed, each with its own answer", async () => {
+      const [a, b] = await line(2);
+      let concurrent = 0;
+      let peak = 0;
+      b!.onRequest(async (_from, data) => {
+        peak = Math.max(peak, ++concurrent);
+        await sleep(5 + (data[0]! % 7)); // answers come back out of order
+        concurrent--;
+        return text(`r${str(data)}`);
+      });
+      const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => a!.request(b!.peerId, text(String(i)))));
+      expect(answers.map(str)).toEqual(Array.from({ length: 100 }, (_, i) => `r${i}`));
+      expect(peak).toBeGreaterThan(1);
+    });
+
+    it("a response over the size limit fails only its own request", async () => {
+      const [a, b] = await line(2);
+      b!.onRequest(async (_from, data) => {
+        await sleep(20);
+        return str(data) === "huge" ? new Uint8Array(DEFAULT_MAX_RESPONSE_BYTES + 1) : data;
+      });
+      const huge = rejection(a!.request(b!.peerId, text("huge")));
+      const others = Array.from({ length: 10 }, (_, i) => a!.request(b!.peerId, text(`small${i}`)).then(str));
+      expect(await huge).toBeInstanceOf(TransportError);
+      await expect(Promise.all(others)).resolves.toEqual(Array.from({ length: 10 }, (_, i) => `small${i}`));
+      await expect(a!.request(b!.peerId, text("after")).then(str)).resolves.toBe("after");
+    });
+
+    it("a link cut mid-flight fails the pending requests at once, and a request after reconnecting succeeds", async () => {
+      const [a, b] = await line(2);
+      let arrived = 0;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      b!.onRequest(async (_from, data) => {
+        if (str(data).startsWith("held")) {
+          arrived++;
+          await gate;
+        }
+        return data;
+      });
+      const started = Date.now();
+      const held = Array.from({ length: 5 }, (_, i) => rejection(a!.request(b!.peerId, text(`held${i}`), { timeoutMs: 8_000 })));
+      await eventually("the requests reach the responder", () => arrived === 5);
+      b!.deny([a!.peerId]);
+      release();
+      for (const error of await Promise.all(held)) {
+        expect(error).toBeInstanceOf(TransportError);
+        expect((error as TransportError).reason).not.toBe("timeout");
+      }
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await eventually("the link is down on both sides", () => !a!.peers().includes(b!.peerId) && !b!.peers().includes(a!.peerId));
+      b!.deny([]);
+      await connect(a!, b!);
+      await expect(a!.request(b!.peerId, text("again")).then(str)).resolves.toBe("again");
     });
 
     it("a request to an unknown or unconnected peer rejects", async () => {

@@ -17,7 +17,6 @@ import { identify } from "@libp2p/identify";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { tcp } from "@libp2p/tcp";
 import { multiaddr } from "@multiformats/multiaddr";
-import * as lp from "it-length-prefixed";
 import { createLibp2p } from "libp2p";
 import { afterAll, describe, expect, it } from "vitest";
 import { utf8 } from "../../src/core/bytes.js";
@@ -28,6 +27,7 @@ import { encodeRequest, encodeTxBatch } from "../../src/runtime/node/wire.js";
 import { createNode, type RunningNode } from "../../src/runtime/node/start.js";
 import { TOPICS } from "../../src/runtime/ports.js";
 import { DEFAULT_REQUEST_PROTOCOL } from "../../src/runtime/transport/limits.js";
+import { encodeRpcFrame } from "../../src/runtime/transport/rpc-frame.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function eventually(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
@@ -89,7 +89,7 @@ describe("a live node attacked by a raw libp2p peer", () => {
     const send = async (bytes: Uint8Array): Promise<number> => {
       const s = await attacker!.dialProtocol(peerIdFromString(victim.peerId), DEFAULT_REQUEST_PROTOCOL);
       try {
-        s.send(lp.encode.single(bytes).subarray());
+        s.send(encodeRpcFrame("request", 1, bytes));
         await s.close();
         let n = 0;
         for await (const chunk of s) n += chunk.byteLength;

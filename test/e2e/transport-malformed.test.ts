@@ -1,9 +1,10 @@
 /**
  * A raw libp2p peer, built directly on libp2p and gossipsub rather than on our Transport,
  * attacks a Transport with garbage: undecodable pub/sub messages on every topic, raw
- * bytes on the gossipsub protocol, and malformed, truncated, oversized, silent and
- * undecodable frames on the request protocol. The victim must keep working with an
- * honest peer and must score the attacker below zero.
+ * bytes on the gossipsub protocol, and malformed, truncated, oversized, silent, stalled,
+ * mistyped and undecodable frames on the request protocol (its multiplexed framing:
+ * kind, request id, varint length, body; see src/runtime/transport/rpc-frame.ts). The
+ * victim must keep working with an honest peer and must score the attacker below zero.
  */
 import "../../src/runtime/polyfill.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +21,7 @@ import { createLibp2p } from "libp2p";
 import { TOPICS } from "../../src/runtime/ports.js";
 import { createLibp2pTransport, type Libp2pTransport } from "../../src/runtime/transport/libp2p.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_PROTOCOL } from "../../src/runtime/transport/limits.js";
+import { encodeRpcFrame, RpcFrameDecoder } from "../../src/runtime/transport/rpc-frame.js";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -38,6 +40,11 @@ function varint(n: number): number[] {
   for (; n >= 0x80; n = Math.floor(n / 0x80)) out.push((n % 0x80) | 0x80);
   out.push(n);
   return out;
+}
+
+/** The header of a request frame: kind 0, a 4-byte id, then the varint length. */
+function requestHeader(id: number, length: number): number[] {
+  return [0, (id >>> 24) & 0xff, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff, ...varint(length)];
 }
 
 /** The application format of the victim: JSON objects `{ "n": <number> }`. */
@@ -100,19 +107,24 @@ describe("a Transport under attack by a raw libp2p peer", () => {
     await Promise.all([victim?.transport.stop(), friend?.transport.stop(), attacker?.stop()]);
   });
 
-  /** One request stream from the attacker: writes `bytes`, half-closes unless `hold`, reads whatever comes back. */
+  /**
+   * One request stream from the attacker: writes `bytes`, half-closes unless `hold`, and
+   * reads until the victim ends the stream: the kinds of the frames it answered with, then
+   * `ended` (closed cleanly) or `reset`.
+   */
   async function rawRequest(bytes: Uint8Array | undefined, hold = false): Promise<string> {
     const stream = await attacker.dialProtocol(peerIdFromString(victim.transport.peerId), DEFAULT_REQUEST_PROTOCOL);
+    const decoder = new RpcFrameDecoder({ response: 1 << 20, error: 1 << 20 });
+    const kinds: string[] = [];
     try {
       if (bytes !== undefined) {
         if (!stream.send(bytes)) await stream.onDrain().catch(() => undefined);
       }
       if (!hold) await stream.close();
-      let received = 0;
-      for await (const chunk of stream) received += chunk.byteLength;
-      return received > 0 ? "answered" : "ended";
+      for await (const chunk of stream) for (const frame of decoder.push(chunk)) kinds.push(frame.kind);
+      return [...kinds, "ended"].join(" ");
     } catch {
-      return "reset";
+      return [...kinds, "reset"].join(" ");
     }
   }
 
@@ -138,24 +150,31 @@ describe("a Transport under attack by a raw libp2p peer", () => {
     await meshsub.close().catch(() => undefined);
 
     // the request protocol: every flavour of bad frame
-    const outcomes = await Promise.all([
-      rawRequest(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])), // endless varint
-      rawRequest(lp.encode.single(new Uint8Array(10)).subarray(0, 5)), // truncated body
+    // (in two batches: a connection may hold 8 request streams at once)
+    const malformed = await Promise.all([
+      rawRequest(new Uint8Array([...requestHeader(1, 0).slice(0, 5), ...new Array<number>(10).fill(0xff)])), // endless varint
+      rawRequest(new Uint8Array([...requestHeader(2, 10), ...new Array<number>(5).fill(1)])), // truncated body
       rawRequest(new Uint8Array(0)), // nothing at all
-      rawRequest(lp.encode.single(randomBytes(100)).subarray()), // undecodable: the handler throws
-      rawRequest(new Uint8Array([...varint(100 * 1024 * 1024), ...randomBytes(60_000)])), // declares 100 MiB
-      rawRequest(undefined, true), // silent: never sends, never closes
+      rawRequest(new Uint8Array([7, 0, 0, 0, 3, 1, 42])), // an unknown frame kind
+      rawRequest(new Uint8Array([...encodeRpcFrame("request", 9, text('{"n":1}')).subarray(), ...encodeRpcFrame("request", 9, text('{"n":2}')).subarray()])), // one id twice in flight
     ]);
-    expect(outcomes.every((o) => o === "reset" || o === "ended")).toBe(true);
+    expect(malformed).toEqual(["reset", "reset", "reset", "reset", "reset"]);
+    const refused = await Promise.all([
+      rawRequest(encodeRpcFrame("request", 4, randomBytes(100)).subarray()), // undecodable: the handler throws
+      rawRequest(new Uint8Array([...requestHeader(5, 100 * 1024 * 1024), ...randomBytes(60_000)])), // declares 100 MiB
+      rawRequest(undefined, true), // silent: never sends, never closes
+      rawRequest(new Uint8Array(requestHeader(6, 50)), true), // stalled: a header, then nothing
+    ]);
+    expect(refused).toEqual(["error ended", "error reset", "reset", "reset"]);
 
     expect(v.score(attackerId)).toBeLessThan(0);
     const counters = v.counters();
     expect(counters.messagesRejected).toBeGreaterThanOrEqual(3);
-    expect(counters.requestsMalformed).toBe(3);
+    expect(counters.requestsMalformed).toBe(5);
     expect(counters.requestsOversize).toBe(1);
     expect(counters.requestHandlerErrors).toBe(1);
-    expect(counters.requestsTimedOut).toBe(1);
-    expect(counters.requestsServed).toBe(0);
+    expect(counters.requestsTimedOut).toBe(2);
+    expect(counters.requestsServed).toBe(0); // the answer to the first id 9 never went out
 
     // the victim still works with the honest peer, both ways
     const f = friend.transport;

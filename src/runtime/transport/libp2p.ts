@@ -12,7 +12,7 @@ import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { gossipsub, StrictNoSign, StrictSign, TopicValidatorResult, type GossipsubMessage } from "@libp2p/gossipsub";
 import { identify } from "@libp2p/identify";
-import type { Connection, PeerId, Stream } from "@libp2p/interface";
+import type { PeerId } from "@libp2p/interface";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { tcp } from "@libp2p/tcp";
 import { multiaddr, type Multiaddr } from "@multiformats/multiaddr";
@@ -21,7 +21,6 @@ import { TOPICS, type MessageHandler, type RequestHandler, type Topic, type Tran
 import { checkLimit, checkPublish, checkScore, checkTimeout, isTopic, verdictOf } from "./checks.js";
 import { createCounters, type TransportCounters } from "./counters.js";
 import { TransportError } from "./errors.js";
-import { encodeFrame, FrameError, readFrame } from "./frame.js";
 import { generateKeySeed, libp2pPrivateKey } from "./keys.js";
 import {
   DEFAULT_DIAL_TIMEOUT_MS,
@@ -30,7 +29,10 @@ import {
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_REQUEST_PROTOCOL,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_REQUESTS_IN_FLIGHT,
 } from "./limits.js";
+import { RequestChannel } from "./rpc-asker.js";
+import { serveRequests, type ResponderContext } from "./rpc-responder.js";
 import { GOSSIP_SCORE_THRESHOLDS, gossipScoreParams } from "./scoring.js";
 
 /** Gossipsub tuning; the defaults suit devnets of 2–16 peers and small networks. */
@@ -55,7 +57,7 @@ export interface Libp2pTransportOptions {
   listen?: string[];
   /** the node's Ed25519 key as its 32-byte RFC 8032 seed (see keys.ts); random when absent */
   privateKey?: Uint8Array;
-  /** protocol id of request/response (default `/entropic/query/1.0.0`) */
+  /** protocol id of request/response (default `/entropic/query/2.0.0`) */
   requestProtocol?: string;
   /** largest request accepted from a peer (default 1 MiB) */
   maxRequestBytes?: number;
@@ -211,6 +213,9 @@ class Libp2pTransportImpl implements Libp2pTransport {
   private readonly maxResponseBytes: number;
   private readonly maxMessageBytes: number;
   private readonly requestTimeoutMs: number;
+  /** one request channel (one long-lived stream at a time) per peer we ask */
+  private readonly channels = new Map<string, RequestChannel>();
+  private readonly responder: ResponderContext;
 
   constructor(
     private readonly node: Node,
@@ -227,6 +232,20 @@ class Libp2pTransportImpl implements Libp2pTransport {
     this.maxMessageBytes = limits.maxMessageBytes;
     this.requestTimeoutMs = limits.requestTimeoutMs;
     this.pubsub.addEventListener("gossipsub:message", (event) => void this.receive(event.detail));
+    this.responder = {
+      maxRequestBytes: this.maxRequestBytes,
+      maxResponseBytes: this.maxResponseBytes,
+      requestTimeoutMs: this.requestTimeoutMs,
+      maxInFlight: MAX_REQUESTS_IN_FLIGHT,
+      stats: this.stats,
+      handler: () => this.requestHandler,
+      isDenied: (peer) => this.denied.has(peer),
+    };
+    // a channel with nothing outstanding is dropped with the peer's last connection
+    node.addEventListener("peer:disconnect", (event) => {
+      const peer = event.detail.toString();
+      if (this.channels.get(peer)?.load === 0) this.channels.delete(peer);
+    });
   }
 
   counters(): TransportCounters {
@@ -237,7 +256,11 @@ class Libp2pTransportImpl implements Libp2pTransport {
     if (this.state === "running") return;
     if (this.stopping !== undefined) await this.stopping;
     await this.node.start();
-    await this.node.handle(this.protocol, (stream, connection) => this.serve(stream, connection), { maxInboundStreams: 64, force: true });
+    // one stream per asking peer is the norm; a few more cover a stream being replaced
+    await this.node.handle(this.protocol, (stream, connection) => serveRequests(stream, connection.remotePeer.toString(), this.responder), {
+      maxInboundStreams: 8,
+      force: true,
+    });
     for (const topic of Object.values(TOPICS)) this.pubsub.subscribe(topic);
     this.stopping = undefined;
     this.state = "running";
@@ -246,6 +269,7 @@ class Libp2pTransportImpl implements Libp2pTransport {
   stop(): Promise<void> {
     if (this.state !== "running") return this.stopping ?? Promise.resolve();
     this.state = "stopped";
+    this.closeChannels(() => true, new TransportError("stopped", "transport stopped"));
     this.stopping = (async () => {
       // abort rather than close connections: a graceful close waits for the remote
       for (const connection of this.node.getConnections()) connection.abort(new Error("transport stopping"));
@@ -311,33 +335,44 @@ class Libp2pTransportImpl implements Libp2pTransport {
     if (!(data instanceof Uint8Array)) throw new TypeError("request data must be a Uint8Array");
     if (this.state !== "running") throw new TransportError("stopped", "transport is not running");
     if (this.denied.has(peer)) throw new TransportError("denied", `peer ${peer} is denied`);
+    const channel = this.channels.get(peer) ?? this.openChannel(peer);
+    return channel.request(data, timeoutMs).catch((error: unknown) => {
+      // no channel is kept for a peer that cannot be reached (no disconnect would drop it)
+      if (error instanceof TransportError && error.reason === "unreachable" && channel.load === 0 && this.channels.get(peer) === channel) {
+        this.channels.delete(peer);
+      }
+      throw error;
+    });
+  }
+
+  /** A new request channel to `peer`; throws `unreachable` when `peer` is not a peer id. */
+  private openChannel(peer: string): RequestChannel {
     let target: PeerId;
     try {
       target = peerIdFromString(peer);
     } catch (cause) {
       throw new TransportError("unreachable", `not a peer id: ${peer}`, { cause });
     }
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new TransportError("timeout", `request to ${peer} timed out after ${timeoutMs} ms`)), timeoutMs);
-    let stream: Stream | undefined;
-    try {
-      // negotiateFully: false sends the protocol id with the request, saving a round trip
-      stream = await this.node.dialProtocol(target, this.protocol, { signal: deadline.signal, negotiateFully: false });
-      const opened = stream;
-      deadline.signal.addEventListener("abort", () => opened.abort(deadline.signal.reason as Error), { once: true });
-      if (!opened.send(encodeFrame(data))) await opened.onDrain({ signal: deadline.signal });
-      await opened.close({ signal: deadline.signal });
-      return await readFrame(opened, this.maxResponseBytes);
-    } catch (cause) {
-      if (deadline.signal.aborted) throw deadline.signal.reason as TransportError;
-      stream?.abort(cause as Error);
-      if (cause instanceof FrameError && cause.reason === "too-large") {
-        throw new TransportError("too-large", `response from ${peer} exceeds ${this.maxResponseBytes} bytes`, { cause });
-      }
-      if (stream === undefined) throw new TransportError("unreachable", `cannot open a stream to ${peer}: ${(cause as Error).message}`, { cause });
-      throw new TransportError("refused", `request to ${peer} failed: ${(cause as Error).message}`, { cause });
-    } finally {
-      clearTimeout(timer);
+    const channel = new RequestChannel(peer, (signal) => this.openRequestStream(target, signal), {
+      maxResponseBytes: this.maxResponseBytes,
+      maxInFlight: MAX_REQUESTS_IN_FLIGHT,
+      frameTimeoutMs: this.requestTimeoutMs,
+    });
+    this.channels.set(peer, channel);
+    return channel;
+  }
+
+  /** A new request stream to `target`, given up after the request time limit. */
+  private openRequestStream(target: PeerId, signal: AbortSignal) {
+    return this.node.dialProtocol(target, this.protocol, { signal: AbortSignal.any([signal, AbortSignal.timeout(this.requestTimeoutMs)]) });
+  }
+
+  /** Closes the request channels of the peers `which` selects, failing their requests with `error`. */
+  private closeChannels(which: (peer: string) => boolean, error: TransportError): void {
+    for (const [peer, channel] of this.channels) {
+      if (!which(peer)) continue;
+      this.channels.delete(peer);
+      channel.close(error);
     }
   }
 
@@ -358,6 +393,7 @@ class Libp2pTransportImpl implements Libp2pTransport {
   deny(peers: readonly string[]): void {
     this.denied.clear();
     for (const peer of peers) this.denied.add(peer);
+    this.closeChannels((peer) => this.denied.has(peer), new TransportError("denied", "peer denied"));
     for (const connection of this.node.getConnections()) {
       if (this.denied.has(connection.remotePeer.toString())) connection.abort(new Error("peer denied"));
     }
@@ -400,51 +436,6 @@ class Libp2pTransportImpl implements Libp2pTransport {
   /** The handler's verdict; a missing or failing handler counts as `ignore`. */
   private validate(topic: Topic, from: string, data: Uint8Array): Promise<Verdict> {
     return verdictOf(this.messageHandler, topic, from, data, this.stats);
-  }
-
-  /** Answers one inbound request stream; never throws. */
-  private async serve(stream: Stream, connection: Connection): Promise<void> {
-    const from = connection.remotePeer.toString();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      this.stats.requestsTimedOut++;
-      stream.abort(new Error(`request not answered within ${this.requestTimeoutMs} ms`));
-    }, this.requestTimeoutMs);
-    const refuse = (counter: keyof TransportCounters, why: string): void => {
-      if (timedOut) return;
-      this.stats[counter]++;
-      stream.abort(new Error(why));
-    };
-    try {
-      if (this.denied.has(from)) return refuse("deniedDrops", "peer denied");
-      let request: Uint8Array;
-      try {
-        request = await readFrame(stream, this.maxRequestBytes);
-      } catch (err) {
-        const oversize = err instanceof FrameError && err.reason === "too-large";
-        return refuse(oversize ? "requestsOversize" : "requestsMalformed", (err as Error).message);
-      }
-      let response: unknown;
-      try {
-        const handler = this.requestHandler;
-        if (handler === undefined) throw new Error("no request handler");
-        response = await handler(from, request);
-      } catch {
-        return refuse("requestHandlerErrors", "request handler failed");
-      }
-      if (!(response instanceof Uint8Array) || response.byteLength > this.maxResponseBytes) {
-        return refuse("requestHandlerErrors", "request handler returned no bytes or too many");
-      }
-      if (timedOut) return;
-      if (!stream.send(encodeFrame(response))) await stream.onDrain();
-      await stream.close();
-      this.stats.requestsServed++;
-    } catch (err) {
-      refuse("internalErrors", (err as Error).message);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }
 

@@ -13,5 +13,14 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 /** How long a dial may take. */
 export const DEFAULT_DIAL_TIMEOUT_MS = 5_000;
-/** The request/response protocol id. */
-export const DEFAULT_REQUEST_PROTOCOL = "/entropic/query/1.0.0";
+/**
+ * The request/response protocol id. Version 2 multiplexes many requests on one
+ * long-lived stream per peer and direction (frames tagged with request ids); version 1
+ * used one stream per request and is no longer served.
+ */
+export const DEFAULT_REQUEST_PROTOCOL = "/entropic/query/2.0.0";
+/**
+ * Requests one peer may have outstanding on one stream: the asker queues beyond it, the
+ * responder stops reading (Yamux flow control then holds the sender back).
+ */
+export const MAX_REQUESTS_IN_FLIGHT = 64;
