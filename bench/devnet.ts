@@ -8,7 +8,7 @@
  *
  * A protocol entry is `name` (the devnet's defaults) or `name:param=value;param=value`.
  *
- * Results: bench/results/devnet.json and bench/results/devnet.md. The targets of issue 4
+ * Results: bench/results/devnet-<nodes>.json and devnet-<nodes>.md. The targets of issue 4
  * are ≥ 1000 finalized tx/s with p99 ≤ 2 s at 16 nodes; the table says whether they hold.
  */
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -119,7 +119,7 @@ for (const { label, protocol, params } of protocolList) {
 
 const out = resolve(import.meta.dirname, "results");
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, "devnet.json"), `${JSON.stringify({ nodes, durationS, drainS, conflictShare: 0.1, cores: (await import("node:os")).cpus().length, rows }, null, 2)}\n`);
+writeFileSync(join(out, `devnet-${nodes}.json`), `${JSON.stringify({ generated: "bench/devnet.ts", description: `live devnet of ${nodes} node processes under signed load; table in devnet-${nodes}.md`, nodes, durationS, drainS, conflictShare: 0.1, cores: (await import("node:os")).cpus().length, rows }, null, 2)}\n`);
 const f = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "n/a");
 const table = [
   `# Devnet benchmark (${nodes} node processes on ${(await import("node:os")).cpus().length} cores)`,
@@ -137,5 +137,5 @@ const table = [
   ),
   "",
 ];
-writeFileSync(join(out, "devnet.md"), table.join("\n"));
+writeFileSync(join(out, `devnet-${nodes}.md`), table.join("\n"));
 process.stdout.write(table.join("\n"));

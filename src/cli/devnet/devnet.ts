@@ -68,16 +68,27 @@ export function devnetSnowballParams(n: number): Record<string, number> {
   return { k, alphaPreference: alpha, alphaConfidence: alpha };
 }
 
-/** A free TCP port on 127.0.0.1 (the OS picks; released before use, so a race is possible but rare). */
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
+/**
+ * A free TCP port on 127.0.0.1 that is not in `taken`. Ports come from [10000, 32768),
+ * below Linux's ephemeral range (32768–60999), so the outgoing connections of the nodes
+ * themselves cannot grab a port between this check and the node binding it; the port
+ * is bound once to check that it is free, then released.
+ */
+export async function freePort(taken: Set<number> = new Set()): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * 22_768);
+    if (taken.has(port)) continue;
+    const free = await new Promise<boolean>((res) => {
+      const s = createServer();
+      s.once("error", () => res(false));
+      s.listen(port, "127.0.0.1", () => s.close(() => res(true)));
     });
-  });
+    if (free) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new Error("no free TCP port found in [10000, 32768) after 200 tries");
 }
 
 function paramArgs(params: Readonly<Record<string, unknown>>): string[] {
@@ -113,11 +124,12 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
   mkdirSync(dir, { recursive: true });
   const params = { ...(o.protocol === "snowball" ? devnetSnowballParams(o.nodes) : {}), ...o.params };
   const planned: { index: number; data: string; peerId: string; multiaddr: string; apiPort: number }[] = [];
+  const taken = new Set<number>();
   for (let i = 0; i < o.nodes; i++) {
     const data = join(dir, `node-${i}`);
     mkdirSync(data, { recursive: true });
     const { seed } = loadOrCreateIdentity(data, nodeSignatures);
-    const [p2p, api] = [await freePort(), await freePort()];
+    const [p2p, api] = [await freePort(taken), await freePort(taken)];
     planned.push({ index: i, data, peerId: peerIdFromKeySeed(seed), multiaddr: `/ip4/127.0.0.1/tcp/${p2p}/p2p/${peerIdFromKeySeed(seed)}`, apiPort: api });
   }
   const argsOf = (i: number): string[] => {
