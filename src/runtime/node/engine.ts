@@ -31,7 +31,7 @@ import type { CryptoSuite, KeyPair } from "../../core/crypto.js";
 import { DecodeError } from "../../core/errors.js";
 import type { Rng } from "../../core/prng.js";
 import { type Tx, conflictKey, decodeTx, encodeTx, verifyTx } from "../../core/tx.js";
-import { type Decision, type Vertex, createVertex, decodeVertex, encodeVertex, MAX_DECISIONS, MAX_PARENTS } from "../../core/vertex.js";
+import { type Decision, type Vertex, createVertex, decodeVertex, encodeVertex, MAX_DECISIONS } from "../../core/vertex.js";
 import { ALL_NEIGHBOURS, type ConsensusProtocol, NO_CANDIDATE, type PollContext } from "../../protocols/consensus.js";
 import type {
   ConflictView,
@@ -46,6 +46,7 @@ import type {
 import { type Clock, type Ledger, LedgerConflictError, type TimerHandle, TOPICS, type Topic, type Transport, type Verdict } from "../ports.js";
 import { peerIdFromEd25519PublicKey } from "../transport/keys.js";
 import { GroupCommitter } from "../ledger/group-commit.js";
+import { DagIndex } from "./dag.js";
 import { FinalizedMap } from "./merkle.js";
 import { InstanceTable, PeerBook, permuteVector } from "./table.js";
 import {
@@ -188,9 +189,7 @@ export class NodeEngine implements NodeFacade {
   private readonly byInstanceId = new Map<string, number>();
   /** undecided instances in first-seen order (a Set keeps insertion order) */
   private readonly undecided = new Set<number>();
-  private readonly vertices = new Map<string, { vertex: Vertex; bytes: Uint8Array }>();
-  /** newest vertex per author (hex public key) */
-  private readonly latest = new Map<string, { cid: BlockCid; height: number }>();
+  private readonly dag: DagIndex;
   private readonly wantedVertices = new Map<string, string>(); // cid → peer to ask
   private readonly wantedTxs = new Map<string, string>();
   private readonly wantedSets = new Map<string, string>(); // instance id key → peer
@@ -202,7 +201,6 @@ export class NodeEngine implements NodeFacade {
   private readonly ctx: PollContext;
   private outbox: Uint8Array[] = [];
   private pendingDecisions: Decision[] = [];
-  private ownHead: { cid: BlockCid; height: number } | null = null;
   private polling = false;
   private pollTimer: TimerHandle | null = null;
   private sealing = false;
@@ -222,6 +220,7 @@ export class NodeEngine implements NodeFacade {
     this.finals = new FinalizedMap(o.crypto.hasher);
     this.startedAt = o.clock.now();
     this.selfHex = toHex(o.keys.publicKey);
+    this.dag = new DagIndex(this.selfHex);
     this.answerWidth = o.protocol.answerWidth(this.tuning.maxCandidates);
     const peers = this.peers;
     this.ctx = {
@@ -255,15 +254,10 @@ export class NodeEngine implements NodeFacade {
     }
     for await (const [, bytes] of ledger.vertices()) {
       const v = decodeVertex(bytes, crypto.signatures, { verify: false });
-      this.storeVertexInMemory(v, bytes, cidOf(bytes, crypto.hasher));
+      this.dag.add(v, bytes, cidOf(bytes, crypto.hasher));
     }
-    const head = this.latest.get(this.selfHex);
-    if (head) this.ownHead = head;
     // Decisions persisted but not yet sealed when the node stopped: seal them now.
-    const sealed = new Set<string>();
-    for (const { vertex } of this.vertices.values()) {
-      if (toHex(vertex.author) === this.selfHex) for (const [k] of vertex.decisions) sealed.add(k);
-    }
+    const sealed = this.dag.sealedKeys();
     for (const [key, cid] of this.finals.entries()) if (!sealed.has(key)) this.pendingDecisions.push([key, cid]);
   }
 
@@ -701,10 +695,10 @@ export class NodeEngine implements NodeFacade {
       if (i !== undefined) for (const c of this.sets[i]!.set.candidates) addTx(this.txs.get(c.toString())?.bytes);
     }
     for (const c of req.vertices) {
-      const v = this.vertices.get(c.toString());
-      if (v && budget >= v.bytes.length) {
-        vertices.push(v.bytes);
-        budget -= v.bytes.length;
+      const v = this.dag.bytes(c.toString());
+      if (v && budget >= v.length) {
+        vertices.push(v);
+        budget -= v.length;
       }
     }
     return { kind: "blocks", txs, vertices };
@@ -731,7 +725,7 @@ export class NodeEngine implements NodeFacade {
       return s;
     };
     for (const [cid, p] of this.wantedTxs) if (!this.txs.has(cid) && slot(p).txs.length < MAX_FETCH) slot(p).txs.push(parseCid(cid));
-    for (const [cid, p] of this.wantedVertices) if (!this.vertices.has(cid) && slot(p).vertices.length < MAX_FETCH) slot(p).vertices.push(parseCid(cid));
+    for (const [cid, p] of this.wantedVertices) if (!this.dag.has(cid) && slot(p).vertices.length < MAX_FETCH) slot(p).vertices.push(parseCid(cid));
     for (const [id, p] of this.wantedSets) if (slot(p).sets.length < MAX_FETCH) slot(p).sets.push(id);
     this.wantedTxs.clear();
     this.wantedVertices.clear();
@@ -787,7 +781,7 @@ export class NodeEngine implements NodeFacade {
       if (topic === TOPICS.vertex) return await this.ingestVertex(data, from);
       if (topic === TOPICS.heads) {
         const h = decodeHeads(data);
-        for (const c of h.heads) if (!this.vertices.has(c.toString())) this.wantedVertices.set(c.toString(), from);
+        for (const c of h.heads) if (!this.dag.has(c.toString())) this.wantedVertices.set(c.toString(), from);
         return "accept";
       }
       return "ignore";
@@ -808,11 +802,11 @@ export class NodeEngine implements NodeFacade {
       return "reject";
     }
     const cid = cidOf(bytes, this.o.crypto.hasher);
-    if (this.vertices.has(cid.toString())) return "ignore";
+    if (this.dag.has(cid.toString())) return "ignore";
     await this.store.commit({ vertices: [[cid.toString(), bytes]] });
-    this.storeVertexInMemory(v, bytes, cid);
+    this.dag.add(v, bytes, cid);
     this.counters.verticesReceived++;
-    for (const p of v.parents) if (!this.vertices.has(p.toString())) this.wantedVertices.set(p.toString(), from);
+    for (const p of v.parents) if (!this.dag.has(p.toString())) this.wantedVertices.set(p.toString(), from);
     for (const [key, txCid] of v.decisions) {
       const ours = this.finals.get(key);
       if (ours === undefined) {
@@ -827,13 +821,6 @@ export class NodeEngine implements NodeFacade {
     return "accept";
   }
 
-  private storeVertexInMemory(v: Vertex, bytes: Uint8Array, cid: BlockCid): void {
-    this.vertices.set(cid.toString(), { vertex: v, bytes });
-    const author = toHex(v.author);
-    const cur = this.latest.get(author);
-    if (!cur || v.height > cur.height) this.latest.set(author, { cid, height: v.height });
-  }
-
   // -------------------------------------------------------------------------------------
   // Sealing and heads
 
@@ -842,14 +829,13 @@ export class NodeEngine implements NodeFacade {
     this.sealing = true;
     try {
       const decisions = this.pendingDecisions.splice(0, MAX_DECISIONS);
-      const parents = this.parentsForNext();
+      const parents = this.dag.parentsForNext();
       const height = parents.length === 0 ? 0 : 1 + Math.max(...parents.map((p) => p.height));
       const v = createVertex(this.o.crypto.signatures, this.o.keys, { height, parents: parents.map((p) => p.cid), decisions });
       const bytes = encodeVertex(v);
       const cid = cidOf(bytes, this.o.crypto.hasher);
       await this.store.commit({ vertices: [[cid.toString(), bytes]] });
-      this.storeVertexInMemory(v, bytes, cid);
-      this.ownHead = { cid, height };
+      this.dag.add(v, bytes, cid);
       this.counters.verticesSealed++;
       await this.o.transport.publish(TOPICS.vertex, bytes).catch(() => false);
     } finally {
@@ -857,26 +843,8 @@ export class NodeEngine implements NodeFacade {
     }
   }
 
-  private parentsForNext(): { cid: BlockCid; height: number }[] {
-    const out: { cid: BlockCid; height: number }[] = [];
-    if (this.ownHead) out.push(this.ownHead);
-    const others = [...this.latest].filter(([a]) => a !== this.selfHex).sort((a, b) => b[1].height - a[1].height);
-    for (const [, h] of others) {
-      if (out.length >= MAX_PARENTS) break;
-      out.push(h);
-    }
-    return out;
-  }
-
-  private heads(): BlockCid[] {
-    return [...this.latest.values()]
-      .sort((a, b) => b.height - a.height)
-      .slice(0, MAX_HEADS)
-      .map((h) => h.cid);
-  }
-
   private async announceHeads(): Promise<void> {
-    const bytes = encodeHeads({ heads: this.heads(), root: this.finals.root(), count: this.finals.size, seq: this.headsSeq++ });
+    const bytes = encodeHeads({ heads: this.dag.heads(MAX_HEADS), root: this.finals.root(), count: this.finals.size, seq: this.headsSeq++ });
     await this.o.transport.publish(TOPICS.heads, bytes).catch(() => false);
   }
 
@@ -927,7 +895,7 @@ export class NodeEngine implements NodeFacade {
       protocol: this.o.protocol.name,
       addresses: this.o.transport.addresses(),
       peers: this.o.transport.peers(),
-      heads: this.heads().map((c) => c.toString()),
+      heads: this.dag.heads(MAX_HEADS).map((c) => c.toString()),
       ledgerRoot: toHex(this.finals.root()),
       finalizedCount: this.finals.size,
       pendingCount: this.undecided.size,
@@ -953,7 +921,7 @@ export class NodeEngine implements NodeFacade {
       { name: "entropic_pending_sets", help: "conflict sets not yet finalized", type: "gauge", value: this.undecided.size },
       { name: "entropic_peers", help: "connected peers", type: "gauge", value: this.o.transport.peers().length },
       { name: "entropic_transactions", help: "transactions stored", type: "gauge", value: this.txs.size },
-      { name: "entropic_vertices", help: "DAG vertices stored", type: "gauge", value: this.vertices.size },
+      { name: "entropic_vertices", help: "DAG vertices stored", type: "gauge", value: this.dag.size },
     );
     return out;
   }
