@@ -74,6 +74,9 @@ import {
   verifyAnswer,
 } from "./wire.js";
 
+/** Unchanged heads are re-announced every this many heads intervals. */
+const QUIET_HEADS_EVERY = 5;
+
 /** Peers whose trust evidence has brought below this are no longer sampled. */
 const MIN_SAMPLING_TRUST = 0.5;
 
@@ -181,6 +184,8 @@ export class NodeEngine implements NodeFacade {
   private readonly store: GroupCommitter;
   private fetching = false;
   private headsSeq = 0;
+  private headsTicks = 0;
+  private lastHeads = "";
   private readonly table: InstanceTable;
   private readonly peers = new PeerBook();
   private readonly finals: FinalizedMap;
@@ -203,6 +208,7 @@ export class NodeEngine implements NodeFacade {
   private pendingDecisions: Decision[] = [];
   private polling = false;
   private pollTimer: TimerHandle | null = null;
+  private flushTimer: TimerHandle | null = null;
   private sealing = false;
   private running = false;
   private readonly startedAt: number;
@@ -266,7 +272,6 @@ export class NodeEngine implements NodeFacade {
     if (this.running) return;
     this.running = true;
     const { clock } = this.o;
-    this.timers.push(clock.every(this.tuning.gossipFlushMs, () => void this.flushGossip()));
     this.timers.push(clock.every(this.tuning.sealIntervalMs, () => void this.seal()));
     this.timers.push(clock.every(this.tuning.headsIntervalMs, () => void this.announceHeads()));
     this.timers.push(clock.every(1000, () => this.emitObservables()));
@@ -279,6 +284,9 @@ export class NodeEngine implements NodeFacade {
     for (const t of this.timers.splice(0)) t.cancel();
     this.pollTimer?.cancel();
     this.pollTimer = null;
+    this.flushTimer?.cancel();
+    this.flushTimer = null;
+    await this.flushGossip();
     await this.seal();
   }
 
@@ -303,6 +311,7 @@ export class NodeEngine implements NodeFacade {
       if (!this.finals.get(key)) {
         this.table.introduce(index, added.candidateIndex);
         this.undecided.add(index);
+        this.wake();
       }
     }
     this.sets[index]!.byCandidateId.set(idKey(candidateId(cid)), added.candidateIndex);
@@ -330,7 +339,7 @@ export class NodeEngine implements NodeFacade {
         continue;
       }
       out.push(r);
-      if (gossip) this.outbox.push(f.bytes);
+      if (gossip) this.queueGossip(f.bytes);
       this.emit({ type: "tx", conflict: this.sets[r.set]!.set.key, cid: r.cidText, at: r.seenAt });
     }
     return out;
@@ -360,6 +369,21 @@ export class NodeEngine implements NodeFacade {
     return { ok: true, cid: rec.cidText, conflict: key, status: this.statusOf(rec), isNew: true };
   }
 
+  /**
+   * Queue a transaction for the next gossip batch. Timers are armed only when there is
+   * work (here and in {@link wake}): an idle node with 15 peers should not wake up 100
+   * times a second (measured: 2.6% of a core per idle node with 20 ms tickers).
+   */
+  private queueGossip(bytes: Uint8Array): void {
+    this.outbox.push(bytes);
+    if (this.flushTimer === null && this.running) {
+      this.flushTimer = this.o.clock.after(this.tuning.gossipFlushMs, () => {
+        this.flushTimer = null;
+        void this.flushGossip();
+      });
+    }
+  }
+
   private async flushGossip(): Promise<void> {
     while (this.outbox.length > 0) {
       const batch = this.outbox.splice(0, MAX_TX_BATCH);
@@ -375,13 +399,26 @@ export class NodeEngine implements NodeFacade {
   // -------------------------------------------------------------------------------------
   // Polling
 
+  /** Whether a poll round would have anything to do. */
+  private hasWork(): boolean {
+    return this.undecided.size > 0 || this.wantedSets.size + this.wantedTxs.size + this.wantedVertices.size > 0;
+  }
+
+  /** Arm the poll loop if it went idle (new work arrived). */
+  private wake(): void {
+    if (this.pollTimer === null && !this.polling && this.running) this.schedulePoll(0);
+  }
+
   private schedulePoll(delay: number): void {
     if (!this.running) return;
     this.pollTimer = this.o.clock.after(delay, () => {
-      this.pollTimer = null;
       void this.pollRound()
         .catch((err: unknown) => this.o.log?.(`poll round failed: ${(err as Error).stack ?? String(err)}`))
-        .finally(() => this.schedulePoll(this.tuning.pollIntervalMs));
+        .finally(() => {
+          this.pollTimer = null;
+          // Idle: stop ticking until wake() is called by new work.
+          if (this.hasWork()) this.schedulePoll(this.tuning.pollIntervalMs);
+        });
     });
   }
 
@@ -709,10 +746,12 @@ export class NodeEngine implements NodeFacade {
 
   private wantSet(i: number, peer: string): void {
     this.wantedSets.set(idKey(this.sets[i]!.id), peer);
+    this.wake();
   }
 
   private wantSetById(id: Uint8Array, peer: string): void {
     if (this.wantedSets.size < MAX_FETCH) this.wantedSets.set(idKey(id), peer);
+    this.wake();
   }
 
   /** Ask peers for the blocks this node heard of but lacks (one request per peer). */
@@ -782,6 +821,7 @@ export class NodeEngine implements NodeFacade {
       if (topic === TOPICS.heads) {
         const h = decodeHeads(data);
         for (const c of h.heads) if (!this.dag.has(c.toString())) this.wantedVertices.set(c.toString(), from);
+        this.wake();
         return "accept";
       }
       return "ignore";
@@ -807,6 +847,7 @@ export class NodeEngine implements NodeFacade {
     this.dag.add(v, bytes, cid);
     this.counters.verticesReceived++;
     for (const p of v.parents) if (!this.dag.has(p.toString())) this.wantedVertices.set(p.toString(), from);
+    this.wake();
     for (const [key, txCid] of v.decisions) {
       const ours = this.finals.get(key);
       if (ours === undefined) {
@@ -843,8 +884,18 @@ export class NodeEngine implements NodeFacade {
     }
   }
 
+  /**
+   * Announce heads when they changed, and otherwise every {@link QUIET_HEADS_EVERY}-th
+   * tick (so a peer that just joined or restarted still hears them): with 16 peers, an
+   * unchanged announcement every second from everyone was a visible share of idle CPU.
+   */
   private async announceHeads(): Promise<void> {
-    const bytes = encodeHeads({ heads: this.dag.heads(MAX_HEADS), root: this.finals.root(), count: this.finals.size, seq: this.headsSeq++ });
+    const heads = this.dag.heads(MAX_HEADS);
+    const fingerprint = `${heads.map((h) => h.toString()).join(",")}|${this.finals.size}`;
+    this.headsTicks++;
+    if (fingerprint === this.lastHeads && this.headsTicks % QUIET_HEADS_EVERY !== 0) return;
+    this.lastHeads = fingerprint;
+    const bytes = encodeHeads({ heads, root: this.finals.root(), count: this.finals.size, seq: this.headsSeq++ });
     await this.o.transport.publish(TOPICS.heads, bytes).catch(() => false);
   }
 
