@@ -88,6 +88,8 @@ export const TOPICS = {
   vertex: "entropic/vertex/1",
   /** head announcements (the newest vertex CIDs a node knows, and its ledger root) */
   heads: "entropic/heads/1",
+  /** proofs of misbehaviour (two conflicting signed answers), so every node can act on them */
+  evidence: "entropic/evidence/1",
 } as const;
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 

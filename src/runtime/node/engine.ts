@@ -70,9 +70,19 @@ import {
   MAX_TX_BATCH,
   type QueryRequest,
   type Response,
+  type SignedAnswer,
+  type EquivocationProof,
+  checkEvidence,
+  decodeEvidence,
+  encodeEvidence,
   signAnswer,
   verifyAnswer,
 } from "./wire.js";
+
+const SESSION_META = "session";
+
+/** idKey of the all-zero candidate id ("no preference"). */
+const ZERO_KEY = "\0".repeat(ID_BYTES);
 
 /** Unchanged heads are re-announced every this many heads intervals. */
 const QUIET_HEADS_EVERY = 5;
@@ -162,6 +172,7 @@ const COUNTERS = [
   "queriesAnswered",
   "answersInvalid",
   "equivocations",
+  "evidenceAccepted",
   "requestsInvalid",
   "fetchesSent",
   "verticesSealed",
@@ -200,7 +211,11 @@ export class NodeEngine implements NodeFacade {
   private readonly wantedTxs = new Map<string, string>();
   private readonly wantedSets = new Map<string, string>(); // instance id key → peer
   /** (set × 2^20 + peer) → last (epoch, candidate id key) that peer signed for the set */
-  private readonly answerMemory = new Map<number, { epoch: number; pref: string }>();
+  private readonly answerMemory = new Map<number, { epoch: number; pref: string; signed: SignedAnswer }>();
+  /** peers whose equivocation this node has already proven to the network */
+  private readonly reported = new Set<string>();
+  /** first epoch of this session: epochs restart above every earlier session's (see load) */
+  private epochBase = 0;
   private readonly counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
   private readonly listeners = new Set<(e: NodeEvent) => void>();
   private readonly timers: TimerHandle[] = [];
@@ -252,6 +267,15 @@ export class NodeEngine implements NodeFacade {
 
   private async load(): Promise<void> {
     const { ledger, crypto } = this.o;
+    // Epochs must never repeat across restarts, or an honest node that changed its mind
+    // after a crash would sign two candidates for one (set, epoch): each session starts
+    // its epochs at session × 2^20 (4096 sessions of 2^20 preference changes per set).
+    const stored = await ledger.getMeta(SESSION_META);
+    const session = stored && stored.length === 4 ? new DataView(stored.buffer, stored.byteOffset, 4).getUint32(0, true) + 1 : 1;
+    const bytes = new Uint8Array(4);
+    new DataView(bytes.buffer).setUint32(0, session, true);
+    await ledger.commit({ meta: [[SESSION_META, bytes]] });
+    this.epochBase = (session % 4096) * 1_048_576;
     const finals: [string, string][] = [];
     for await (const [key, cid] of ledger.finalized()) finals.push([key, cid]);
     for (const [key, cid] of finals) this.finals.set(key, parseCid(cid));
@@ -305,7 +329,7 @@ export class NodeEngine implements NodeFacade {
     const index = added.set.index;
     if (added.isNewSet) {
       const id = instanceId(this.o.crypto.hasher, key);
-      const info: SetInfo = { set: added.set, byCandidateId: new Map(), firstSeen: this.o.clock.now(), id, epoch: 0, lastAnswered: NO_CANDIDATE };
+      const info: SetInfo = { set: added.set, byCandidateId: new Map(), firstSeen: this.o.clock.now(), id, epoch: this.epochBase, lastAnswered: NO_CANDIDATE };
       this.sets[index] = info;
       this.byInstanceId.set(idKey(id), index);
       this.table.ensure(index);
@@ -464,7 +488,7 @@ export class NodeEngine implements NodeFacade {
       const responses = await Promise.all(sample.map((peer) => this.ask(peer, bytes, query)));
       const t3 = this.o.clock.now();
       this.counters.pollAskMs += t3 - t2;
-      const finalized = this.digest(batch, sample, responses);
+      const finalized = this.digest(batch, sample, responses, query.instances);
       if (finalized.length > 0) await this.finalize(finalized);
       this.counters.pollFinalizeMs += this.o.clock.now() - t3;
       this.counters.pollRounds++;
@@ -543,7 +567,7 @@ export class NodeEngine implements NodeFacade {
   }
 
   /** Feed every instance's answers to the protocol; returns the instances that became final. */
-  private digest(batch: readonly number[], sample: readonly string[], responses: readonly (AnswerResponse | null)[]): number[] {
+  private digest(batch: readonly number[], sample: readonly string[], responses: readonly (AnswerResponse | null)[], instances: Uint8Array): number[] {
     const w = this.answerWidth;
     const answers = new Float64Array(sample.length * w);
     const from = new Int32Array(sample.length);
@@ -564,7 +588,7 @@ export class NodeEngine implements NodeFacade {
           const pref = r.preferences!.subarray(j * ID_BYTES, (j + 1) * ID_BYTES);
           const epoch = new DataView(r.epochs.buffer, r.epochs.byteOffset + j * 4, 4).getUint32(0, true);
           const prefKey = idKey(pref);
-          if (!this.checkEquivocation(i, peerIdx[s]!, sample[s]!, epoch, prefKey)) continue;
+          if (!this.checkEquivocation(i, peerIdx[s]!, sample[s]!, epoch, prefKey, { instances, answer: r })) continue;
           let c = NO_CANDIDATE;
           if (!equalsZero(pref)) {
             c = info.byCandidateId.get(prefKey) ?? NO_CANDIDATE;
@@ -582,16 +606,37 @@ export class NodeEngine implements NodeFacade {
   }
 
   /** False (and the peer loses all trust) when it signed two candidates for one (set, epoch). */
-  private checkEquivocation(set: number, peer: number, peerName: string, epoch: number, pref: string): boolean {
+  private checkEquivocation(set: number, peer: number, peerName: string, epoch: number, pref: string, signed: SignedAnswer): boolean {
     const key = set * 1_048_576 + peer;
     const seen = this.answerMemory.get(key);
-    if (seen && seen.epoch === epoch && seen.pref !== pref) {
+    if (seen && seen.epoch === epoch && seen.pref !== pref && pref !== ZERO_KEY && seen.pref !== ZERO_KEY) {
       this.counters.equivocations++;
       this.distrust(peerName, 0, `equivocation on ${this.sets[set]!.set.key} at epoch ${epoch}`);
+      this.reportEquivocation(peerName, { a: seen.signed, b: signed });
       return false;
     }
-    if (!seen || seen.epoch !== epoch || seen.pref !== pref) this.answerMemory.set(key, { epoch, pref });
+    if (!seen || seen.epoch !== epoch || seen.pref !== pref) this.answerMemory.set(key, { epoch, pref, signed });
     return this.peers.trust[peer]! > 0;
+  }
+
+  /** Gossip a proof once per equivocating peer, so nodes it never lied to can act too. */
+  private reportEquivocation(peer: string, proof: EquivocationProof): void {
+    if (this.reported.has(peer)) return;
+    this.reported.add(peer);
+    void this.o.transport.publish(TOPICS.evidence, encodeEvidence(proof)).catch(() => false);
+  }
+
+  /** An equivocation proof from the network: check it, and stop trusting the signer everywhere. */
+  private ingestEvidence(bytes: Uint8Array, from: string): Verdict {
+    const proof = decodeEvidence(bytes);
+    const signer = checkEvidence(this.o.crypto.signatures, proof);
+    if (signer === null) throw new DecodeError("invalid", "evidence", "the two answers do not prove an equivocation");
+    const culprit = peerIdFromEd25519PublicKey(signer);
+    if (this.peers.trust[this.peers.index(culprit)] === 0) return "ignore"; // already known: do not re-flood
+    this.counters.evidenceAccepted++;
+    this.distrust(culprit, 0, `equivocation proven by ${from}`);
+    this.reported.add(culprit);
+    return "accept";
   }
 
   /** Lower a peer's trust on evidence (bad signatures, malformed data, equivocation); it feeds gossipsub's application score. */
@@ -828,6 +873,7 @@ export class NodeEngine implements NodeFacade {
     try {
       if (topic === TOPICS.tx) return await this.ingestTxs(decodeTxBatch(data), from, false);
       if (topic === TOPICS.vertex) return await this.ingestVertex(data, from);
+      if (topic === TOPICS.evidence) return this.ingestEvidence(data, from);
       if (topic === TOPICS.heads) {
         const h = decodeHeads(data);
         for (const c of h.heads) if (!this.dag.has(c.toString())) this.wantedVertices.set(c.toString(), from);

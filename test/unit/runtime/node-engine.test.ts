@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createRng } from "../../../src/core/prng.js";
 import { createTx } from "../../../src/core/tx.js";
 import { utf8 } from "../../../src/core/bytes.js";
-import { nodeCrypto, nodeSignatures } from "../../../src/runtime/crypto-node.js";
+import { nodeCrypto, nodeHasher, nodeSignatures } from "../../../src/runtime/crypto-node.js";
 import { systemClock } from "../../../src/runtime/clock.js";
 import { MemoryLedger } from "../../../src/runtime/ledger/memory.js";
 import { MemoryNetwork } from "../../../src/runtime/transport/memory.js";
@@ -17,6 +17,7 @@ import type { ConsensusProtocol } from "../../../src/protocols/consensus.js";
 import type { Transport } from "../../../src/runtime/ports.js";
 
 interface Net {
+  hub: MemoryNetwork;
   engines: NodeEngine[];
   transports: Transport[];
   ledgers: MemoryLedger[];
@@ -53,7 +54,7 @@ async function startNet(protocol: ConsensusProtocol<unknown>, rawParams: Record<
   }
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) await transports[i]!.dial(transports[j]!.addresses()[0]!);
   for (const e of engines) e.start();
-  const out = { engines, transports, ledgers };
+  const out = { hub: net, engines, transports, ledgers };
   running.push(out);
   return out;
 }
@@ -133,5 +134,45 @@ describe("node engine on memory ports", () => {
     for (let c = 0; c < 4; c++) expect((await net.engines[0]!.submitTx(createTx(nodeSignatures, author, 2000, utf8(`c${c}`)))).ok).toBe(true);
     const fifth = await net.engines[0]!.submitTx(createTx(nodeSignatures, author, 2000, utf8("c4")));
     expect(fifth).toMatchObject({ ok: false, reason: "too-many-candidates" });
+  });
+});
+
+describe("equivocation in the live node", () => {
+  it("a peer signing two candidates for one (set, epoch) is caught, and the proof spreads to nodes it never lied to", async () => {
+    const { decodeRequest, encodeResponse, signAnswer, candidateId, ID_BYTES } = await import("../../../src/runtime/node/wire.js");
+    const { txId } = await import("../../../src/core/tx.js");
+    const net = await startNet(snowball as ConsensusProtocol<unknown>, { k: 3, alphaPreference: 2, alphaConfidence: 2, beta: 50 }, 3);
+    // The equivocator: a raw transport with its own identity key.
+    const seedE = new Uint8Array(32).fill(77);
+    const keysE = nodeSignatures.generateKeyPair(seedE);
+    const e = net.hub.createTransport(peerIdFromKeySeed(seedE));
+    await e.start();
+    const a = createTx(nodeSignatures, author, 9000, utf8("x"));
+    const b = createTx(nodeSignatures, author, 9000, utf8("y"));
+    const ids = [candidateId(txId(a, nodeHasher)), candidateId(txId(b, nodeHasher))];
+    let flip = 0;
+    const victim = net.transports[0]!.peerId;
+    e.onRequest(async (from, data) => {
+      const q = decodeRequest(data);
+      if (q.kind !== "query" || from !== victim) return encodeResponse({ kind: "error", message: "no" });
+      const n = q.instances.length / ID_BYTES;
+      const preferences = new Uint8Array(n * ID_BYTES);
+      const epochs = new Uint8Array(4 * n);
+      for (let j = 0; j < n; j++) {
+        preferences.set(ids[flip % 2]!, j * ID_BYTES);
+        new DataView(epochs.buffer).setUint32(4 * j, 7, true);
+      }
+      flip++;
+      return encodeResponse(signAnswer(nodeSignatures, keysE, q.instances, { epochs, preferences }));
+    });
+    e.onMessage(() => "ignore");
+    for (const t of net.transports) await e.dial(t.addresses()[0]!);
+    for (const t of net.transports) await t.dial(e.addresses()[0]!);
+    await net.engines[0]!.submitTx(a);
+    await net.engines[1]!.submitTx(b);
+    await until("the victim catches the equivocation", () => net.engines[0]!.status().counters.equivocations >= 1);
+    await until("the others accept the proof", () => net.engines.slice(1).every((x) => x.status().counters.evidenceAccepted === 1));
+    for (const x of net.engines.slice(1)) expect(x.status().counters.equivocations).toBe(0); // they were never lied to
+    await e.stop();
   });
 });

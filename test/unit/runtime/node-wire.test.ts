@@ -7,6 +7,9 @@ import { DecodeError } from "../../../src/core/errors.js";
 import { createTx, encodeTx } from "../../../src/core/tx.js";
 import { nodeHasher, nodeSignatures } from "../../../src/runtime/crypto-node.js";
 import {
+  checkEvidence,
+  decodeEvidence,
+  encodeEvidence,
   decodeHeads,
   decodeRequest,
   decodeResponse,
@@ -69,6 +72,26 @@ describe("node wire", () => {
     expect(() => decodeResponse(encode({ t: "answer", e: new Uint8Array(4), s: new Uint8Array(32), sig: new Uint8Array(64) }), 2)).toThrow(DecodeError);
     expect(() => decodeHeads(encode({ count: -1, heads: [], root: new Uint8Array(32), seq: 0 }))).toThrow(DecodeError);
     expect(() => decodeTxBatch(encode([1, 2]))).toThrow(DecodeError);
+  });
+
+  it("an equivocation proof round-trips and holds only for two different signed preferences at one epoch", () => {
+    const ids = new Uint8Array(16).fill(1);
+    const epochs = new Uint8Array(8);
+    const sign = (fill: number, e = epochs) => signAnswer(nodeSignatures, keys, ids, { epochs: e, preferences: new Uint8Array(16).fill(fill) });
+    const proof = { a: { instances: ids, answer: sign(3) }, b: { instances: ids, answer: sign(4) } };
+    const back = decodeEvidence(encodeEvidence(proof));
+    expect(back).toEqual(proof);
+    expect(checkEvidence(nodeSignatures, back)).toEqual(keys.publicKey);
+    // same preference, different epochs, an empty preference, another signer: no proof
+    expect(checkEvidence(nodeSignatures, { a: proof.a, b: { instances: ids, answer: sign(3) } })).toBeNull();
+    expect(checkEvidence(nodeSignatures, { a: proof.a, b: { instances: ids, answer: sign(4, new Uint8Array(8).fill(1)) } })).toBeNull();
+    expect(checkEvidence(nodeSignatures, { a: proof.a, b: { instances: ids, answer: sign(0) } })).toBeNull();
+    const other = nodeSignatures.generateKeyPair(new Uint8Array(32).fill(6));
+    const foreign = signAnswer(nodeSignatures, other, ids, { epochs, preferences: new Uint8Array(16).fill(4) });
+    expect(checkEvidence(nodeSignatures, { a: proof.a, b: { instances: ids, answer: foreign } })).toBeNull();
+    // a forged signature
+    expect(checkEvidence(nodeSignatures, { a: proof.a, b: { instances: ids, answer: { ...proof.b.answer, preferences: new Uint8Array(16).fill(5) } } })).toBeNull();
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), onlyDecodeErrors(decodeEvidence)), { numRuns: 1000 });
   });
 
   it("instance ids are stable 8-byte digests of the conflict key", () => {
