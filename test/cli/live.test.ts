@@ -28,6 +28,7 @@ describe("live-node commands reject bad input", () => {
     expectUsage(["tx", "send", "--api", "http://127.0.0.1:9", "--nonce", "-1"], /--nonce/);
     expectUsage(["load", "--api", "http://127.0.0.1:9", "--rate", "0"], /--rate must be a number/);
     expectUsage(["load", "--api", "http://127.0.0.1:9", "--conflicts", "2"], /--conflicts must be in \[0, 1\]/);
+    expectUsage(["load", "--api", "http://127.0.0.1:9", "--drain", "soon"], /--drain must be a number of seconds/);
   });
 
   it("a node that cannot be reached is a one-line error, not a stack trace", () => {

@@ -29,13 +29,15 @@ export function registerLoad(program: Command): void {
       if (o.api.length === 0) throw new UsageError("load needs at least one --api URL");
       const conflictShare = Number(o.conflicts);
       if (!(conflictShare >= 0 && conflictShare <= 1)) throw new UsageError(`--conflicts must be in [0, 1], got ${JSON.stringify(o.conflicts)}`);
+      const drainS = Number(o.drain);
+      if (!(drainS >= 0 && drainS <= 3600)) throw new UsageError(`--drain must be a number of seconds in [0, 3600], got ${JSON.stringify(o.drain)}`);
       const { keys } = loadOrCreateKeyFile(o.key, nodeSignatures);
       const progress = createProgress("load");
       const report = await runLoad({
         apis: o.api,
         rate: positive(o.rate, "--rate", 1e6),
         durationS: positive(o.duration, "--duration", 86_400),
-        drainS: Number(o.drain),
+        drainS,
         conflictShare,
         keys,
         onProgress: (t, total) => progress.update(Math.round(t * 10), Math.round(total * 10)),

@@ -10,6 +10,7 @@ import type { KeyPair } from "../../core/crypto.js";
 import { createTx } from "../../core/tx.js";
 import { NodeClient } from "../api/client.js";
 import { nodeSignatures } from "../crypto-node.js";
+import { quantile } from "../../sim/stats.js";
 
 export interface LoadOptions {
   readonly apis: readonly string[];
@@ -45,11 +46,6 @@ export interface LoadReport {
   readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
   /** conflict sets submitted but not finalized by the end of the drain */
   readonly unfinalized: number;
-}
-
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
 export async function runLoad(o: LoadOptions): Promise<LoadReport> {

@@ -45,6 +45,7 @@ import type {
 } from "../api/facade.js";
 import { type Clock, type Ledger, LedgerConflictError, type TimerHandle, TOPICS, type Topic, type Transport, type Verdict } from "../ports.js";
 import { peerIdFromEd25519PublicKey } from "../transport/keys.js";
+import { quantile } from "../../sim/stats.js";
 import { GroupCommitter } from "../ledger/group-commit.js";
 import { DagIndex } from "./dag.js";
 import { FinalizedMap } from "./merkle.js";
@@ -64,6 +65,7 @@ import {
   ID_BYTES,
   idKey,
   instanceId,
+  isZeroId,
   MAX_FETCH,
   MAX_HEADS,
   MAX_QUERY_INSTANCES,
@@ -590,7 +592,7 @@ export class NodeEngine implements NodeFacade {
           const prefKey = idKey(pref);
           if (!this.checkEquivocation(i, peerIdx[s]!, sample[s]!, epoch, prefKey, { instances, answer: r })) continue;
           let c = NO_CANDIDATE;
-          if (!equalsZero(pref)) {
+          if (!isZeroId(pref)) {
             c = info.byCandidateId.get(prefKey) ?? NO_CANDIDATE;
             if (c === NO_CANDIDATE) this.wantSet(i, sample[s]!);
           }
@@ -1050,7 +1052,7 @@ export class NodeEngine implements NodeFacade {
 
   private emitObservables(): void {
     const lat = this.recentLatencies.slice().sort((a, b) => a - b);
-    const q = (p: number) => (lat.length === 0 ? 0 : lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!);
+    const q = (p: number) => (lat.length === 0 ? 0 : quantile(lat, p));
     this.emit({
       type: "observables",
       at: this.o.clock.now(),
@@ -1065,11 +1067,6 @@ export class NodeEngine implements NodeFacade {
     });
     this.finalizedSinceTick = 0;
   }
-}
-
-function equalsZero(id: Uint8Array): boolean {
-  for (let b = 0; b < id.length; b++) if (id[b] !== 0) return false;
-  return true;
 }
 
 /** The inverse of a permutation given as map[x] = y. */

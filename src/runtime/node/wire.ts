@@ -374,7 +374,8 @@ export function checkEvidence(signatures: SignatureScheme, p: EquivocationProof)
   return null;
 }
 
-function isZeroId(id: Uint8Array): boolean {
+/** True for the all-zero id ("no preference" in an answer). */
+export function isZeroId(id: Uint8Array): boolean {
   for (let i = 0; i < id.length; i++) if (id[i] !== 0) return false;
   return true;
 }
