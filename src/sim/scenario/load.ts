@@ -4,7 +4,9 @@
  */
 import { LineCounter, parseDocument } from "yaml";
 import { ParseError, ScenarioError } from "../../core/errors.js";
-import { type Scenario, topLevelFields, validateScenario } from "./schema.js";
+import { type ProtocolName, protocolNames } from "../registry.js";
+import { defaultOf, schemaAt } from "./introspect.js";
+import { defaultsOf, markDefaults, type Scenario, scenarioSchema, topLevelFields, validateScenario } from "./schema.js";
 
 /** Largest scenario text we accept; scenarios are small, a huge one is a mistake or an attack. */
 export const MAX_SCENARIO_BYTES = 1 << 20;
@@ -36,9 +38,16 @@ export function parseOverrideValue(raw: string): unknown {
   return v === undefined ? raw : v;
 }
 
-/** Apply overrides to a parsed (not yet validated) scenario document, returning a new document. */
+/**
+ * Apply overrides to a parsed (not yet validated) scenario document, returning a new document.
+ * An override that reaches into a section the document does not have (`topology.n=50` on a
+ * scenario that never wrote `topology`) starts from that section's default, so it changes one
+ * field of the default instead of replacing the whole section; the copied values are
+ * recorded (`defaultsOf`) so validation errors can say a value is a default.
+ */
 export function applyOverrides(doc: unknown, overrides: readonly Override[]): unknown {
   const root = structuredClone((doc ?? {}) as Record<string, unknown>);
+  const defaults = new Set(defaultsOf(doc));
   for (const { name, value } of overrides) {
     const path = name.includes(".")
       ? name.split(".")
@@ -48,18 +57,37 @@ export function applyOverrides(doc: unknown, overrides: readonly Override[]): un
     if (path.some((part) => part === "" || part === "__proto__" || part === "constructor" || part === "prototype")) {
       throw new ScenarioError([{ path: name, message: "not a valid field path" }]);
     }
+    const protocol = root.protocol;
+    const schema = typeof protocol === "string" && (protocolNames as readonly string[]).includes(protocol) ? scenarioSchema(protocol as ProtocolName) : undefined;
     let node: Record<string, unknown> = root;
-    for (const part of path.slice(0, -1)) {
+    for (let i = 0; i < path.length - 1; i++) {
+      const part = path[i]!;
       const next = node[part];
-      if (next === undefined) node[part] = {};
-      else if (typeof next !== "object" || next === null || Array.isArray(next)) {
+      if (next === undefined) {
+        const at = schema ? schemaAt(schema, path.slice(0, i + 1), root) : undefined;
+        const dflt = at ? defaultOf(at) : undefined;
+        const seeded = dflt?.kind === "value" && isMapping(dflt.value) ? dflt.value : {};
+        node[part] = seeded;
+        for (const leaf of leafPaths(seeded, path.slice(0, i + 1).join("."))) defaults.add(leaf);
+      } else if (!isMapping(next)) {
         throw new ScenarioError([{ path: name, message: `cannot set inside ${part}, which is not a mapping` }]);
       }
       node = node[part] as Record<string, unknown>;
     }
     node[path[path.length - 1]!] = value;
+    const written = path.join(".");
+    for (const p of [...defaults]) if (p === written || p.startsWith(`${written}.`)) defaults.delete(p);
   }
+  markDefaults(root, defaults);
   return root;
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function leafPaths(value: Record<string, unknown>, prefix: string): string[] {
+  return Object.entries(value).flatMap(([key, v]) => (isMapping(v) ? leafPaths(v, `${prefix}.${key}`) : [`${prefix}.${key}`]));
 }
 
 /** Parse, override and validate in one go. */
