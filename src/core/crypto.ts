@@ -31,6 +31,9 @@ export interface SignatureScheme {
   /**
    * True when `signature` is valid for `message` under `publicKey`. Never throws: keys or
    * signatures of the wrong length, or not decodable as curve points, verify as false.
+   * Every implementation must apply `core/ed25519-strict.ts` first (small-order or
+   * non-canonical keys and R, S ≥ L: false), so that no signature verifies without the
+   * private key; `test/unit/core/ed25519-strict.test.ts` holds each implementation to it.
    */
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
 }

@@ -10,14 +10,13 @@
 import * as nodeCryptoModule from "node:crypto";
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from "node:crypto";
 import {
-  PUBLIC_KEY_LENGTH,
   SECRET_KEY_LENGTH,
-  SIGNATURE_LENGTH,
   type CryptoSuite,
   type Hasher,
   type KeyPair,
   type SignatureScheme,
 } from "../core/crypto.js";
+import { strictRefusal } from "../core/ed25519-strict.js";
 
 const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
@@ -53,9 +52,21 @@ class KeyCache {
   }
 }
 
+/** Verification outcomes since the scheme was made, for metrics. */
+export interface VerificationCounts {
+  /** signatures that verified */
+  ok: number;
+  /** refused before verification: small-order or non-canonical key or R, S ≥ L, wrong lengths */
+  refused: number;
+  /** verified and found invalid (or not decodable as a curve point) */
+  bad: number;
+}
+
 export interface NodeSignatureScheme extends SignatureScheme {
   /** Number of cached private and public key objects (for tests and diagnostics). */
   cacheSizes(): { privateKeys: number; publicKeys: number };
+  /** Verification outcomes so far (a live view; copy it to keep a snapshot). */
+  readonly verifications: Readonly<VerificationCounts>;
 }
 
 /** Ed25519 on node:crypto. `cacheSize` bounds each of the two key-object caches. */
@@ -63,6 +74,7 @@ export function createNodeSignatureScheme(options: { cacheSize?: number } = {}):
   const capacity = options.cacheSize ?? DEFAULT_KEY_CACHE_SIZE;
   const privateKeys = new KeyCache(capacity);
   const publicKeys = new KeyCache(capacity);
+  const verifications: VerificationCounts = { ok: 0, refused: 0, bad: 0 };
 
   function privateKeyObject(secretKey: Uint8Array): KeyObject {
     if (!(secretKey instanceof Uint8Array) || secretKey.length !== SECRET_KEY_LENGTH) {
@@ -108,21 +120,31 @@ export function createNodeSignatureScheme(options: { cacheSize?: number } = {}):
     },
 
     verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-      if (!(publicKey instanceof Uint8Array) || publicKey.length !== PUBLIC_KEY_LENGTH) return false;
-      if (!(signature instanceof Uint8Array) || signature.length !== SIGNATURE_LENGTH) return false;
-      if (!(message instanceof Uint8Array)) return false;
-      const key = publicKeyObject(publicKey);
-      if (key === null) return false;
-      try {
-        return verify(null, message, key, signature);
-      } catch {
+      // The strict encoding checks come first: OpenSSL alone accepts signatures under
+      // small-order keys, which nobody owns (core/ed25519-strict.ts).
+      if (!(message instanceof Uint8Array) || strictRefusal(publicKey, signature) !== null) {
+        verifications.refused++;
         return false;
       }
+      const key = publicKeyObject(publicKey);
+      let valid = false;
+      if (key !== null) {
+        try {
+          valid = verify(null, message, key, signature);
+        } catch {
+          valid = false;
+        }
+      }
+      if (valid) verifications.ok++;
+      else verifications.bad++;
+      return valid;
     },
 
     cacheSizes() {
       return { privateKeys: privateKeys.size, publicKeys: publicKeys.size };
     },
+
+    verifications,
   };
 }
 

@@ -17,6 +17,7 @@ import { peerIdFromString } from "@libp2p/peer-id";
 import { tcp } from "@libp2p/tcp";
 import { multiaddr, type Multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
+import { isAcceptablePublicKey } from "../../core/ed25519-strict.js";
 import { TOPICS, type MessageHandler, type RequestHandler, type Topic, type Transport, type Verdict } from "../ports.js";
 import { checkLimit, checkPublish, checkScore, checkTimeout, isTopic, verdictOf } from "./checks.js";
 import { createCounters, type TransportCounters } from "./counters.js";
@@ -139,7 +140,11 @@ export async function createLibp2pTransport(options: Libp2pTransportOptions = {}
   };
   const denied = new Set<string>();
   const appScores = new Map<string, number>();
+  // A remote identity must be an Ed25519 key that somebody owns: Noise verifies the
+  // handshake signature with OpenSSL, which accepts forgeries under small-order keys, so
+  // such identities (and non-canonical encodings) are refused once the handshake names them.
   const isDenied = (peer: PeerId): boolean => denied.has(peer.toString());
+  const isDeniedOrWeak = (peer: PeerId): boolean => isDenied(peer) || !isOwnableIdentity(peer);
   const gossip = options.gossip ?? {};
   const node = await createLibp2p({
     privateKey: await libp2pPrivateKey(options.privateKey ?? generateKeySeed()),
@@ -154,8 +159,8 @@ export async function createLibp2pTransport(options: Libp2pTransportOptions = {}
         const peer = peerOf(address);
         return peer !== undefined && denied.has(peer);
       },
-      denyInboundEncryptedConnection: isDenied,
-      denyOutboundEncryptedConnection: isDenied,
+      denyInboundEncryptedConnection: isDeniedOrWeak,
+      denyOutboundEncryptedConnection: isDeniedOrWeak,
       denyInboundUpgradedConnection: isDenied,
       denyOutboundUpgradedConnection: isDenied,
     },
@@ -187,6 +192,11 @@ export async function createLibp2pTransport(options: Libp2pTransportOptions = {}
     },
   });
   return new Libp2pTransportImpl(node, limits, denied, appScores);
+}
+
+/** Whether a peer's identity is an acceptable Ed25519 public key (canonical, not of small order). */
+export function isOwnableIdentity(peer: PeerId): boolean {
+  return peer.type === "Ed25519" && isAcceptablePublicKey(peer.publicKey.raw);
 }
 
 /** The checked request/response and message limits. */

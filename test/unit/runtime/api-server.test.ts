@@ -188,6 +188,22 @@ describe("HTTP API: transactions", () => {
     expectNothingStored();
   });
 
+  it("refuses a forgery under the all-zero (small-order) key: the review's exact requests", async () => {
+    // Before the strict checks node:crypto accepted these two (about one message in four).
+    const zeroKey = "00".repeat(32);
+    const zeroSig = "00".repeat(64);
+    for (const forged of [
+      { author: zeroKey, nonce: 1, payload: "", signature: zeroSig },
+      { author: zeroKey, nonce: 3, payload: "Zm9yZ2Vk", signature: zeroSig },
+    ]) {
+      expectError(await postJson(forged), 400, "bad-signature");
+    }
+    for (let nonce = 0; nonce < 32; nonce++) {
+      expectError(await postJson({ author: zeroKey, nonce, payload: "", signature: zeroSig }), 400, "bad-signature");
+    }
+    expectNothingStored();
+  });
+
   it("maps a bad-signature DecodeError from the node to 400 bad-signature", async () => {
     await server.close();
     const lenient = { ...nodeSignatures, verify: () => true };
