@@ -116,6 +116,10 @@ export function validateScenario(input: unknown, source?: string): Scenario {
     throw new ScenarioError(phraseIssues(result.error.issues, doc, defaults, schema, protocol as ProtocolName), source);
   }
   const data = result.data as Record<string, unknown>;
+  // Cross-field checks a protocol declares (e.g. a sample size that has no meaning under the sampling mode).
+  const check = (protocols[protocol as ProtocolName] as { checkScenario?: (params: unknown, sections: Record<string, unknown>) => { path: string; message: string }[] }).checkScenario;
+  const crossIssues = check ? check(data.params, data) : [];
+  if (crossIssues.length > 0) throw new ScenarioError(crossIssues, source);
   return {
     name: (data.name as string | undefined) ?? (protocol as string),
     ...(data.description !== undefined ? { description: data.description as string } : {}),
