@@ -15,6 +15,7 @@ import { registerDevnet } from "./devnet/command.js";
 import { registerTx } from "./tx/command.js";
 import { registerLoad } from "./load/command.js";
 import { registerDashboard } from "./dashboard/command.js";
+import { registerParams } from "./params/command.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerTx(program);
   registerLoad(program);
   registerDashboard(program);
+  registerParams(program);
   return program;
 }
 

@@ -148,8 +148,13 @@ export function rangeOf(schema: z.ZodType): string {
   }
 }
 
+/** A default value as JSON, with numbers as {@link formatNumber} writes them. */
+export function showDefault(value: unknown): string {
+  return typeof value === "number" ? formatNumber(value) : JSON.stringify(value) ?? "(none)";
+}
+
 export function formatNumber(v: number): string {
-  if (v === Math.PI / 2) return "π/2";
+  for (const k of [1, 2, 3, 4, 6, 8]) if (v === Math.PI / k) return k === 1 ? "π" : `π/${k}`;
   if (Number.isInteger(v) && Math.abs(v) >= 1e6) {
     const exp = Math.log10(Math.abs(v));
     if (Number.isInteger(exp)) return `${v < 0 ? "−" : ""}10^${exp}`;
@@ -164,25 +169,35 @@ export interface FieldDoc {
   readonly default: string;
   readonly range: string;
   readonly meaning: string;
+  /** for a field of one option of a discriminated union: the tag that selects it (`kind=ring`) */
+  readonly when?: string;
 }
 
 /**
  * Every leaf field below `schema`, depth first. Objects recurse; a discriminated union lists
- * each option's fields under `path{tag=value}`; arrays of objects list their element's fields
- * under `path[]`. `fallback` supplies meanings for schemas that carry no `.describe()` text.
+ * each option's fields with `when: "tag=value"`; arrays of objects list their element's fields
+ * under `path[]`. `fallback` supplies meanings (by path) for schemas that carry no
+ * `.describe()` text; `inherited` is the enclosing default's value for this field.
  */
-export function fieldDocs(schema: z.ZodType, path: string, fallback: Readonly<Record<string, string>> = {}, inherited?: unknown): FieldDoc[] {
+export function fieldDocs(
+  schema: z.ZodType,
+  path: string,
+  fallback: Readonly<Record<string, string>> = {},
+  inherited?: unknown,
+  when?: string,
+): FieldDoc[] {
   const s = unwrap(schema);
   const def = defOf(s);
-  const meaning = descriptionOf(schema) ?? fallback[path.replace(/\{[^}]*\}/g, "")] ?? "";
+  const meaning = descriptionOf(schema) ?? fallback[path] ?? "";
+  const tagged = when === undefined ? {} : { when };
   const own = defaultOf(schema);
   const dflt = own.kind !== "value" && inherited !== undefined ? { kind: "value" as const, value: inherited } : own;
-  const defaultText = dflt.kind === "value" ? JSON.stringify(dflt.value) : dflt.kind === "optional" ? "(none)" : "(required)";
+  const defaultText = dflt.kind === "value" ? showDefault(dflt.value) : dflt.kind === "optional" ? "(none)" : "(required)";
   const below = (key: string): unknown =>
     dflt.kind === "value" && dflt.value && typeof dflt.value === "object" ? (dflt.value as Record<string, unknown>)[key] : undefined;
   if (def.type === "object" && def.shape) {
     const rows: FieldDoc[] = [];
-    for (const [key, child] of Object.entries(def.shape)) rows.push(...fieldDocs(child, path ? `${path}.${key}` : key, fallback, below(key)));
+    for (const [key, child] of Object.entries(def.shape)) rows.push(...fieldDocs(child, path ? `${path}.${key}` : key, fallback, below(key), when));
     return rows;
   }
   if (def.type === "union" && def.discriminator && def.options) {
@@ -191,9 +206,10 @@ export function fieldDocs(schema: z.ZodType, path: string, fallback: Readonly<Re
     const rows: FieldDoc[] = [
       {
         path: `${path}.${key}`,
-        default: dflt.kind === "value" ? JSON.stringify(below(key)) : defaultText,
+        default: dflt.kind === "value" ? showDefault(below(key)) : defaultText,
         range: def.options.map((o) => JSON.stringify(tagOf(o))).join(" | "),
-        meaning,
+        meaning: descriptionOf(schema) ?? fallback[`${path}.${key}`] ?? "",
+        ...tagged,
       },
     ];
     for (const option of def.options) {
@@ -201,13 +217,13 @@ export function fieldDocs(schema: z.ZodType, path: string, fallback: Readonly<Re
       const inheritFrom = tag === below(key);
       for (const [field, child] of Object.entries(shapeOf(option)!)) {
         if (field === key) continue;
-        rows.push(...fieldDocs(child, `${path}{${key}=${String(tag)}}.${field}`, fallback, inheritFrom ? below(field) : undefined));
+        rows.push(...fieldDocs(child, `${path}.${field}`, fallback, inheritFrom ? below(field) : undefined, `${key}=${String(tag)}`));
       }
     }
     return rows;
   }
   if (def.type === "array" && def.element && defOf(unwrap(def.element)).type === "object") {
-    return [{ path, default: defaultText, range: "list", meaning }, ...fieldDocs(def.element, `${path}[]`, fallback)];
+    return [{ path, default: defaultText, range: "list", meaning, ...tagged }, ...fieldDocs(def.element, `${path}[]`, fallback, undefined, when)];
   }
-  return [{ path, default: defaultText, range: rangeOf(s), meaning }];
+  return [{ path, default: defaultText, range: rangeOf(s), meaning, ...tagged }];
 }
