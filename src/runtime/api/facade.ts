@@ -49,6 +49,16 @@ export interface StatusView {
   readonly uptimeMs: number;
   /** monotonically increasing counters (messages in/out, dropped, rejected …) */
   readonly counters: Readonly<Record<string, number>>;
+  /**
+   * Failures of background work (sealing, polling, gossip …) the node caught and survived:
+   * how many per task, and the newest one.
+   */
+  readonly failures?: {
+    readonly total: number;
+    readonly byTask: Readonly<Record<string, number>>;
+    readonly lastError: string | null;
+    readonly lastAt: number | null;
+  };
 }
 
 /** One Prometheus sample. */

@@ -138,6 +138,48 @@ export interface EngineOptions {
   readonly tuning?: Partial<EngineTuning>;
   /** diagnostics (never the hot path) */
   readonly log?: (line: string) => void;
+  /**
+   * Where a caught failure of a background task is reported (one line with its context;
+   * the node command writes it to stderr). Defaults to {@link log}.
+   */
+  readonly warn?: (line: string) => void;
+}
+
+/**
+ * The node's background work: timer callbacks and fire-and-forget promises. None of them
+ * may reject unhandled; each failure is caught, reported through `warn`, counted in
+ * `entropic_background_failures_total{task}` and shown in `/v1/status` under `failures`.
+ * `unhandled` counts rejections that reached the process-level handler of `entropic node`.
+ */
+export const BACKGROUND_TASKS = ["seal", "heads", "poll", "fetch", "finalize", "gossip-out", "gossip-in", "observables", "stop", "dial", "unhandled"] as const;
+export type BackgroundTask = (typeof BACKGROUND_TASKS)[number];
+
+/** What `/v1/status` shows of caught background failures. */
+export interface FailureView {
+  readonly total: number;
+  readonly byTask: Readonly<Record<BackgroundTask, number>>;
+  /** `task: message` of the newest failure, or null */
+  readonly lastError: string | null;
+  /** clock time of the newest failure, or null */
+  readonly lastAt: number | null;
+}
+
+/**
+ * The decisions of one vertex: sorted by conflict key, at most one per key (the first
+ * queued wins; a second, different CID for a key is reported in `conflicting`). Before
+ * this, one key could be queued twice when two paths finalized one set at once (a poll
+ * round and an answer to a peer's query), and the vertex encoder refused the batch.
+ */
+export function sealableDecisions(pending: readonly Decision[]): { decisions: Decision[]; conflicting: Decision[] } {
+  const byKey = new Map<string, Decision>();
+  const conflicting: Decision[] = [];
+  for (const d of pending) {
+    const seen = byKey.get(d[0]);
+    if (seen === undefined) byKey.set(d[0], d);
+    else if (!seen[1].equals(d[1])) conflicting.push(d);
+  }
+  const decisions = [...byKey.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { decisions, conflicting };
 }
 
 interface TxRecord {
@@ -235,6 +277,10 @@ export class NodeEngine implements NodeFacade {
   private finalizedSinceTick = 0;
   private readonly recentLatencies: number[] = [];
   private readonly peerOfKey = new Map<string, string>();
+  /** conflict keys whose decision is being written (two paths may finalize one set at once) */
+  private readonly finalizing = new Set<string>();
+  private readonly failureCounts = Object.fromEntries(BACKGROUND_TASKS.map((t) => [t, 0])) as Record<BackgroundTask, number>;
+  private lastFailure: { readonly line: string; readonly at: number } | null = null;
 
   private constructor(private readonly o: EngineOptions) {
     this.tuning = { ...DEFAULT_TUNING, ...o.tuning };
@@ -299,10 +345,48 @@ export class NodeEngine implements NodeFacade {
     if (this.running) return;
     this.running = true;
     const { clock } = this.o;
-    this.timers.push(clock.every(this.tuning.sealIntervalMs, () => void this.seal()));
-    this.timers.push(clock.every(this.tuning.headsIntervalMs, () => void this.announceHeads()));
-    this.timers.push(clock.every(1000, () => this.emitObservables()));
+    this.timers.push(clock.every(this.tuning.sealIntervalMs, () => this.background("seal", () => this.seal())));
+    this.timers.push(clock.every(this.tuning.headsIntervalMs, () => this.background("heads", () => this.announceHeads())));
+    this.timers.push(clock.every(1000, () => this.background("observables", () => this.emitObservables())));
     this.schedulePoll(0);
+  }
+
+  /**
+   * Run background work (a timer callback, a fire-and-forget promise): a synchronous
+   * throw or a rejection is caught and recorded, never left to kill the process.
+   */
+  private background(task: BackgroundTask, work: () => Promise<unknown> | void): void {
+    try {
+      const p = work();
+      if (p !== undefined) p.catch((err: unknown) => this.recordFailure(task, err));
+    } catch (err) {
+      this.recordFailure(task, err);
+    }
+  }
+
+  /**
+   * Count a caught failure of background work and report it (with its stack) through
+   * `warn`. Public so the process-level `unhandledRejection` handler of `entropic node`
+   * can count what reached it as task `unhandled`.
+   */
+  recordFailure(task: BackgroundTask, err: unknown): void {
+    this.failureCounts[task]++;
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const line = `${task}: ${message}`;
+    this.lastFailure = { line, at: this.o.clock.now() };
+    const report = this.o.warn ?? this.o.log;
+    report?.(`background task ${task} failed (caught; node keeps running, failure #${this.failureCounts[task]}): ${err instanceof Error ? (err.stack ?? message) : message}`);
+  }
+
+  /** Caught background failures, by task (also in `/v1/status` and `/v1/metrics`). */
+  failures(): FailureView {
+    const byTask = { ...this.failureCounts };
+    return {
+      total: Object.values(byTask).reduce((a, b) => a + b, 0),
+      byTask,
+      lastError: this.lastFailure?.line ?? null,
+      lastAt: this.lastFailure?.at ?? null,
+    };
   }
 
   /** Stop the loops (the caller stops the transport and closes the ledger afterwards). */
@@ -314,7 +398,9 @@ export class NodeEngine implements NodeFacade {
     this.flushTimer?.cancel();
     this.flushTimer = null;
     await this.flushGossip();
-    await this.seal();
+    // Seal what is pending; a failure here is recorded (the decisions are in the ledger and
+    // are sealed at the next start), it must not keep the node from stopping.
+    await this.seal().catch((err: unknown) => this.recordFailure("stop", err));
   }
 
   // -------------------------------------------------------------------------------------
@@ -406,7 +492,7 @@ export class NodeEngine implements NodeFacade {
     if (this.flushTimer === null && this.running) {
       this.flushTimer = this.o.clock.after(this.tuning.gossipFlushMs, () => {
         this.flushTimer = null;
-        void this.flushGossip();
+        this.background("gossip-out", () => this.flushGossip());
       });
     }
   }
@@ -440,7 +526,7 @@ export class NodeEngine implements NodeFacade {
     if (!this.running) return;
     this.pollTimer = this.o.clock.after(delay, () => {
       void this.pollRound()
-        .catch((err: unknown) => this.o.log?.(`poll round failed: ${(err as Error).stack ?? String(err)}`))
+        .catch((err: unknown) => this.recordFailure("poll", err))
         .finally(() => {
           this.pollTimer = null;
           // Idle: stop ticking until wake() is called by new work.
@@ -459,10 +545,12 @@ export class NodeEngine implements NodeFacade {
         // Fetches run beside the polls: a slow peer must not stall consensus on everything else.
         this.fetching = true;
         const tf = this.o.clock.now();
-        void this.fetchWanted().finally(() => {
-          this.fetching = false;
-          this.counters.pollFetchMs += this.o.clock.now() - tf;
-        });
+        void this.fetchWanted()
+          .catch((err: unknown) => this.recordFailure("fetch", err))
+          .finally(() => {
+            this.fetching = false;
+            this.counters.pollFetchMs += this.o.clock.now() - tf;
+          });
       }
       const connected = this.o.transport.peers();
       for (const p of connected) this.peers.index(p);
@@ -654,10 +742,13 @@ export class NodeEngine implements NodeFacade {
       const info = this.sets[i]!;
       const c = this.table.preference(i);
       const cid = info.set.candidates[c];
-      if (cid === undefined || this.finals.get(info.set.key) !== undefined) continue;
+      // A set already final, or being written by another path right now (a poll round and
+      // an answer to a peer may both see it final), is not decided a second time.
+      if (cid === undefined || this.finals.get(info.set.key) !== undefined || this.finalizing.has(info.set.key)) continue;
       decisions.push([info.set.key, cid]);
     }
     if (decisions.length === 0) return;
+    for (const [k] of decisions) this.finalizing.add(k);
     try {
       await this.store.commit({ finalized: decisions.map(([k, c]) => [k, c.toString()] as const) });
     } catch (err) {
@@ -665,6 +756,8 @@ export class NodeEngine implements NodeFacade {
       this.counters.ledgerConflicts++;
       this.o.log?.(err.message);
       return;
+    } finally {
+      for (const [k] of decisions) this.finalizing.delete(k);
     }
     const now = this.o.clock.now();
     for (const [key, cid] of decisions) {
@@ -742,7 +835,7 @@ export class NodeEngine implements NodeFacade {
       permuteVector(q.vectors.subarray(j * w, (j + 1) * w), mine, invert(map, d), d);
       this.table.respond(i, mine, out, this.ctx);
       permuteVector(out, vectors.subarray(j * w, (j + 1) * w), map, d);
-      if (this.table.isFinal(i) && this.finals.get(this.sets[i]!.set.key) === undefined) void this.finalize([i]);
+      if (this.table.isFinal(i) && this.finals.get(this.sets[i]!.set.key) === undefined) this.background("finalize", () => this.finalize([i]));
     }
     return signAnswer(this.o.crypto.signatures, this.o.keys, q.instances, { epochs, vectors, skipped });
   }
@@ -884,6 +977,11 @@ export class NodeEngine implements NodeFacade {
       }
       return "ignore";
     } catch (err) {
+      if (!(err instanceof DecodeError)) {
+        // Our failure (the ledger, a bug), not the peer's: record it, do not blame them.
+        this.recordFailure("gossip-in", err);
+        return "ignore";
+      }
       this.o.log?.(`${topic} from ${from}: ${(err as Error).message}`);
       this.distrust(from, 0.8, `malformed ${topic}`);
       return "reject";
@@ -923,17 +1021,34 @@ export class NodeEngine implements NodeFacade {
   // -------------------------------------------------------------------------------------
   // Sealing and heads
 
+  /**
+   * Seal pending decisions into a vertex. Throws when the vertex cannot be built or
+   * stored; the caller records it. Decisions that could not be stored go back to the
+   * queue (a later seal retries them); ones the encoder refuses are dropped with the
+   * error (they are in the ledger's finalized map, and retrying could only fail again).
+   */
   private async seal(): Promise<void> {
     if (this.sealing || this.pendingDecisions.length === 0) return;
     this.sealing = true;
     try {
-      const decisions = this.pendingDecisions.splice(0, MAX_DECISIONS);
+      const { decisions: all, conflicting } = sealableDecisions(this.pendingDecisions.splice(0));
+      if (conflicting.length > 0) {
+        this.recordFailure("seal", new Error(`a second, different decision was queued for ${conflicting.map((d) => d[0]).join(", ")}; only the first is sealed`));
+      }
+      const decisions = all.slice(0, MAX_DECISIONS);
+      this.pendingDecisions.unshift(...all.slice(MAX_DECISIONS));
+      if (decisions.length === 0) return;
       const parents = this.dag.parentsForNext();
       const height = parents.length === 0 ? 0 : 1 + Math.max(...parents.map((p) => p.height));
       const v = createVertex(this.o.crypto.signatures, this.o.keys, { height, parents: parents.map((p) => p.cid), decisions });
       const bytes = encodeVertex(v);
       const cid = cidOf(bytes, this.o.crypto.hasher);
-      await this.store.commit({ vertices: [[cid.toString(), bytes]] });
+      try {
+        await this.store.commit({ vertices: [[cid.toString(), bytes]] });
+      } catch (err) {
+        this.pendingDecisions.unshift(...decisions); // retried by the next seal
+        throw err;
+      }
       this.dag.add(v, bytes, cid);
       this.counters.verticesSealed++;
       await this.o.transport.publish(TOPICS.vertex, bytes).catch(() => false);
@@ -1010,6 +1125,7 @@ export class NodeEngine implements NodeFacade {
       pendingCount: this.undecided.size,
       uptimeMs: this.o.clock.now() - this.startedAt,
       counters: { ...this.counters, ledgerWrites: this.store.writes },
+      failures: this.failures(),
     };
   }
 
@@ -1031,6 +1147,13 @@ export class NodeEngine implements NodeFacade {
       { name: "entropic_peers", help: "connected peers", type: "gauge", value: this.o.transport.peers().length },
       { name: "entropic_transactions", help: "transactions stored", type: "gauge", value: this.txs.size },
       { name: "entropic_vertices", help: "DAG vertices stored", type: "gauge", value: this.dag.size },
+      ...BACKGROUND_TASKS.map((task) => ({
+        name: "entropic_background_failures_total",
+        help: "background task failures caught (the node kept running); see failures in /v1/status",
+        type: "counter" as const,
+        value: this.failureCounts[task],
+        labels: { task },
+      })),
     );
     return out;
   }
