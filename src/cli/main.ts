@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * `entropic`: the command-line entry point. Usage errors (bad flags, bad values, invalid
- * scenarios, unreadable files) print one line and exit with status 2; failures while
- * running exit with 1.
+ * `entropic`: the command-line entry point. Every failure is one line on stderr. Usage
+ * errors (bad flags, bad values, invalid scenarios, unusable files or ports) exit with
+ * status 2, failures while running with 1, a consensus run whose checkers found a safety
+ * or validity violation with 3 (src/cli/errors.ts).
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { EntropicError } from "../core/errors.js";
+import { describeFailure, EXIT_OK, EXIT_USAGE, oneLine } from "./errors.js";
 import { registerSim } from "./sim/command.js";
 import { registerSweep } from "./sweep/command.js";
 import { registerReport } from "./report/command.js";
@@ -26,7 +27,8 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text.split("\n")[0] + "\n") });
+    // commander's message may span lines ("error: unknown option '--sed'\n(Did you mean --seed?)"): one line.
+    .configureOutput({ outputError: (text, write) => write(`${oneLine(text)}\n`) });
   registerSim(program);
   registerSweep(program);
   registerReport(program);
@@ -42,18 +44,23 @@ export function buildProgram(): Command {
 async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    // A command may have set its own status (1: not decided in time, 3: violation found).
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version" ? 0 : 2;
+      return error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version" ? EXIT_OK : EXIT_USAGE;
     }
-    if (error instanceof EntropicError || (error instanceof Error && /^\S+: (no such file|is a directory)/.test(error.message))) {
-      process.stderr.write(`entropic: ${error.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`entropic: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
+    const { status, line } = describeFailure(error);
+    process.stderr.write(`entropic: ${line}\n`);
+    return status;
   }
 }
+
+// A promise nobody awaited that fails still ends the command with one line, not a stack.
+process.on("unhandledRejection", (error) => {
+  const { line } = describeFailure(error);
+  process.stderr.write(`entropic: unexpected failure: ${line}\n`);
+  process.exit(1);
+});
 
 process.exitCode = await main(process.argv);

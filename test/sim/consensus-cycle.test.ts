@@ -136,7 +136,7 @@ describe("adversaries", () => {
 describe("entropic sim with a consensus scenario", () => {
   it("prints the replay line when safety breaks", () => {
     const r = entropic(["sim", "scenarios/snowball-unsafe.yaml"]);
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(3); // checkers found a violation: exit 3
     expect(r.stdout).toMatch(/outcome\s+safety_violation/);
     expect(r.stderr).toMatch(/SAFETY VIOLATED .*replay with: entropic sim scenarios\/snowball-unsafe\.yaml --seed \d+/);
   });

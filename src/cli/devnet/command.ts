@@ -3,6 +3,8 @@ import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { LIVE_PROTOCOLS, parseParams, parseProtocol } from "../node/command.js";
 import { collect } from "../sim/command.js";
+import { checkOutputDir } from "../files.js";
+import { checkLiveParams } from "../live-options.js";
 
 interface DevnetOptions {
   nodes: string;
@@ -24,12 +26,17 @@ export function registerDevnet(program: Command): void {
     .action(async (opts: DevnetOptions) => {
       const n = Number(opts.nodes);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--nodes must be an integer in [1, 64], got ${JSON.stringify(opts.nodes)}`);
-      const { startDevnet } = await import("./devnet.js");
+      const protocol = parseProtocol(opts.protocol);
+      const params = parseParams(opts.param);
+      checkOutputDir(opts.dir, "--dir");
+      const { startDevnet, devnetSnowballParams } = await import("./devnet.js");
+      // Checked here, before any child starts: a bad --param is one line, not N dead nodes.
+      await checkLiveParams(protocol, params, protocol === "snowball" ? devnetSnowballParams(n) : {});
       const devnet = await startDevnet({
         nodes: n,
-        protocol: parseProtocol(opts.protocol),
+        protocol,
         dir: opts.dir,
-        params: parseParams(opts.param),
+        params,
         ...(opts.denyFiles ? { denyFiles: true } : {}),
       });
       process.stdout.write(`devnet of ${n} ${opts.protocol} nodes; ${opts.dir}/devnet.json\n`);

@@ -1,12 +1,10 @@
 /** `entropic load`: steady signed load against live nodes; finalized tx/s and latency quantiles. */
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
-import { nodeSignatures } from "../../runtime/crypto-node.js";
-import { loadOrCreateKeyFile } from "../../runtime/node/identity.js";
 import { runLoad } from "../../runtime/load/generator.js";
 import { createProgress } from "../progress.js";
 import { collect } from "../sim/command.js";
-import { DEFAULT_CLIENT_KEY } from "../tx/command.js";
+import { DEFAULT_CLIENT_KEY, loadClientKey, parseUrl } from "../tx/command.js";
 
 function positive(raw: string, flag: string, max: number): number {
   const n = Number(raw);
@@ -27,16 +25,19 @@ export function registerLoad(program: Command): void {
     .option("--json", "print the report as JSON")
     .action(async (o: { api: string[]; rate: string; duration: string; conflicts: string; key: string; drain: string; json?: boolean }) => {
       if (o.api.length === 0) throw new UsageError("load needs at least one --api URL");
+      const apis = o.api.map(parseUrl);
+      const rate = positive(o.rate, "--rate", 1e6);
+      const durationS = positive(o.duration, "--duration", 86_400);
       const conflictShare = Number(o.conflicts);
       if (!(conflictShare >= 0 && conflictShare <= 1)) throw new UsageError(`--conflicts must be in [0, 1], got ${JSON.stringify(o.conflicts)}`);
       const drainS = Number(o.drain);
       if (!(drainS >= 0 && drainS <= 3600)) throw new UsageError(`--drain must be a number of seconds in [0, 3600], got ${JSON.stringify(o.drain)}`);
-      const { keys } = loadOrCreateKeyFile(o.key, nodeSignatures);
+      const { keys } = loadClientKey(o.key);
       const progress = createProgress("load");
       const report = await runLoad({
-        apis: o.api,
-        rate: positive(o.rate, "--rate", 1e6),
-        durationS: positive(o.duration, "--duration", 86_400),
+        apis,
+        rate,
+        durationS,
         drainS,
         conflictShare,
         keys,

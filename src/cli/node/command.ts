@@ -3,12 +3,18 @@ import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { collect } from "../sim/command.js";
 import { parseAssignment } from "../scenario-input.js";
+import { checkFileIfPresent, checkOutputDir } from "../files.js";
+import { checkApiPort, checkBootstrap, checkListen, checkLiveParams } from "../live-options.js";
+import { checkAnnounce, checkApiHost, checkKeyLabel } from "./host-options.js";
 
 interface NodeOptions {
   data: string;
   listen: string[];
   bootstrap: string[];
   api: string;
+  apiHost: string;
+  announce: string[];
+  keySeed?: string;
   protocol: string;
   param: string[];
   denyFile?: string;
@@ -51,22 +57,47 @@ export function registerNode(program: Command): void {
     .option("--listen <multiaddr>", "libp2p listen address (repeatable)", collect, [])
     .option("--bootstrap <multiaddr>", "peer to dial and keep connected (repeatable)", collect, [])
     .option("--api <port>", "HTTP API port (0: any free port)", "0")
+    .option("--api-host <addr>", "address the HTTP API binds (0.0.0.0: every interface, for other hosts and containers)", "127.0.0.1")
+    .option("--announce <multiaddr>", "address peers are told to dial instead of the listen ones, e.g. /dns4/node-0/tcp/4001 (repeatable)", collect, [])
+    .option("--key-seed <label>", "derive the node key from a public label so its peer id is known in advance (devnets only: the key is not secret)")
     .option("--protocol <name>", `consensus protocol: ${LIVE_PROTOCOLS.join(", ")}`, "snowball")
     .option("--param <name=value>", "protocol parameter (repeatable), e.g. --param k=7", collect, [])
     .option("--deny-file <path>", "JSON list of peer ids to refuse, re-read every 250 ms (partition testing)")
     .option("--verbose", "log diagnostics to stderr")
     .action(async (opts: NodeOptions) => {
-      const { createNode } = await import("../../runtime/node/start.js");
+      // Every option checked before anything starts: one line and exit 2, never a library's stack.
+      const protocol = parseProtocol(opts.protocol);
+      const params = parseParams(opts.param);
+      await checkLiveParams(protocol, params);
+      const apiPort = parsePort(opts.api, "--api");
+      const listen = opts.listen.length > 0 ? opts.listen : ["/ip4/127.0.0.1/tcp/0"];
+      await checkListen(listen);
+      await checkBootstrap(opts.bootstrap);
+      await checkAnnounce(opts.announce);
+      if (opts.keySeed !== undefined) checkKeyLabel(opts.keySeed);
+      await checkApiHost(opts.apiHost);
+      checkOutputDir(opts.data, "--data");
+      if (opts.denyFile) checkFileIfPresent(opts.denyFile, "--deny-file");
+      await checkApiPort(apiPort, opts.apiHost);
+      const { createNode, guardProcess } = await import("../../runtime/node/start.js");
+      // Failures the node survives go to stderr always (a devnet keeps them in node.log).
+      const warn = (line: string) => process.stderr.write(`entropic node: ${line}\n`);
+      const guard = guardProcess(warn);
       const node = await createNode({
         dataDir: opts.data,
-        protocol: parseProtocol(opts.protocol),
-        params: parseParams(opts.param),
-        listen: opts.listen.length > 0 ? opts.listen : ["/ip4/127.0.0.1/tcp/0"],
+        protocol,
+        params,
+        listen,
         bootstrap: opts.bootstrap,
-        apiPort: parsePort(opts.api, "--api"),
+        apiPort,
+        apiHost: opts.apiHost,
+        ...(opts.announce.length > 0 ? { announce: opts.announce } : {}),
+        ...(opts.keySeed !== undefined ? { keyLabel: opts.keySeed } : {}),
         ...(opts.denyFile ? { denyFile: opts.denyFile } : {}),
         ...(opts.verbose ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}),
+        warn,
       });
+      guard.attach(node.engine);
       process.stdout.write(`node ${node.peerId} (${node.protocol})\n  api  ${node.api}\n${node.multiaddrs.map((m) => `  p2p  ${m}\n`).join("")}`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
@@ -80,5 +111,6 @@ export function registerNode(program: Command): void {
         }
       });
       await node.stop();
+      guard.dispose();
     });
 }

@@ -7,10 +7,11 @@ import { runFiles, toJson } from "../../sim/output.js";
 import { traceToJson } from "../../sim/trace/codec.js";
 import { TRACE_FILE, writeRunReport } from "../../report/write.js";
 import { protocols } from "../../sim/registry.js";
-import { writeFileAtomic } from "../files.js";
+import { EXIT_VIOLATION } from "../errors.js";
+import { checkOutputDir, writeFileAtomic } from "../files.js";
 import { createProgress } from "../progress.js";
 import { parseAssignment, parseSeed, resolveScenario } from "../scenario-input.js";
-import { formatSummary, replayHint } from "./format.js";
+import { formatSummary, replayHint, violationCount } from "./format.js";
 
 interface SimOptions {
   seed?: string;
@@ -36,7 +37,11 @@ export function registerSim(program: Command): void {
         return { name, value: values[0] };
       });
       const scenario = resolveScenario(scenarioPath, opts.seed === undefined ? undefined : parseSeed(opts.seed), overrides);
-      const progress = createProgress(scenario.protocol);
+      const outDir = opts.out ?? (opts.report ? join("out", `${scenario.name.replace(/[^\w.-]+/g, "_")}-${scenario.seed}`) : undefined);
+      // Before the run: a bad --out must not cost the user the whole simulation.
+      if (outDir) checkOutputDir(outDir, opts.out === undefined ? "--report" : "--out");
+      // One run has no honest ETA (it may end at any round): the bar shows progress only.
+      const progress = createProgress(scenario.protocol, { eta: false });
       const output = simulate(scenario, {
         clock: () => performance.now(),
         onProgress: (d, t) => progress.update(d, t),
@@ -44,7 +49,6 @@ export function registerSim(program: Command): void {
         ...(opts.report ? { trace: true } : {}),
       });
       progress.stop();
-      const outDir = opts.out ?? (opts.report ? join("out", `${scenario.name.replace(/[^\w.-]+/g, "_")}-${scenario.seed}`) : undefined);
       if (outDir) {
         const files = runFiles(output, protocols[scenario.protocol].observables);
         for (const [name, text] of Object.entries(files)) writeFileAtomic(join(outDir, name), text);
@@ -57,6 +61,8 @@ export function registerSim(program: Command): void {
       }
       const hint = replayHint(output.summary, scenarioPath, opts.set);
       if (hint) process.stderr.write(hint);
+      // Scripts can tell a run the checkers condemned (Jepsen's convention): exit 3.
+      if (violationCount(output.summary) > 0) process.exitCode = EXIT_VIOLATION;
     });
 }
 
