@@ -48,7 +48,13 @@ export interface NodeConfig {
    */
   readonly denyFile?: string;
   readonly tuning?: Partial<EngineTuning>;
+  /** diagnostics (verbose) */
   readonly log?: (line: string) => void;
+  /**
+   * Failures the node caught and survived (a background task that threw, with its stack);
+   * default: {@link log}. `entropic node` always writes them to stderr.
+   */
+  readonly warn?: (line: string) => void;
 }
 
 /** What `DATA/node.json` holds once the node is up. */
@@ -112,11 +118,13 @@ export async function createNode(config: NodeConfig): Promise<RunningNode> {
       rng: createRng(seed, "live-node"),
       ...(config.tuning ? { tuning: config.tuning } : {}),
       ...(config.log ? { log: config.log } : {}),
+      ...(config.warn ? { warn: config.warn } : {}),
     });
     await transport.start();
     api = await startApiServer(engine, { port: config.apiPort ?? 0, host: config.apiHost ?? "127.0.0.1" });
     engine.start();
-    stoppers.push(keepDialing(transport, config.bootstrap ?? [], config.log));
+    const e = engine;
+    stoppers.push(keepDialing(transport, config.bootstrap ?? [], config.log, (err) => e.recordFailure("dial", err)));
     if (config.denyFile) stoppers.push(watchDenyFile(transport, config.denyFile, config.log));
   } catch (err) {
     await api?.close().catch(() => undefined);
@@ -149,23 +157,29 @@ export async function createNode(config: NodeConfig): Promise<RunningNode> {
 }
 
 /** Dial the bootstrap peers now, and again every second while any is not connected. */
-function keepDialing(transport: Transport, addresses: readonly string[], log?: (line: string) => void): () => void {
+function keepDialing(transport: Transport, addresses: readonly string[], log: ((line: string) => void) | undefined, failed: (err: unknown) => void): () => void {
   if (addresses.length === 0) return () => undefined;
   const peerOf = (a: string) => a.split("/p2p/")[1];
   let busy = false;
   const tick = async () => {
     if (busy) return;
     busy = true;
-    const connected = new Set(transport.peers());
-    await Promise.all(
-      addresses
-        .filter((a) => !connected.has(peerOf(a) ?? ""))
-        .map((a) => transport.dial(a).catch((err: unknown) => log?.(`dial ${a}: ${(err as Error).message}`))),
-    );
-    busy = false;
+    try {
+      const connected = new Set(transport.peers());
+      await Promise.all(
+        addresses
+          .filter((a) => !connected.has(peerOf(a) ?? ""))
+          .map((a) => transport.dial(a).catch((err: unknown) => log?.(`dial ${a}: ${(err as Error).message}`))),
+      );
+    } finally {
+      busy = false;
+    }
   };
-  void tick();
-  const timer = systemClock.every(1000, () => void tick());
+  // A refused dial is normal (the peer is down) and only logged above; anything else that
+  // throws is counted by the engine (task "dial").
+  const run = () => void tick().catch(failed);
+  run();
+  const timer = systemClock.every(1000, run);
   return () => timer.cancel();
 }
 
@@ -194,4 +208,37 @@ function watchDenyFile(transport: Transport, path: string, log?: (line: string) 
   tick();
   const timer = systemClock.every(250, tick);
   return () => timer.cancel();
+}
+
+/** What {@link guardProcess} counts into: the running node's engine. */
+export interface FailureSink {
+  recordFailure(task: "unhandled", err: unknown): void;
+}
+
+/**
+ * The process-level safety net of `entropic node`: a promise rejection nobody handled is
+ * reported with its stack and counted as background task `unhandled` (in `/v1/metrics`
+ * and `/v1/status`), instead of killing the node, which is Node's default.
+ * Every known background task catches its own failures; this is for the ones nobody knew
+ * of. Rejections before {@link attach} are counted once the engine is attached.
+ */
+export function guardProcess(write: (line: string) => void): { attach(sink: FailureSink): void; dispose(): void } {
+  let sink: FailureSink | null = null;
+  const early: unknown[] = [];
+  const onRejection = (reason: unknown) => {
+    // Once attached, the engine reports it (through its `warn`, with the stack) as it counts it.
+    if (sink) return sink.recordFailure("unhandled", reason);
+    write(`unhandled promise rejection (caught; counted as task "unhandled"): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+    early.push(reason);
+  };
+  process.on("unhandledRejection", onRejection);
+  return {
+    attach(s) {
+      sink = s;
+      for (const r of early.splice(0)) s.recordFailure("unhandled", r);
+    },
+    dispose() {
+      process.off("unhandledRejection", onRejection);
+    },
+  };
 }

@@ -17,6 +17,7 @@ import { systemClock } from "../../../src/runtime/clock.js";
 import { nodeCrypto, nodeHasher, nodeSignatures } from "../../../src/runtime/crypto-node.js";
 import { MemoryLedger } from "../../../src/runtime/ledger/memory.js";
 import { NodeEngine, sealableDecisions } from "../../../src/runtime/node/engine.js";
+import { guardProcess } from "../../../src/runtime/node/start.js";
 import type { LedgerBatch, Transport } from "../../../src/runtime/ports.js";
 import { peerIdFromKeySeed } from "../../../src/runtime/transport/keys.js";
 import { MemoryNetwork } from "../../../src/runtime/transport/memory.js";
@@ -198,5 +199,24 @@ describe("live node background work", () => {
     a.recordFailure("unhandled", new Error("reached the process handler"));
     expect(a.status().failures).toMatchObject({ total: 1, byTask: { unhandled: 1 }, lastError: "unhandled: Error: reached the process handler" });
     expect(renderPrometheus(a.metrics())).toMatch(/^entropic_background_failures_total\{task="unhandled"\} 1$/m);
+  });
+
+  it("guardProcess: an unhandled rejection is written, then counted as task unhandled once the engine is attached", async () => {
+    const net = await startNet(snowball as ConsensusProtocol<unknown>, { k: 1, alphaPreference: 1, alphaConfidence: 1, beta: 3 }, 1);
+    const lines: string[] = [];
+    const guard = guardProcess((line) => lines.push(line));
+    try {
+      process.emit("unhandledRejection", new Error("before the engine is up"), Promise.resolve());
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^unhandled promise rejection .*before the engine is up/s);
+      guard.attach(net.engines[0]!);
+      process.emit("unhandledRejection", new Error("while running"), Promise.resolve());
+      expect(net.engines[0]!.status().failures).toMatchObject({ total: 2, byTask: { unhandled: 2 }, lastError: "unhandled: Error: while running" });
+      expect(net.warnings[0]!.at(-1)).toMatch(/background task unhandled failed .*while running/s);
+    } finally {
+      guard.dispose();
+    }
+    process.emit("unhandledRejection", new Error("after dispose"), Promise.resolve());
+    expect(net.engines[0]!.status().failures!.total).toBe(2);
   });
 });
