@@ -70,6 +70,18 @@ export interface MetricSample {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** One Prometheus histogram: cumulative bucket counts by upper bound (`+Inf` implied), sum and count. */
+export interface HistogramMetric {
+  readonly name: string;
+  readonly help: string;
+  readonly type: "histogram";
+  /** ascending finite upper bounds, each with the number of observations <= it */
+  readonly buckets: ReadonlyArray<{ readonly le: number; readonly count: number }>;
+  readonly sum: number;
+  readonly count: number;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
 /** Server-sent events. */
 export type NodeEvent =
   | { readonly type: "finalized"; readonly conflict: string; readonly cid: string; readonly latencyMs: number; readonly at: number }

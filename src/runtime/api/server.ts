@@ -13,9 +13,10 @@ import type { SignatureScheme } from "../../core/crypto.js";
 import { DecodeError } from "../../core/errors.js";
 import { parseConflictKey, verifyTx, type Tx } from "../../core/tx.js";
 import { nodeSignatures } from "../crypto-node.js";
-import type { NodeEvent, NodeFacade, SubmitResult } from "./facade.js";
+import type { MetricSample, NodeEvent, NodeFacade, SubmitResult } from "./facade.js";
 import { txFromJson, txJsonSchema } from "./json.js";
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "./prometheus.js";
+import { countingSignatures, finalityLatencyHistogram, SignatureCounts, toBaseUnits, type Histogram } from "./metrics.js";
 import { formatSseComment, formatSseEvent } from "./sse.js";
 import { conflictViewToJson, txViewToJson, type ApiErrorBody, type ApiErrorCode, type SubmitResponse } from "./wire.js";
 
@@ -25,7 +26,17 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_EVENT_PING_MS = 15_000;
 /** Bytes an event stream may have queued for a slow client before it is disconnected. */
 export const DEFAULT_MAX_EVENT_BUFFER_BYTES = 1024 * 1024;
-/** After refusing an oversized body, how long the rest is discarded before the socket is cut. */
+/** Time allowed to receive a request's headers (slowloris bound), default 10 s. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/** Time allowed to receive a request's body once its headers are in, default 10 s. */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+/** Open connections allowed from one remote address, default 512 (a load generator on one host uses many). */
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 512;
+/** Concurrent `/v1/events` streams, default 128. */
+export const DEFAULT_MAX_EVENT_STREAMS = 128;
+/** How long an event stream may stay backed up (its socket refusing more) before the client is dropped. */
+export const DEFAULT_EVENT_STALL_MS = 30_000;
+/** After refusing an oversized or late body, how long the rest is discarded before the socket is cut. */
 const TOO_LARGE_GRACE_MS = 1_000;
 /** On close, how long event streams may take to flush their end before connections are cut. */
 const CLOSE_GRACE_MS = 1_000;
@@ -45,14 +56,56 @@ export interface ApiServerOptions {
   readonly eventPingMs?: number;
   /** Queued bytes after which a slow event client is dropped (default {@link DEFAULT_MAX_EVENT_BUFFER_BYTES}). */
   readonly maxEventBufferBytes?: number;
+  /**
+   * Backed-up time after which an event client is dropped even under the byte bound: its
+   * socket has refused more data (the kernel's buffers are full) for this long without
+   * draining (default {@link DEFAULT_EVENT_STALL_MS}).
+   */
+  readonly eventStallMs?: number;
+  /** Concurrent event streams; one more is answered 503 `too-many-streams` (default {@link DEFAULT_MAX_EVENT_STREAMS}). */
+  readonly maxEventStreams?: number;
+  /** Time to receive a request's headers, else 408 (default {@link DEFAULT_HEADERS_TIMEOUT_MS}). */
+  readonly headersTimeoutMs?: number;
+  /** Time to receive a request's body after its headers, else 408 (default {@link DEFAULT_BODY_TIMEOUT_MS}). */
+  readonly bodyTimeoutMs?: number;
+  /** Open connections per remote address; one more is answered 503 `too-many-connections` (default {@link DEFAULT_MAX_CONNECTIONS_PER_IP}). */
+  readonly maxConnectionsPerIp?: number;
+  /**
+   * Where signature verifications are counted for `entropic_signature_verifications_total`.
+   * The server counts its own checks of submitted transactions here; pass the object the
+   * engine's scheme counts into (see {@link countingSignatures}) to expose both.
+   */
+  readonly signatureCounts?: SignatureCounts;
 }
 
 export interface ApiServer {
   /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   readonly url: string;
   readonly port: number;
+  /** Event streams open now. */
+  eventStreamCount(): number;
   /** Stop listening, end event streams and close every connection. */
   close(): Promise<void>;
+}
+
+/** One open `/v1/events` stream. */
+interface EventStream {
+  readonly res: ServerResponse;
+  /** queue one preformatted SSE block, or drop the client when it is too slow */
+  send(chunk: string): void;
+}
+
+/** What the server itself counts (exposed on `/v1/metrics` beside the node's samples). */
+interface ServerStats {
+  /** 408s: headers or body not received in time */
+  requestTimeouts: number;
+  /** connections refused by the per-address cap */
+  connectionsRefused: number;
+  /** event streams refused by the stream cap */
+  streamsRefused: number;
+  /** event clients dropped for reading too slowly, by reason */
+  streamsDroppedBuffer: number;
+  streamsDroppedStall: number;
 }
 
 interface Context {
@@ -62,8 +115,15 @@ interface Context {
   readonly log: (line: string) => void;
   readonly eventPingMs: number;
   readonly maxEventBufferBytes: number;
-  /** open event streams, ended cleanly by close() */
-  readonly eventStreams: Set<ServerResponse>;
+  readonly eventStallMs: number;
+  readonly maxEventStreams: number;
+  readonly bodyTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  /** open event streams, fed by the server's one facade subscription and ended cleanly by close() */
+  readonly eventStreams: Set<EventStream>;
+  readonly stats: ServerStats;
+  readonly finality: Histogram;
+  readonly signatureCounts: SignatureCounts;
 }
 
 type Handler = (ctx: Context, req: IncomingMessage, res: ServerResponse, param: string) => void | Promise<void>;
@@ -136,12 +196,12 @@ function declaredLength(req: IncomingMessage): number | undefined {
 }
 
 /**
- * Answer 413 and close: the rest of the body is read and thrown away (a client that is
- * still sending can then read the answer instead of hitting a reset), for a short grace
- * period at most, after which the socket is cut.
+ * Answer and close: the rest of the body is read and thrown away (a client that is still
+ * sending can then read the answer instead of hitting a reset), for a short grace period
+ * at most, after which the socket is cut.
  */
-function refuseTooLarge(ctx: Context, req: IncomingMessage, res: ServerResponse): void {
-  sendError(res, 413, "too-large", `request body exceeds ${ctx.maxBodyBytes} bytes`, { Connection: "close" });
+function refuseBody(req: IncomingMessage, res: ServerResponse, status: number, code: ApiErrorCode, message: string): void {
+  sendError(res, status, code, message, { Connection: "close" });
   req.removeAllListeners("data");
   req.on("data", () => {});
   req.resume();
@@ -151,7 +211,15 @@ function refuseTooLarge(ctx: Context, req: IncomingMessage, res: ServerResponse)
   socket.once("close", () => clearTimeout(timer));
 }
 
-/** The body, or undefined when it was refused (413 already sent) or the client went away. */
+function refuseTooLarge(ctx: Context, req: IncomingMessage, res: ServerResponse): void {
+  refuseBody(req, res, 413, "too-large", `request body exceeds ${ctx.maxBodyBytes} bytes`);
+}
+
+/**
+ * The body, or undefined when it was refused (413 or 408 already sent) or the client went
+ * away. The whole body must arrive within `bodyTimeoutMs` of the handler asking for it: a
+ * client trickling bytes (or declaring more than it sends) gets 408 and the socket closes.
+ */
 function readBody(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
   const declared = declaredLength(req);
   if (declared !== undefined && declared > ctx.maxBodyBytes) {
@@ -165,8 +233,17 @@ function readBody(ctx: Context, req: IncomingMessage, res: ServerResponse): Prom
     const settle = (value: Buffer | undefined): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
       resolve(value);
     };
+    const deadline = setTimeout(() => {
+      if (settled) return;
+      chunks.length = 0;
+      ctx.stats.requestTimeouts++;
+      refuseBody(req, res, 408, "timeout", `request body not received within ${ctx.bodyTimeoutMs} ms`);
+      settle(undefined);
+    }, ctx.bodyTimeoutMs);
+    deadline.unref();
     req.on("data", (chunk: Buffer) => {
       if (settled) return;
       size += chunk.length;
@@ -277,51 +354,107 @@ function getStatus(ctx: Context, _req: IncomingMessage, res: ServerResponse): vo
   sendJson(res, 200, ctx.facade.status());
 }
 
+/** The server's own samples: slow and hostile clients, event streams. */
+function serverSamples(ctx: Context): MetricSample[] {
+  const c = (name: string, help: string, value: number, labels?: Record<string, string>): MetricSample =>
+    labels === undefined ? { name, help, type: "counter", value } : { name, help, type: "counter", value, labels };
+  return [
+    c("entropic_http_request_timeouts_total", "Requests answered 408 because their headers or body did not arrive in time.", ctx.stats.requestTimeouts),
+    c("entropic_http_connections_refused_total", "Connections refused by the per-address connection cap.", ctx.stats.connectionsRefused),
+    c("entropic_event_streams_refused_total", "Event streams refused (503) by the concurrent-stream cap.", ctx.stats.streamsRefused),
+    c("entropic_event_streams_dropped_total", "Event clients disconnected for reading too slowly, by reason.", ctx.stats.streamsDroppedBuffer, { reason: "buffer" }),
+    c("entropic_event_streams_dropped_total", "", ctx.stats.streamsDroppedStall, { reason: "stall" }),
+    { name: "entropic_event_streams", help: "Event streams open.", type: "gauge", value: ctx.eventStreams.size },
+  ];
+}
+
 function getMetrics(ctx: Context, _req: IncomingMessage, res: ServerResponse): void {
-  const text = renderPrometheus(ctx.facade.metrics());
+  const text = renderPrometheus([
+    ...toBaseUnits(ctx.facade.metrics()),
+    ctx.finality.snapshot(),
+    ...ctx.signatureCounts.samples(),
+    ...serverSamples(ctx),
+  ]);
   res.writeHead(200, { ...COMMON_HEADERS, "Content-Type": PROMETHEUS_CONTENT_TYPE, "Content-Length": String(Buffer.byteLength(text)) });
   res.end(text);
 }
 
 /**
- * `text/event-stream` of the node's events. The facade calls the listener synchronously
- * from the engine, so the listener never throws and never blocks: when the client reads
- * too slowly for its queue to stay under the bound, it is disconnected instead.
+ * `text/event-stream` of the node's events. The server's one facade subscription formats
+ * each event once and hands it to every stream; a stream never blocks it: a client whose
+ * queue outgrows `maxEventBufferBytes`, or whose socket stays backed up for
+ * `eventStallMs`, is disconnected instead. Beyond `maxEventStreams` open streams a new
+ * one is answered 503.
  */
 function streamEvents(ctx: Context, req: IncomingMessage, res: ServerResponse): void {
-  let open = false;
+  if (ctx.eventStreams.size >= ctx.maxEventStreams) {
+    ctx.stats.streamsRefused++;
+    sendError(res, 503, "too-many-streams", `this node serves at most ${ctx.maxEventStreams} event streams at once; retry later`, {
+      "Retry-After": "5",
+    });
+    return;
+  }
   let closed = false;
-  const send = (chunk: string): void => {
-    if (!open || closed) return;
-    if (res.writableLength > ctx.maxEventBufferBytes) {
-      ctx.log(`api: event client ${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"} too slow, disconnected`);
-      finish();
-      res.destroy();
-      return;
-    }
-    res.write(chunk);
+  /** when the socket first refused more data without draining since, or undefined */
+  let backedUpSince: number | undefined;
+  const who = `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"}`;
+  const drop = (reason: "buffer" | "stall", detail: string): void => {
+    if (reason === "buffer") ctx.stats.streamsDroppedBuffer++;
+    else ctx.stats.streamsDroppedStall++;
+    ctx.log(`api: event client ${who} too slow (${detail}), disconnected`);
+    finish();
+    res.destroy();
   };
-  const unsubscribe = ctx.facade.subscribe((event: NodeEvent) => {
-    try {
-      send(formatSseEvent(String(event.type), JSON.stringify(event)));
-    } catch (error) {
-      ctx.log(`api: cannot send event: ${errorMessage(error)}`);
-    }
+  const stream: EventStream = {
+    res,
+    send(chunk: string): void {
+      if (closed) return;
+      if (res.writableLength > ctx.maxEventBufferBytes) {
+        drop("buffer", `${res.writableLength} bytes queued`);
+        return;
+      }
+      if (backedUpSince !== undefined && performance.now() - backedUpSince > ctx.eventStallMs) {
+        drop("stall", `backed up for ${performance.now() - backedUpSince} ms`);
+        return;
+      }
+      if (!res.write(chunk)) backedUpSince ??= performance.now();
+    },
+  };
+  res.on("drain", () => {
+    backedUpSince = undefined;
   });
-  const ping = setInterval(() => send(formatSseComment("ping")), ctx.eventPingMs);
+  const ping = setInterval(() => stream.send(formatSseComment("ping")), ctx.eventPingMs);
   ping.unref();
   function finish(): void {
     if (closed) return;
     closed = true;
     clearInterval(ping);
-    unsubscribe();
-    ctx.eventStreams.delete(res);
+    ctx.eventStreams.delete(stream);
   }
   res.on("close", finish);
   res.writeHead(200, { ...COMMON_HEADERS, "Content-Type": "text/event-stream; charset=utf-8", Connection: "keep-alive" });
-  open = true;
-  ctx.eventStreams.add(res);
+  ctx.eventStreams.add(stream);
   res.write(formatSseComment("connected"));
+}
+
+/** The server's one facade listener: the finality histogram, then every event stream. */
+function onNodeEvent(ctx: Context, event: NodeEvent): void {
+  if (event.type === "finalized") ctx.finality.observe(event.latencyMs / 1000);
+  if (ctx.eventStreams.size === 0) return;
+  let chunk: string;
+  try {
+    chunk = formatSseEvent(String(event.type), JSON.stringify(event));
+  } catch (error) {
+    ctx.log(`api: cannot send event: ${errorMessage(error)}`);
+    return;
+  }
+  for (const stream of ctx.eventStreams) {
+    try {
+      stream.send(chunk);
+    } catch (error) {
+      ctx.log(`api: cannot send event: ${errorMessage(error)}`);
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -378,23 +511,74 @@ function onRequest(ctx: Context, req: IncomingMessage, res: ServerResponse): voi
   });
 }
 
-/** Requests Node's parser refuses (bad request line, oversized headers) still get a JSON error. */
-function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable || error.code === "ECONNRESET") {
+/** A whole HTTP/1.1 error reply written straight to a socket (no request object exists). */
+function rawError(status: string, body: ApiErrorBody, headers = ""): string {
+  const text = JSON.stringify(body);
+  return (
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` +
+    `Access-Control-Allow-Origin: *\r\n${headers}Connection: close\r\n\r\n${text}`
+  );
+}
+
+/**
+ * Requests Node's parser refuses (bad request line, oversized headers) still get a JSON
+ * error; requests whose headers (or whole request) did not arrive in time get 408. Nothing
+ * is written when a reply has already started on this socket.
+ */
+function onClientError(ctx: Context, error: NodeJS.ErrnoException, socket: Socket): void {
+  const timeout = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
+  if (timeout) ctx.stats.requestTimeouts++;
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || error.code === "ECONNRESET" || inFlight?.headersSent === true) {
     socket.destroy();
     return;
   }
   const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
-  const body = JSON.stringify({
-    error: tooLarge
-      ? { code: "too-large", message: "request headers too large" }
-      : { code: "bad-request", message: "malformed HTTP request" },
-  } satisfies ApiErrorBody);
   socket.end(
-    `HTTP/1.1 ${tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\n` +
-      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `Access-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n${body}`,
+    timeout
+      ? rawError("408 Request Timeout", { error: { code: "timeout", message: `request headers not received within ${ctx.headersTimeoutMs} ms` } })
+      : tooLarge
+        ? rawError("431 Request Header Fields Too Large", { error: { code: "too-large", message: "request headers too large" } })
+        : rawError("400 Bad Request", { error: { code: "bad-request", message: "malformed HTTP request" } }),
   );
+  // A client that never reads the reply must not hold the socket either.
+  setTimeout(() => socket.destroy(), TOO_LARGE_GRACE_MS).unref();
+}
+
+/** Caps open connections per remote address: one more is answered 503 at once and closed. */
+function capConnectionsPerAddress(ctx: Context, server: Server, max: number): void {
+  const open = new Map<string, number>();
+  server.on("connection", (socket: Socket) => {
+    const address = socket.remoteAddress ?? "?";
+    const count = open.get(address) ?? 0;
+    if (count >= max) {
+      ctx.stats.connectionsRefused++;
+      socket.on("error", () => {});
+      socket.end(
+        rawError(
+          "503 Service Unavailable",
+          { error: { code: "too-many-connections", message: `at most ${max} open connections per client address; retry later` } },
+          "Retry-After: 1\r\n",
+        ),
+      );
+      setTimeout(() => socket.destroy(), TOO_LARGE_GRACE_MS).unref();
+      // Node's HTTP machinery must not parse a request from it.
+      socket.pause();
+      return;
+    }
+    open.set(address, count + 1);
+    socket.once("close", () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left <= 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
+}
+
+/** A configured bound must be a positive number: a typo must not silently disable it. */
+function positive(name: string, value: number): number {
+  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`api server: ${name} must be a positive number, got ${value}`);
+  return value;
 }
 
 function baseUrl(address: AddressInfo): string {
@@ -407,28 +591,52 @@ function baseUrl(address: AddressInfo): string {
  * connection, event streams included.
  */
 export async function startApiServer(facade: NodeFacade, options: ApiServerOptions = {}): Promise<ApiServer> {
+  const signatureCounts = options.signatureCounts ?? new SignatureCounts();
   const ctx: Context = {
     facade,
-    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    signatures: options.signatures ?? nodeSignatures,
+    maxBodyBytes: positive("maxBodyBytes", options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+    signatures: countingSignatures(options.signatures ?? nodeSignatures, signatureCounts),
     log: options.logger ?? (() => {}),
-    eventPingMs: options.eventPingMs ?? DEFAULT_EVENT_PING_MS,
-    maxEventBufferBytes: options.maxEventBufferBytes ?? DEFAULT_MAX_EVENT_BUFFER_BYTES,
+    eventPingMs: positive("eventPingMs", options.eventPingMs ?? DEFAULT_EVENT_PING_MS),
+    maxEventBufferBytes: positive("maxEventBufferBytes", options.maxEventBufferBytes ?? DEFAULT_MAX_EVENT_BUFFER_BYTES),
+    eventStallMs: positive("eventStallMs", options.eventStallMs ?? DEFAULT_EVENT_STALL_MS),
+    maxEventStreams: positive("maxEventStreams", options.maxEventStreams ?? DEFAULT_MAX_EVENT_STREAMS),
+    headersTimeoutMs: positive("headersTimeoutMs", options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS),
+    bodyTimeoutMs: positive("bodyTimeoutMs", options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS),
     eventStreams: new Set(),
+    stats: { requestTimeouts: 0, connectionsRefused: 0, streamsRefused: 0, streamsDroppedBuffer: 0, streamsDroppedStall: 0 },
+    finality: finalityLatencyHistogram(),
+    signatureCounts,
   };
-  const server: Server = createServer((req, res) => onRequest(ctx, req, res));
+  const maxConnectionsPerIp = positive("maxConnectionsPerIp", options.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP);
+  const server: Server = createServer(
+    {
+      // Node checks these on a timer; check often enough that the bounds hold to ~25%.
+      headersTimeout: ctx.headersTimeoutMs,
+      // The whole request (headers and body); the handler's own body deadline is the tighter one.
+      requestTimeout: ctx.headersTimeoutMs + ctx.bodyTimeoutMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(ctx.headersTimeoutMs / 4))),
+    },
+    (req, res) => onRequest(ctx, req, res),
+  );
+  capConnectionsPerAddress(ctx, server, maxConnectionsPerIp);
   // Answer `Expect: 100-continue` with 413 at once when the declared body is too big.
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
     const declared = declaredLength(req);
     if (declared === undefined || !(declared > ctx.maxBodyBytes)) res.writeContinue();
     onRequest(ctx, req, res);
   });
-  server.on("clientError", onClientError);
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => onClientError(ctx, error, socket));
 
+  const unsubscribe = facade.subscribe((event) => onNodeEvent(ctx, event));
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const failed = (error: Error): void => {
+      unsubscribe();
+      reject(error);
+    };
+    server.once("error", failed);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
+      server.off("error", failed);
       resolve();
     });
   });
@@ -437,12 +645,14 @@ export async function startApiServer(facade: NodeFacade, options: ApiServerOptio
   return {
     url: baseUrl(address),
     port: address.port,
+    eventStreamCount: () => ctx.eventStreams.size,
     close(): Promise<void> {
       closing ??= (async () => {
+        unsubscribe();
         const stopped = new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error))));
         server.closeIdleConnections();
         // End event streams cleanly, so clients see the end of the stream rather than a reset.
-        const ended = [...ctx.eventStreams].map((res) => new Promise<void>((resolve) => res.end(resolve)));
+        const ended = [...ctx.eventStreams].map(({ res }) => new Promise<void>((resolve) => res.end(resolve)));
         await Promise.race([Promise.all(ended), new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
         server.closeAllConnections();
         await stopped;

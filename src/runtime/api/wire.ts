@@ -52,6 +52,9 @@ export type ApiErrorCode =
   | "too-many-candidates"
   | "already-final"
   | "overloaded"
+  | "timeout"
+  | "too-many-streams"
+  | "too-many-connections"
   | "bad-request"
   | "internal";
 

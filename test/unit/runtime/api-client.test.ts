@@ -173,11 +173,11 @@ describe("NodeClient", () => {
         if (received.length === events.length) controller.abort();
       }
     })();
-    await waitFor(() => node.listenerCount === 1, "subscription");
+    await waitFor(() => server.eventStreamCount() === 1, "subscription");
     for (const event of events) node.emit(event);
     await consumer;
     expect(received).toEqual(events);
-    await waitFor(() => node.listenerCount === 0, "unsubscribe after abort");
+    await waitFor(() => server.eventStreamCount() === 0, "unsubscribe after abort");
   });
 
   it("closes the stream when the consumer breaks out of the loop", async () => {
@@ -186,11 +186,11 @@ describe("NodeClient", () => {
         if (event.type === "finalized") break;
       }
     })();
-    await waitFor(() => node.listenerCount === 1, "subscription");
+    await waitFor(() => server.eventStreamCount() === 1, "subscription");
     node.emit({ type: "tx", conflict: "k", cid: "a", at: 1 });
     node.emit({ type: "finalized", conflict: "k", cid: "a", latencyMs: 3, at: 4 });
     await consumer;
-    await waitFor(() => node.listenerCount === 0, "unsubscribe after break");
+    await waitFor(() => server.eventStreamCount() === 0, "unsubscribe after break");
   });
 
   it("ends the event stream when the server closes", async () => {
@@ -199,7 +199,7 @@ describe("NodeClient", () => {
       for await (const event of client.events()) got.push(event);
       return got;
     })();
-    await waitFor(() => node.listenerCount === 1, "subscription");
+    await waitFor(() => server.eventStreamCount() === 1, "subscription");
     node.emit({ type: "tx", conflict: "k", cid: "a", at: 1 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     await server.close();

@@ -320,7 +320,19 @@ describe("HTTP API: reads", () => {
     expect(reply.status).toBe(200);
     expect(reply.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     const families = parseExposition(reply.text);
-    expect([...families.keys()]).toEqual(["entropic_messages_total", "entropic_pending", "entropic_peer_info"]);
+    // The node's families first, then the server's own (finality, signatures, slow clients).
+    expect([...families.keys()]).toEqual([
+      "entropic_messages_total",
+      "entropic_pending",
+      "entropic_peer_info",
+      "entropic_finality_latency_seconds",
+      "entropic_signature_verifications_total",
+      "entropic_http_request_timeouts_total",
+      "entropic_http_connections_refused_total",
+      "entropic_event_streams_refused_total",
+      "entropic_event_streams_dropped_total",
+      "entropic_event_streams",
+    ]);
     expect(families.get("entropic_messages_total")).toEqual({
       help: "Messages by direction.",
       type: "counter",
@@ -398,7 +410,7 @@ function openEvents(): Promise<{ messages: SseMessage[]; raw: () => string; clos
 describe("HTTP API: event stream", () => {
   it("delivers every event in order as `event: <type>` with JSON data", async () => {
     const stream = await openEvents();
-    await waitFor(() => node.listenerCount === 1, "subscription");
+    await waitFor(() => server.eventStreamCount() === 1, "subscription");
     const events: NodeEvent[] = [];
     for (let i = 0; i < 200; i++) {
       events.push(
@@ -418,10 +430,10 @@ describe("HTTP API: event stream", () => {
 
   it("sends `: ping` comments and unsubscribes when the client disconnects", async () => {
     const stream = await openEvents();
-    await waitFor(() => node.listenerCount === 1, "subscription");
+    await waitFor(() => server.eventStreamCount() === 1, "subscription");
     await waitFor(() => stream.raw().includes(": ping\n\n"), "a ping");
     stream.close();
-    await waitFor(() => node.listenerCount === 0, "unsubscribe after disconnect");
+    await waitFor(() => server.eventStreamCount() === 0, "unsubscribe after disconnect");
   });
 
   it("disconnects a client that does not read instead of buffering without bound", async () => {
@@ -432,22 +444,24 @@ describe("HTTP API: event stream", () => {
     socket.on("error", () => {});
     socket.write("GET /v1/events HTTP/1.1\r\nHost: x\r\n\r\n");
     socket.pause();
-    await waitFor(() => node.listenerCount === 1, "subscription");
+    await waitFor(() => server.eventStreamCount() === 1, "subscription");
     const big = { type: "observables" as const, at: 0, values: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`v${i}`, i])) };
-    for (let round = 0; round < 2_000 && node.listenerCount > 0; round++) {
+    for (let round = 0; round < 2_000 && server.eventStreamCount() > 0; round++) {
       for (let i = 0; i < 50; i++) node.emit(big);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    expect(node.listenerCount).toBe(0);
+    expect(server.eventStreamCount()).toBe(0);
     expect(logLines.some((line) => line.includes("too slow"))).toBe(true);
     socket.destroy();
   });
 
   it("close() ends open event streams", async () => {
     await openEvents();
-    await waitFor(() => node.listenerCount === 1, "subscription");
+    await waitFor(() => server.eventStreamCount() === 1, "subscription");
+    expect(node.listenerCount).toBe(1); // the server's one subscription, shared by every stream
     await server.close();
-    await waitFor(() => node.listenerCount === 0, "unsubscribe on close");
+    await waitFor(() => server.eventStreamCount() === 0, "streams ended on close");
+    expect(node.listenerCount).toBe(0);
   });
 });
 

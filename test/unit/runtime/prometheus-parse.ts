@@ -7,7 +7,8 @@
 export interface ParsedFamily {
   help: string;
   type: string;
-  samples: { labels: Record<string, string>; value: number }[];
+  /** histogram samples also carry their suffix (`_bucket`, `_sum`, `_count`) */
+  samples: { labels: Record<string, string>; value: number; suffix?: string }[];
 }
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -88,8 +89,19 @@ export function parseExposition(text: string): Map<string, ParsedFamily> {
     if (line.startsWith("#") || line === "") throw new Error(`unexpected line ${JSON.stringify(line)}`);
     const nameEnd = line.search(/[{ ]/);
     if (nameEnd <= 0) throw new Error(`bad sample ${JSON.stringify(line)}`);
-    const name = line.slice(0, nameEnd);
+    let name = line.slice(0, nameEnd);
     if (!NAME.test(name)) throw new Error(`bad metric name ${JSON.stringify(name)}`);
+    // A histogram's samples are `<name>_bucket{le=…}`, `<name>_sum` and `<name>_count`.
+    let suffix: string | undefined;
+    const h = /^(.*)(_bucket|_sum|_count)$/.exec(name);
+    if (h !== null) {
+      const base = h[1]!;
+      const type = base === current ? families.get(base)?.type : pending.get(base)?.type;
+      if (type === "histogram") {
+        name = base;
+        suffix = h[2]!;
+      }
+    }
     let labels: Record<string, string> = {};
     let i = nameEnd;
     if (line[i] === "{") ({ labels, end: i } = parseLabels(line, i));
@@ -103,7 +115,9 @@ export function parseExposition(text: string): Map<string, ParsedFamily> {
       pending.delete(name);
       current = name;
     }
-    families.get(name)!.samples.push({ labels, value });
+    if (suffix === undefined && families.get(name)!.type === "histogram") throw new Error(`histogram sample without a suffix in ${JSON.stringify(line)}`);
+    if (suffix === "_bucket" && labels.le === undefined) throw new Error(`histogram bucket without le in ${JSON.stringify(line)}`);
+    families.get(name)!.samples.push(suffix === undefined ? { labels, value } : { labels, value, suffix });
   }
   if (pending.size > 0) throw new Error(`HELP/TYPE without samples: ${[...pending.keys()].join(", ")}`);
   return families;
