@@ -42,6 +42,9 @@ export interface PollContext {
 /** "No candidate yet" in preference queries and single-word answers. */
 export const NO_CANDIDATE = -1;
 
+/** How the harness draws a node's sample: from its topology neighbours, or from the whole network. */
+export type SamplingMode = "neighbors" | "global";
+
 /** `sampleSize` value meaning "poll every neighbour". */
 export const ALL_NEIGHBOURS = 0;
 
@@ -94,10 +97,19 @@ export interface ConsensusProtocol<P = unknown> {
   /** float64 words per answer, for a given number of candidates */
   answerWidth(candidates: number): number;
   /**
-   * How many peers a node polls per round (Snowball's K; T-MESH and push-pull: 1).
-   * `ALL_NEIGHBOURS` asks every neighbour in the topology (EMTD's local energy needs them all).
+   * How many peers a node polls per round (Snowball's K; T-MESH's partner count; push-pull:
+   * 1), given how the harness samples (`neighbors`: from the topology's neighbours;
+   * `global`: from the whole network; absent: the live node, which samples its known
+   * peers). `ALL_NEIGHBOURS` asks every neighbour in the topology (literal EMTD); it has no
+   * meaning under global sampling, and {@link ConsensusProtocol.checkSampling} refuses it.
    */
-  sampleSize(params: P): number;
+  sampleSize(params: P, sampling?: SamplingMode): number;
+  /**
+   * Why `params` make no sense under `sampling`, as `{ path, message }` issues (path
+   * relative to the scenario's top level, e.g. "params.k"); empty or absent when they do.
+   * The scenario validator reports them as schema errors, so nothing is silently ignored.
+   */
+  checkSampling?(params: P, sampling: SamplingMode): { path: string; message: string }[];
   /** whether `respond` changes the responder (push-pull exchange) */
   readonly exchange: boolean;
   /**

@@ -281,3 +281,79 @@ export function proportionsAgree(k1: number, n1: number, k2: number, n2: number,
   if (ci === null) return null;
   return ci.low <= 0 && 0 <= ci.high;
 }
+
+// ---------- per-run safety, severity and spread (docs/results.md) ----------
+
+/**
+ * Safety at the level where trials are independent: the share of runs with any safety
+ * violation, with its exact two-sided 95% Clopper–Pearson interval. Runs, not nodes: the
+ * nodes of one run share its history, so counting them as trials overstates certainty.
+ * No runs gives nulls.
+ */
+export function unsafeRunShare(unsafeRuns: number, runs: number): ShareInterval {
+  return clopperPearson(unsafeRuns, runs);
+}
+
+/** Within-run severity over the runs of a cell (see {@link runSeverity}). */
+export interface Severity {
+  /** runs in which at least one honest decision was made (the denominator of `mean`) */
+  readonly runsWithDecisions: number;
+  /** mean over those runs of conflicting / decided */
+  readonly mean: number;
+  /** largest single-run conflicting / decided */
+  readonly max: number;
+  /** Σ conflicting / Σ decided over all runs (decisions pooled) */
+  readonly pooled: number;
+}
+
+/**
+ * Severity of unsafety inside runs: per run, conflicting decided honest nodes (those whose
+ * decision differs from the majority decision) over decided honest nodes. Runs without a
+ * decision have no severity and are left out of every figure; when no run decided at all
+ * the result is null ("no decisions"), never a bound or a zero.
+ */
+export function runSeverity(conflicting: readonly number[], decided: readonly number[]): Severity | null {
+  if (conflicting.length !== decided.length) throw new RangeError(`runSeverity: ${conflicting.length} conflict counts for ${decided.length} runs`);
+  let runs = 0;
+  let sum = 0;
+  let max = 0;
+  let totalC = 0;
+  let totalD = 0;
+  for (let i = 0; i < decided.length; i++) {
+    const d = decided[i]!;
+    const c = conflicting[i]!;
+    checkCount(c, d, "runSeverity");
+    if (d === 0) continue;
+    runs++;
+    const r = c / d;
+    sum += r;
+    if (r > max) max = r;
+    totalC += c;
+    totalD += d;
+  }
+  if (runs === 0) return null;
+  return { runsWithDecisions: runs, mean: sum / runs, max, pooled: totalC / totalD };
+}
+
+/** Median and interquartile range of a per-run figure, and how many runs had none. */
+export interface Spread {
+  /** runs with a finite value */
+  readonly n: number;
+  /** runs whose value was null or not finite (e.g. never reached 99% finality) */
+  readonly missing: number;
+  readonly median: number;
+  readonly q1: number;
+  readonly q3: number;
+}
+
+/**
+ * Median, first and third quartile (numpy's default linear interpolation, as
+ * {@link quantile}) of the finite values; null and non-finite values are counted as
+ * `missing`. No finite value gives null.
+ */
+export function spread(values: readonly (number | null | undefined)[]): Spread | null {
+  const finite = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  if (finite.length === 0) return null;
+  const [q1, median, q3] = quantiles(finite, [0.25, 0.5, 0.75]) as [number, number, number];
+  return { n: finite.length, missing: values.length - finite.length, median, q1, q3 };
+}

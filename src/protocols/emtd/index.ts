@@ -3,7 +3,14 @@
  * Potts spin over the candidates, with the seed's entropic and cost terms made concrete,
  * a choice of cooling schedules, reheating ("quantum tunnelling") and crystallisation.
  *
- * Each round a node polls ALL its neighbours; an answer is the responder's current
+ * Sampling (a harness property, `sampling` in the scenario): with `neighbors` sampling a
+ * node polls ALL its topology neighbours each round (the seed's literal EMTD), or `k` of
+ * them when `k` is a number; with `global` sampling it polls `k` distinct nodes drawn
+ * uniformly from the whole network each round (default {@link EMTD_GLOBAL_K}), so its
+ * "neighbourhood" is a fresh random sample and the energy is a mean-field estimate.
+ * `k: "all"` with global sampling has no meaning and is refused by the scenario validator.
+ *
+ * Each round a node polls its sample; an answer is the responder's current
  * candidate (one float64 word; NO_CANDIDATE = −1 from a peer that knows nothing). Answers
  * that are not a candidate index — NaN, non-integers, out of range, NO_CANDIDATE — are
  * ignored. An *answering neighbour* below is a responder with a valid answer and trust > 0.
@@ -70,7 +77,7 @@
  * State: structure of arrays, slot = node × instances + instance.
  */
 import { z } from "zod";
-import { ALL_NEIGHBOURS, type ConsensusProtocol, type ConsensusState, type Layout, NO_CANDIDATE, type PollContext } from "../consensus.js";
+import { ALL_NEIGHBOURS, type ConsensusProtocol, type ConsensusState, type Layout, NO_CANDIDATE, type PollContext, type SamplingMode } from "../consensus.js";
 import { type CoolingSchedule, geometric, logarithmic } from "../../physics/cooling.js";
 
 function show(input: unknown): string {
@@ -98,6 +105,11 @@ function countAtLeastOne(field: string, what: string, dflt: number) {
   return schema.int({ error }).min(1, { error }).max(1e9, { error }).default(dflt).describe(what);
 }
 
+/** EMTD's sample size under global sampling when `k` is not given (Snowball's K, for equal message budgets per poll). */
+export const EMTD_GLOBAL_K = 20;
+
+const kError = (iss: { input?: unknown }) => `k (peers polled per round) must be "all" or an integer in [1, 1000]; got ${show(iss.input)}`;
+
 const alphaField = real("alpha", "(0, 1)", "geometric cooling factor per round");
 const reheatField = real("reheatTemperature", "(0, ∞)", "temperature after a reheat (default T0)");
 
@@ -117,6 +129,10 @@ export const emtdParams = z
     bandwidth: positive("bandwidth", "coupling per unit of trust, J_ij = bandwidth × trust_j", 1),
     reheat: z.boolean({ error: (iss) => `reheat must be true or false; got ${show(iss.input)}` }).default(true).describe("reheat frozen nodes with non-zero energy"),
     reheatAfter: countAtLeastOne("reheatAfter", "frozen rounds with non-zero energy before a reheat", 10),
+    k: z
+      .union([z.literal("all"), z.number({ error: kError }).int({ error: kError }).min(1, { error: kError }).max(1000, { error: kError })], { error: kError })
+      .optional()
+      .describe(`peers polled per round: "all" topology neighbours (neighbors sampling only) or a number; absent: all neighbours with neighbors sampling, ${EMTD_GLOBAL_K} with global sampling`),
     reheatTemperature: reheatField.schema.gt(0, { error: reheatField.error }).optional().describe(reheatField.what),
   })
   .strict();
@@ -126,6 +142,17 @@ export type EmtdParams = z.infer<typeof emtdParams>;
 /** The cooling schedule a parameter set selects (adaptive runs the geometric one with held steps). */
 export function emtdSchedule(params: EmtdParams): CoolingSchedule {
   return params.schedule === "logarithmic" ? logarithmic(params.c) : geometric(params.T0, params.alpha);
+}
+
+/**
+ * Peers polled per round: `k` when it is a number; all neighbours for `k: "all"`, or for no
+ * `k` under neighbors sampling (and in the live node, which passes no sampling mode);
+ * {@link EMTD_GLOBAL_K} for no `k` under global sampling.
+ */
+export function emtdSampleSize(params: EmtdParams, sampling?: SamplingMode): number {
+  if (typeof params.k === "number") return params.k;
+  if (params.k === "all") return ALL_NEIGHBOURS;
+  return sampling === "global" ? EMTD_GLOBAL_K : ALL_NEIGHBOURS;
 }
 
 /** The terms of H_i(s) for one candidate s (see the module comment). */
@@ -403,7 +430,11 @@ export const emtd: ConsensusProtocol<EmtdParams> = {
   description: "EMTD as consensus: Metropolis annealing of a Potts spin with entropy and switching-cost terms, trust-weighted couplings, cooling schedules, reheating, crystallisation",
   params: emtdParams,
   answerWidth: () => 1,
-  sampleSize: () => ALL_NEIGHBOURS,
+  sampleSize: (p, sampling) => emtdSampleSize(p, sampling),
+  checkSampling: (p, sampling) =>
+    sampling === "global" && p.k === "all"
+      ? [{ path: "params.k", message: 'k: "all" polls every topology neighbour, which has no meaning with sampling: global (the sample is drawn from the whole network); give a number, or use sampling: neighbors' }]
+      : [],
   exchange: false,
   answersArePreferences: true,
   answerFor: (candidate, _d, out) => {

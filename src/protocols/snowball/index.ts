@@ -11,6 +11,12 @@
  *   clears confidence, the slush preference becomes the choice, and count ≥ αc adds one
  *   to confidence (else clears it); confidence ≥ β finalizes.
  * - Preference is the Snowflake (slush) preference once final, the Snowball one before.
+ *
+ * Trust (`ctx.trust`, lowered by equivocation evidence, as for EMTD and T-MESH): a vote
+ * from a peer whose trust is 0 is not counted (as a non-answer). A vote from a peer with
+ * trust in (0, 1) counts in full: Snowball's α thresholds are vote counts out of K, and
+ * weighing votes by trust would change what α means. With the default penalty (1) trust
+ * is only ever 0 or 1, so the three protocols read evidence alike.
  */
 import { z } from "zod";
 import { type ConsensusProtocol, type ConsensusState, type Layout, NO_CANDIDATE, type PollContext } from "../consensus.js";
@@ -38,6 +44,11 @@ export const snowballParams = z
   });
 
 export type SnowballParams = z.infer<typeof snowballParams>;
+
+/** Trust 0 (or NaN, negative): the peer's votes are not counted. Absent: trusted. */
+function distrusted(t: number | undefined): boolean {
+  return t !== undefined && !(t > 0);
+}
 
 /**
  * The Snowball instance arithmetic (nnarySnowball over nnarySnowflake over nnarySlush) on
@@ -140,8 +151,9 @@ export class FlatSnowballState implements ConsensusState {
     out[0] = this.preference(responder, instance);
   }
 
-  onPoll(node: number, instance: number, answers: Float64Array, _from: Int32Array, count: number, _ctx?: PollContext): void {
+  onPoll(node: number, instance: number, answers: Float64Array, from: Int32Array, count: number, ctx?: PollContext): void {
     const d = this.layout.candidates;
+    const trust = ctx?.trust;
     const votes = this.votes;
     votes.fill(0);
     let choice = NO_CANDIDATE;
@@ -149,6 +161,7 @@ export class FlatSnowballState implements ConsensusState {
     for (let a = 0; a < count; a++) {
       const c = answers[a]!;
       if (!(c >= 0 && c < d && Number.isInteger(c))) continue; // no preference, or garbage from a faulty peer
+      if (trust !== undefined && distrusted(trust[from[a]!])) continue; // isolated by evidence
       const v = ++votes[c]!;
       if (v > best) {
         best = v;
@@ -237,13 +250,14 @@ export class TreeSnowballState implements ConsensusState {
     out[0] = this.preference(responder, instance);
   }
 
-  onPoll(node: number, instance: number, answers: Float64Array, _from: Int32Array, count: number, _ctx?: PollContext): void {
+  onPoll(node: number, instance: number, answers: Float64Array, from: Int32Array, count: number, ctx?: PollContext): void {
     const d = this.layout.candidates;
+    const trust = ctx?.trust;
     if (this.alive.length < count) this.alive = new Uint8Array(count);
     const alive = this.alive;
     for (let a = 0; a < count; a++) {
       const c = answers[a]!;
-      const valid = c >= 0 && c < d && Number.isInteger(c);
+      const valid = c >= 0 && c < d && Number.isInteger(c) && !(trust !== undefined && distrusted(trust[from[a]!]));
       alive[a] = valid ? 1 : 0;
       // A vote names a candidate: learn it, as avalanchego Adds a choice it hears of, so
       // every branch the node may come to prefer has a preference inside it.

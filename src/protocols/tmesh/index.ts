@@ -63,6 +63,24 @@
  * sharpening outruns mixing (θ = 0.05 splits every seed; θ = 1.2, nearly a swap, splits
  * some).
  *
+ * ## Partners, sampling and β
+ *
+ * A node polls `partners` peers per round (default 1, the seed's pairwise gossip), drawn
+ * as the scenario's `sampling` says (topology neighbours or the whole network), and
+ * interacts with each answer in turn; a round's streak step is taken once, after the last.
+ * `beta` left out is {@link tmeshDefaultBeta}(n) = max(5, ⌈log₂ n⌉ + 2) — the finality
+ * streak must grow with n, because a node that starts pure and meets β like-minded peers
+ * in a row finalizes whichever side it is on, and the number of such early finalizers on
+ * the losing side grows like n·q^β (measured in docs/results.md: β = 5 is unsafe at 10⁵).
+ *
+ * ## Trust
+ *
+ * An answer from a peer whose trust (`ctx.trust`, evidence of equivocation lowers it) is
+ * 0 is ignored, like an abstention. With trust t in (0, 1) the peer's state counts for
+ * t: the node interacts with t·ρ_peer + (1 − t)·ρ_own (a density matrix again), so an
+ * untrusted peer pulls it proportionally less. The responder side of an exchange is not
+ * weighed: the cycle and event drivers only let honest nodes ask.
+ *
  * ## Malformed states
  *
  * Incoming matrices must be finite, Hermitian within 1e-9 (|ρ_ab − conj ρ_ba|, diagonal
@@ -116,6 +134,12 @@ const ENTROPY_CUTOFF = 1e-10;
 
 const MACHINE_EPS = 2.220446049250313e-16;
 
+/** Trust clamped to [0, 1]; absent 1, NaN and negatives 0 (as EMTD reads it). */
+function trustOf(t: number | undefined): number {
+  if (t === undefined) return 1;
+  return t > 0 ? (t < 1 ? t : 1) : 0;
+}
+
 function show(input: unknown): string {
   return typeof input === "number" ? String(input) : JSON.stringify(input) ?? String(input);
 }
@@ -148,13 +172,22 @@ export const tmeshParams = z
       .describe("after each interaction: dephase in the candidate basis then amplify ρ^m/Tr ρ^m, or nothing (pure quantum gossip)"),
     m: mField.schema.min(1, { error: mField.error }).max(1000, { error: mField.error }).default(2).describe(mField.what),
     epsilon: epsilonField.schema.gt(0, { error: epsilonField.error }).default(0.01).describe(epsilonField.what),
-    beta: integer("beta", 1, 1e9, "consecutive own interactions with S(ρ) < epsilon to finalize").default(5),
+    beta: integer("beta", 1, 1e9, "consecutive own interactions with S(ρ) < epsilon to finalize; absent: max(5, ⌈log₂ n⌉ + 2) for n nodes").optional(),
+    partners: integer("partners", 1, 1000, "peers polled (and exchanged with) per round, drawn as the scenario's sampling says").default(1),
     sheafEpsilon: sheafEpsilonField.schema.min(0, { error: sheafEpsilonField.error }).default(1e-6).describe(sheafEpsilonField.what),
     conflictLogLimit: integer("conflictLogLimit", 0, 1_000_000, "sheaf conflicts kept in the log (all are counted)").default(1000),
   })
   .strict();
 
 export type TmeshParams = z.infer<typeof tmeshParams>;
+
+/**
+ * T-MESH's finality streak when `beta` is not given: max(5, ⌈log₂ n⌉ + 2) for n nodes
+ * (5 up to 8 nodes, 13 at 2000, 16 at 10⁴, 19 at 10⁵, 22 at 10⁶). See the module comment.
+ */
+export function tmeshDefaultBeta(nodes: number): number {
+  return Math.max(5, Math.ceil(Math.log2(Math.max(1, nodes))) + 2);
+}
 
 /** A hyperedge whose members' finalized sections disagree on an instance. */
 export interface SheafConflict {
@@ -189,6 +222,8 @@ export class TmeshState implements ConsensusState {
   readonly decided: Int32Array;
   /** 1 when a sheaf check pruned the slot (see the module comment) */
   readonly pruned: Uint8Array;
+  /** the finality streak in force: `params.beta`, or {@link tmeshDefaultBeta} of the layout's nodes */
+  readonly beta: number;
   /** malformed incoming states ignored so far */
   rejectedStates = 0;
   /** sheaf conflicts detected so far (one per hyperedge and conflicting instance) */
@@ -225,6 +260,7 @@ export class TmeshState implements ConsensusState {
       throw new RangeError(`tmesh: nodes and instances must be non-negative integers, got ${nodes} and ${instances}`);
     }
     const slots = nodes * instances;
+    this.beta = params.beta ?? tmeshDefaultBeta(nodes);
     this.d = d;
     this.d2 = d * d;
     this.width = 2 * d * d;
@@ -294,14 +330,17 @@ export class TmeshState implements ConsensusState {
     if (!(S < this.params.epsilon)) this.streak[s] = 0;
   }
 
-  onPoll(node: number, instance: number, answers: Float64Array, _from: Int32Array, count: number, _ctx?: PollContext): void {
+  onPoll(node: number, instance: number, answers: Float64Array, from: Int32Array, count: number, ctx?: PollContext): void {
     const s = this.slot(node, instance);
     if (this.finalized[s] === 1) return;
     const w = this.width;
+    const trust = ctx?.trust;
     let interacted = false;
     let S = Infinity;
     for (let a = 0; a < count; a++) {
       const off = a * w;
+      const t = trust === undefined ? 1 : trustOf(trust[from[a]!]);
+      if (t === 0) continue; // isolated by evidence: an abstention
       if (this.isAbstention(answers, off)) continue;
       if (!this.accept(answers, off)) {
         this.rejectedStates++;
@@ -311,12 +350,13 @@ export class TmeshState implements ConsensusState {
         this.adopt(s, this.theirs);
         continue;
       }
+      if (t < 1) this.discountTheirs(s, t);
       S = this.interact(s);
       interacted = true;
     }
     if (!interacted) return;
     if (S < this.params.epsilon) {
-      if (++this.streak[s]! >= this.params.beta) {
+      if (++this.streak[s]! >= this.beta) {
         this.finalized[s] = 1;
         this.decided[s] = this.argmaxDiagonal(s);
       }
@@ -596,6 +636,17 @@ export class TmeshState implements ConsensusState {
     }
   }
 
+  /** theirs ← t·theirs + (1 − t)·ρ_s: a partly trusted peer's state, diluted by the node's own. */
+  private discountTheirs(s: number, t: number): void {
+    const theirs = this.theirs;
+    const base = s * this.d2;
+    for (let k = 0; k < this.d2; k++) {
+      theirs.re[k] = t * theirs.re[k]! + (1 - t) * this.re[base + k]!;
+      theirs.im[k] = t * theirs.im[k]! + (1 - t) * this.im[base + k]!;
+    }
+    this.theirsDiagonal = this.isDiagonal(theirs);
+  }
+
   /** The slot takes `m` as its state (first sight or setDensity). */
   private adopt(s: number, m: CMatrix): void {
     this.store(s, m);
@@ -721,7 +772,7 @@ export const tmesh: ConsensusProtocol<TmeshParams> = {
   description: "T-M.E.S.H.: partial-swap density-matrix gossip (Mazzarella–Sarlette–Ticozzi 2015) + dephase/amplify collapse, von Neumann finality, sheaf check",
   params: tmeshParams,
   answerWidth: (d) => 2 * d * d,
-  sampleSize: () => 1,
+  sampleSize: (p) => p.partners,
   exchange: true,
   answerFor: (candidate, d, out) => {
     out.fill(0, 0, 2 * d * d);

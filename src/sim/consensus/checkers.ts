@@ -3,6 +3,12 @@
  * candidates for one instance), validity (a finalized candidate was proposed), liveness
  * (the share of honest decisions made by the deadline) and the rounds to 50, 99 and 100%
  * finality. Drivers report each decision once, when a slot first becomes final.
+ *
+ * Two counts of unsafety per run: `safetyViolations` counts decisions that differ from the
+ * instance's FIRST decision (what the replay line names), so one early outlier makes every
+ * later node a violation; {@link ConsensusChecker.conflictingDecisions} counts decisions that
+ * differ from the instance's MAJORITY decision (ties to the lowest candidate), so one early
+ * outlier counts 1. Severity = conflictingDecisions / decisions made.
  */
 
 export interface Violation {
@@ -78,6 +84,32 @@ export class ConsensusChecker {
     FINALITY_MILESTONES.forEach((m, i) => {
       if (this.roundsTo[i] === null && share >= m) this.roundsTo[i] = round;
     });
+  }
+
+  /**
+   * Honest decisions (of an in-range candidate) that differ from their instance's majority decision —
+   * the most frequent decided candidate, ties to the lowest index — summed over instances.
+   * O(slots); call once at the end of a run.
+   */
+  conflictingDecisions(): number {
+    const { instances, candidates } = this;
+    const counts = new Int32Array(instances * candidates);
+    for (let s = 0; s < this.decided.length; s++) {
+      const c = this.decided[s]!;
+      if (c >= 0 && c < candidates && Number.isInteger(c)) counts[(s % instances) * candidates + c]!++;
+    }
+    let conflicting = 0;
+    for (let k = 0; k < instances; k++) {
+      let total = 0;
+      let best = 0;
+      for (let c = 0; c < candidates; c++) {
+        const v = counts[k * candidates + c]!;
+        total += v;
+        if (v > best) best = v;
+      }
+      conflicting += total - best;
+    }
+    return conflicting;
   }
 
   share(): number {

@@ -11,7 +11,7 @@ import { type ConsensusSetting, consensusSections } from "./setting.js";
 import { CONSENSUS_OBSERVABLES, CONSENSUS_OUTCOMES } from "./world.js";
 
 /** Wrap a consensus protocol as a scenario-runnable protocol definition. */
-export function consensusDefinition<P>(protocol: ConsensusProtocol<P>): ProtocolDefinition<P> {
+export function consensusDefinition<P>(protocol: ConsensusProtocol<P>): ProtocolDefinition<P> & { checkScenario: (params: P, sections: Readonly<Record<string, unknown>>) => { path: string; message: string }[] } {
   return {
     name: protocol.name,
     description: protocol.description,
@@ -19,6 +19,9 @@ export function consensusDefinition<P>(protocol: ConsensusProtocol<P>): Protocol
     outcomes: CONSENSUS_OUTCOMES,
     observables: [...CONSENSUS_OBSERVABLES, ...protocol.observables],
     sections: consensusSections,
+    // Cross-field checks the scenario validator runs after parsing (sampling × params).
+    checkScenario: (params: P, sections: Readonly<Record<string, unknown>>) =>
+      protocol.checkSampling?.(params, (sections as unknown as ConsensusSetting).sampling) ?? [],
     create: (params, env) =>
       (env.sections as unknown as ConsensusSetting).driver === "event" ? new ConsensusEventRun(protocol, params, env) : new ConsensusCycleRun(protocol, params, env),
   };

@@ -54,7 +54,10 @@ export const trustSchema = z
 /** The sections every consensus scenario may carry, with defaults. */
 export const consensusSections = {
   topology: topologySpecSchema.prefault({ kind: "watts-strogatz", n: 1000, k: 10, p: 0.1 }),
-  sampling: z.enum(samplingModes).default("neighbors"),
+  sampling: z
+    .enum(samplingModes)
+    .default("global")
+    .describe("global: each poll samples uniformly from the whole network (Avalanche's model; the safe default for every protocol); neighbors: from the node's topology neighbours"),
   workload: workloadSchema.prefault({}),
   adversary: adversarySchema.prefault({}),
   trust: trustSchema.prefault({}),

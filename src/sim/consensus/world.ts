@@ -62,7 +62,9 @@ export class ConsensusWorld<P> {
     this.instances = workload.instances;
     this.candidates = workload.candidates;
     this.width = protocol.answerWidth(this.candidates);
-    this.sampleSize = protocol.sampleSize(params);
+    const samplingIssues = protocol.checkSampling?.(params, this.setting.sampling) ?? [];
+    if (samplingIssues.length > 0) throw new RangeError(`${protocol.name}: ${samplingIssues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
+    this.sampleSize = protocol.sampleSize(params, this.setting.sampling);
 
     this.adversarial = placeAdversaries(this.graph, this.setting.adversary, env.rng("adversary"));
     const honest = new Uint8Array(n);
@@ -231,6 +233,8 @@ export class ConsensusWorld<P> {
         safetyViolations: c.safetyViolations,
         validityViolations: c.validityViolations,
         finalizedShare: c.share(),
+        decisions: c.finalized,
+        conflictingDecisions: c.conflictingDecisions(),
         roundsTo50: c.roundsTo[0] ?? null,
         roundsTo99: c.roundsTo[1] ?? null,
         roundsTo100: c.roundsTo[2] ?? null,

@@ -16,7 +16,8 @@ interface Outcome {
 
 function runNetwork(seed: number, nodes: number, shares: readonly number[], params: Partial<TmeshParams> = {}, maxRounds = 1000): Outcome {
   const d = shares.length;
-  const state = new TmeshState({ nodes, instances: 1, candidates: d }, tmeshParams.parse(params));
+  // β = 5 unless given (the old fixed default; the default is now max(5, ⌈log₂ n⌉ + 2), 8 at 50 nodes).
+  const state = new TmeshState({ nodes, instances: 1, candidates: d }, tmeshParams.parse({ beta: 5, ...params }));
   const rng = new Xoshiro128(seed);
   // First sight: exact shares, assigned to a random permutation of the nodes.
   const order = Int32Array.from({ length: nodes }, (_, i) => i);
@@ -71,7 +72,7 @@ function runNetwork(seed: number, nodes: number, shares: readonly number[], para
   return { rounds, finalized, decisions: [...decisions].sort(), pairConflicts: state.sheafConflicts, state };
 }
 
-describe("tmesh lockstep network, 50 nodes, complete graph, default parameters", () => {
+describe("tmesh lockstep network, 50 nodes, complete graph, default parameters but β = 5", () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])("2 candidates 60/40, seed %i: all finalize on the majority, no sheaf conflict", (seed) => {
     const r = runNetwork(seed, 50, [0.6, 0.4]);
     expect(r.finalized).toBe(50);
@@ -119,7 +120,7 @@ describe("tmesh safety, measured (the numbers quoted in the module comment's spi
     return { split, detectedByPairs, detectedByNetwork };
   }
 
-  it("β = 5 (default): no split in 100 seeds at 60/40; β = 1: most seeds split — β is the safety knob", () => {
+  it("β = 5: no split in 100 seeds at 60/40; β = 1: most seeds split — β is the safety knob", () => {
     expect(disagreements(100, [0.6, 0.4], {}).split).toBe(0);
     const weak = disagreements(100, [0.6, 0.4], { beta: 1 });
     expect(weak.split).toBeGreaterThan(80);

@@ -61,7 +61,7 @@ function feed(st: TmeshState, node: number, rho: CMatrix, times: number, instanc
 /** Introduce `c` and poll β like-minded answers: the slot finalizes on c. */
 function finalizeOn(st: TmeshState, node: number, c: number, instance = 0): void {
   st.introduce(node, instance, c);
-  feed(st, node, pure(st.d, c), st.params.beta, instance);
+  feed(st, node, pure(st.d, c), st.beta, instance);
   expect(st.isFinal(node, instance)).toBe(true);
 }
 
@@ -77,10 +77,12 @@ describe("tmesh params", () => {
       collapse: "dephase-amplify",
       m: 2,
       epsilon: 0.01,
-      beta: 5,
+      partners: 1,
       sheafEpsilon: 1e-6,
       conflictLogLimit: 1000,
     });
+    // beta left out: a function of n (tmeshDefaultBeta), fixed when the state is created
+    expect(new TmeshState({ nodes: 2000, instances: 1, candidates: 2 }, tmeshParams.parse({})).beta).toBe(13);
   });
 
   it.each([

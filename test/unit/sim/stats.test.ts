@@ -12,6 +12,9 @@ import {
   quantile,
   quantiles,
   regularizedIncompleteBeta,
+  runSeverity,
+  spread,
+  unsafeRunShare,
   upperBound95ZeroEvents,
   wilsonInterval,
 } from "../../../src/sim/stats.js";
@@ -337,5 +340,70 @@ describe("newcombeDifference / proportionsAgree", () => {
         );
       }),
     );
+  });
+});
+
+describe("unsafeRunShare (runs with a violation, exact 95%)", () => {
+  it("matches scipy.stats.binomtest(k, n).proportion_ci(method='exact') at the run counts the docs use", () => {
+    // python3: from scipy.stats import binomtest; ci = binomtest(k, n).proportion_ci(method="exact")
+    const cases: [number, number, number, number][] = [
+      [0, 100, 0, 0.03621669264519054],
+      [1, 100, 0.00025314603268189283, 0.054459385392080666],
+      [3, 100, 0.006229971538306227, 0.08517605297428028],
+      [0, 20, 0, 0.16843347098308548],
+      [0, 10, 0, 0.30849710781876294],
+      [2, 20, 0.012348527170295887, 0.3169827140190792],
+      [100, 100, 0.9637833073548094, 1],
+      [0, 5, 0, 0.5218237501049814],
+    ];
+    for (const [k, n, lo, hi] of cases) {
+      const ci = unsafeRunShare(k, n);
+      expect(ci.share).toBe(k / n);
+      expect(ci.low).toBeCloseTo(lo, 12);
+      expect(ci.high).toBeCloseTo(hi, 12);
+    }
+  });
+
+  it("0 of 100 rules out a per-run rate above 3.6%, not below; no runs gives nulls", () => {
+    expect(unsafeRunShare(0, 100).high).toBeGreaterThan(0.036);
+    expect(unsafeRunShare(0, 100).high).toBeLessThan(0.0363);
+    expect(unsafeRunShare(0, 0)).toEqual({ share: null, low: null, high: null });
+    expect(() => unsafeRunShare(3, 2)).toThrow(RangeError);
+  });
+});
+
+describe("runSeverity (conflicting / decided, per run)", () => {
+  it("averages per-run ratios over runs that decided, and pools them", () => {
+    // run 1: 1 outlier of 1000 decided; run 2: clean; run 3: nothing decided (left out)
+    const s = runSeverity([1, 0, 0], [1000, 500, 0])!;
+    expect(s.runsWithDecisions).toBe(2);
+    expect(s.mean).toBeCloseTo((1 / 1000 + 0) / 2, 15);
+    expect(s.max).toBeCloseTo(0.001, 15);
+    expect(s.pooled).toBeCloseTo(1 / 1500, 15);
+  });
+
+  it('no decision in any run is "no decisions" (null), not zero and not a bound', () => {
+    expect(runSeverity([0, 0], [0, 0])).toBeNull();
+    expect(runSeverity([], [])).toBeNull();
+  });
+
+  it("rejects more conflicts than decisions and mismatched lengths", () => {
+    expect(() => runSeverity([3], [2])).toThrow(RangeError);
+    expect(() => runSeverity([0], [1, 2])).toThrow(RangeError);
+  });
+});
+
+describe("spread (median and IQR over runs)", () => {
+  it("matches numpy.percentile(v, [25, 50, 75])", () => {
+    // numpy: np.percentile([12, 15, 11, 30, 14, 13, 16], [25, 50, 75]) = [12.5, 14, 15.5]
+    expect(spread([12, 15, 11, 30, 14, 13, 16])).toEqual({ n: 7, missing: 0, median: 14, q1: 12.5, q3: 15.5 });
+    // np.percentile([22, 22, 23, 22, 24, 21], [25, 50, 75]) = [22, 22, 22.75]
+    expect(spread([22, 22, 23, 22, 24, 21])).toEqual({ n: 6, missing: 0, median: 22, q1: 22, q3: 22.75 });
+  });
+
+  it("counts null (never reached) separately and gives null when nothing is finite", () => {
+    expect(spread([null, 10, null, 20])).toEqual({ n: 2, missing: 2, median: 15, q1: 12.5, q3: 17.5 });
+    expect(spread([null, null])).toBeNull();
+    expect(spread([])).toBeNull();
   });
 });
