@@ -10,7 +10,9 @@
  * 3. bench/results/README.md, a summary of the JSON files, regenerated from them at the end
  *    so it always matches.
  *
- * Flags: `--quick` (smaller sizes and runs, skips step 2), `--readme-only` (step 3 only).
+ * Flags: `--quick` (smaller sizes and runs, skips step 2), `--readme-only` (step 3 only),
+ * `--seeds-dir DIR` (the seed documents the Python side reads its code from; default
+ * `$ENTROPIC_SEEDS_DIR`, else `../shared/seeds`; without them entropic runs alone).
  *
  * Fairness: both sides run the same seeds where Python takes part and are timed over the
  * same span (EMTD: `run_epoch`, graph construction excluded; T-MESH: the demo's loop,
@@ -22,12 +24,23 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { detectPython, referenceScript, runPythonJson } from "./lib/python.js";
+import { detectReference, referenceScript, runPythonJson } from "./lib/python.js";
+import { SEEDS_ENV } from "./lib/seed-code.js";
 
 const root = resolve(import.meta.dirname, "..");
 const resultsDir = resolve(root, "bench/results");
 const quick = process.argv.includes("--quick");
 const readmeOnly = process.argv.includes("--readme-only");
+const seedsDirAt = process.argv.indexOf("--seeds-dir");
+if (seedsDirAt >= 0) {
+  const dir = process.argv[seedsDirAt + 1];
+  if (dir === undefined || dir === "" || dir.startsWith("--")) {
+    process.stderr.write("bench: --seeds-dir expects a directory\n");
+    process.exit(2);
+  }
+  // The runners (child processes) read it from the environment.
+  process.env[SEEDS_ENV] = resolve(dir);
+}
 
 /** The issue's targets, checked and reported at the end of a run. */
 const TARGETS = { emtdRatio: 200, tmeshRatio: 50, emtdMillionWallMs: 10_000, emtdMillionRssMB: 1024 };
@@ -100,7 +113,7 @@ function ratioText(x: number | null | undefined): string {
 
 async function seedProtocols(): Promise<void> {
   assertFreshBuild();
-  const python = detectPython();
+  const python = detectReference();
   console.log(python.ok ? `python reference: ${python.python} (${JSON.stringify(python.versions)})` : `python reference unavailable: ${python.reason}; running entropic only`);
   console.log(OBSERVABLES_NOTE);
   const loadBefore = loadavg();

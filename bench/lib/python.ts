@@ -1,14 +1,17 @@
 /**
  * The seeds' own Python code as a side-by-side reference: find a usable python3 and run the
- * runners in bench/reference/ as child processes that print one JSON document.
+ * runners in bench/reference/ as child processes that print one JSON document. The runners
+ * read the seeds' code from the seed documents at run time (bench/lib/seed-code.ts).
  *
- * Python is optional for entropic (STACK.md: "skip gracefully where absent"); callers check
- * {@link detectPython} first and skip or report the reason.
+ * Python and the seed documents are optional for entropic (STACK.md: "skip gracefully where
+ * absent"); callers check {@link detectReference} (or {@link detectPython} for the
+ * interpreter alone) first and skip with the one-line reason.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkSeedDocuments, resolveSeedsDir, SEED_NAMES, type SeedName } from "./seed-code.js";
 
 /** Versions of the interpreter and of the modules the seed code imports. */
 export interface PythonVersions {
@@ -84,6 +87,30 @@ export function detectPython(options: DetectOptions = {}): PythonDetection {
   const result: PythonDetection = found ?? { ok: false, reason: `no usable python: ${reasons.join("; ")}` };
   cache.set(key, result);
   return result;
+}
+
+export type ReferenceDetection =
+  | { ok: true; python: string; versions: PythonVersions; seedsDir: string; documents: Record<string, string> }
+  | { ok: false; reason: string };
+
+export interface ReferenceOptions extends DetectOptions {
+  /** The seed documents' directory; default `$ENTROPIC_SEEDS_DIR`, else `../shared/seeds`. */
+  seedsDir?: string;
+  /** Which seeds' code must be present; default both. */
+  seeds?: readonly SeedName[];
+}
+
+/**
+ * Everything the side-by-side reference needs: a python3 as {@link detectPython} finds it,
+ * and the seed documents, their code blocks hash-checked. Synchronous, like detectPython.
+ */
+export function detectReference(options: ReferenceOptions = {}): ReferenceDetection {
+  const seedsDir = resolveSeedsDir(options.seedsDir);
+  const docs = checkSeedDocuments(seedsDir, options.seeds ?? SEED_NAMES);
+  if (!docs.ok) return { ok: false, reason: docs.reason };
+  const py = detectPython(options);
+  if (!py.ok) return py;
+  return { ...py, seedsDir, documents: docs.documents };
 }
 
 function describeSpawnError(err: unknown): string {

@@ -1,6 +1,7 @@
 /**
  * Typed front of the seed runners in bench/reference/ (see its README): run the seeds' own
- * Python code over a seed range and get their per-seed records and aggregates back.
+ * Python code, read from the seed documents in `seedsDir` (default `$ENTROPIC_SEEDS_DIR`,
+ * else `../shared/seeds`), over a seed range and get their per-seed records and aggregates back.
  */
 import { referenceScript, runPythonJson, type RunPythonOptions } from "./python.js";
 
@@ -66,6 +67,8 @@ export interface EmtdSeedOptions {
   input?: number;
   temperature?: number;
   trace?: boolean;
+  /** the seed documents' directory (`--seeds-dir`); default as the runner resolves it */
+  seedsDir?: string;
 }
 
 export interface TmeshSeedRun {
@@ -73,7 +76,7 @@ export interface TmeshSeedRun {
   nodes: number;
   dim: number;
   steps: number;
-  /** "demo": the verbatim file exec'd whole; "replica": its loop re-run with the verbatim class. */
+  /** "demo": the seed's code block exec'd whole; "replica": its loop re-run with the seed's class. */
   mode: "demo" | "replica";
   replicaMatchesDemo?: boolean;
   demoSeconds?: number;
@@ -126,6 +129,8 @@ export interface TmeshSeedOptions {
   dim?: number;
   steps?: number;
   trace?: boolean;
+  /** the seed documents' directory (`--seeds-dir`); default as the runner resolves it */
+  seedsDir?: string;
 }
 
 export interface FixtureCheck {
@@ -144,19 +149,23 @@ function flags(opts: Record<string, string | number | boolean | undefined>): str
 }
 
 export async function runEmtdSeed(o: EmtdSeedOptions, run: RunPythonOptions = {}): Promise<EmtdSeedReport> {
-  const args = [...flags({ seeds: o.seeds, nodes: o.nodes, decay: o.decay, input: o.input, temperature: o.temperature, trace: o.trace }), "--json"];
+  const args = [...flags({ seeds: o.seeds, nodes: o.nodes, decay: o.decay, input: o.input, temperature: o.temperature, trace: o.trace, "seeds-dir": o.seedsDir }), "--json"];
   return (await runPythonJson(referenceScript("run_emtd_seed.py"), args, run)) as EmtdSeedReport;
 }
 
 export async function runTmeshSeed(o: TmeshSeedOptions, run: RunPythonOptions = {}): Promise<TmeshSeedReport> {
-  const args = [...flags({ seeds: o.seeds, nodes: o.nodes, dim: o.dim, steps: o.steps, trace: o.trace }), "--json"];
+  const args = [...flags({ seeds: o.seeds, nodes: o.nodes, dim: o.dim, steps: o.steps, trace: o.trace, "seeds-dir": o.seedsDir }), "--json"];
   return (await runPythonJson(referenceScript("run_tmesh_seed.py"), args, run)) as TmeshSeedReport;
 }
 
-/** Replay shared/reference/*_fixtures.json with the runner and compare everything recorded. */
-export async function checkSeedFixtures(which: "emtd" | "tmesh", fixturesPath?: string, run: RunPythonOptions = {}): Promise<FixtureCheck> {
+/** Replay test/fixtures/reference/*_fixtures.json (or `fixturesPath`) with the runner and compare everything recorded. */
+export async function checkSeedFixtures(
+  which: "emtd" | "tmesh",
+  o: { fixturesPath?: string; seedsDir?: string } = {},
+  run: RunPythonOptions = {},
+): Promise<FixtureCheck> {
   const script = referenceScript(which === "emtd" ? "run_emtd_seed.py" : "run_tmesh_seed.py");
-  const args = ["--check-fixtures", ...(fixturesPath ? [fixturesPath] : []), "--json"];
+  const args = ["--check-fixtures", ...(o.fixturesPath ? [o.fixturesPath] : []), ...flags({ "seeds-dir": o.seedsDir }), "--json"];
   const doc = (await runPythonJson(script, args, run)) as { fixtureCheck: FixtureCheck };
   return doc.fixtureCheck;
 }

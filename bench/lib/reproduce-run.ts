@@ -1,9 +1,10 @@
 /**
  * The running half of `npm run reproduce` (bench/reproduce.ts): our seed ports in-process
  * through `simulate(validateScenario(...))` on the shipped scenarios, on both generator
- * families, and, where python3 with numpy and networkx (and scipy, for T-M.E.S.H.) is
- * present, the seeds' verbatim code through the runners in bench/reference/ over the same
- * seeds, plus each verbatim demo run whole for seed 0 to capture what it prints.
+ * families, and, where python3 with numpy and networkx (and scipy, for T-M.E.S.H.) and the
+ * seed documents are present, the seeds' own code (read from the documents at run time,
+ * hash-checked) through the runners in bench/reference/ over the same seeds, plus each
+ * seed's code block run whole for seed 0 to capture what it prints.
  *
  * The Python work runs in child processes while ours runs here; ours yields to the event
  * loop every few runs so the children's output is drained as it comes.
@@ -20,7 +21,7 @@ import { type RunOutput, simulate } from "../../src/sim/cycle/driver.js";
 import { loadScenario, type Override } from "../../src/sim/scenario/load.js";
 import { type Scenario, validateScenario } from "../../src/sim/scenario/schema.js";
 import type { RngFamily } from "../../src/sim/rng-family.js";
-import { detectPython, referenceScript, type PythonDetection, type PythonVersions } from "./python.js";
+import { detectReference, referenceScript, type PythonVersions, type ReferenceDetection } from "./python.js";
 import { type EmtdSeedRun, runEmtdSeed, runTmeshSeed, type TmeshSeedRun } from "./reference.js";
 import { emtdPrintedRows, type EmtdRun, HARD_EMTD, type PrintedRow, type RunSet, tmeshPrintedRows, type TmeshRun } from "./reproduce-compare.js";
 
@@ -35,6 +36,8 @@ export interface ReproduceOptions {
   readonly hardSeeds: number;
   /** false: do not look for Python at all (the doc says it was not run, and why) */
   readonly python?: boolean;
+  /** the seed documents' directory; default `$ENTROPIC_SEEDS_DIR`, else `../shared/seeds` */
+  readonly seedsDir?: string;
   /** progress lines for stderr */
   readonly log?: (line: string) => void;
   /** monotonic milliseconds, for the progress lines only (never written to the doc) */
@@ -90,15 +93,15 @@ export function runScenario(base: Scenario, seed: number, rng: RngFamily, record
 
 export function emtdRunFromOutput(output: RunOutput): EmtdRun {
   const s = output.summary;
-  const m = /^\[(.*), (.*)\]$/.exec(String(s.finalStateNode0));
-  if (!m) throw new Error(`emtd-seed summary: unexpected finalStateNode0 ${String(s.finalStateNode0)}`);
+  const st = s.finalStateNode0;
+  if (!Array.isArray(st) || st.length !== 2 || !st.every((x) => typeof x === "number")) throw new Error(`emtd-seed summary: unexpected finalStateNode0 ${JSON.stringify(st)}`);
   return {
     seed: s.seed,
     outcome: s.outcome,
     steps: s.steps,
     adopters: s.adopters as number,
     injectAccepted: s.injectAccepted as boolean,
-    finalState0: [Number(m[1]), Number(m[2])],
+    finalState0: [st[0] as number, st[1] as number],
     finalTemperature: s.final.meanTemperature!,
   };
 }
@@ -189,36 +192,28 @@ export function tmeshRunFromPython(r: TmeshSeedRun): TmeshRun {
   };
 }
 
-/** Seeds the generators the way the runners do, then execs a verbatim file whole and captures what it prints. */
-const SEED_DEMO = [
-  "import contextlib, io, json, random, sys",
-  "import numpy as np",
-  "path, seed = sys.argv[1], int(sys.argv[2])",
-  "src = open(path, encoding='utf-8').read()",
-  "random.seed(seed); np.random.seed(seed)",
-  "buf = io.StringIO()",
-  "with contextlib.redirect_stdout(buf):",
-  "    exec(compile(src, path, 'exec'), {'__name__': '__main__'})",
-  "print(json.dumps({'stdout': buf.getvalue()}))",
-].join("\n");
-
-export function seedDemoCommand(file: string, seed: number): string {
-  return `random.seed(${seed}); np.random.seed(${seed}); exec(open("bench/reference/${file}").read())`;
+/** How the doc shows the run of a seed's code block whole (bench/reference/run_seed_demo.py). */
+export function seedDemoCommand(which: "emtd" | "tmesh", seed: number): string {
+  return `python3 bench/reference/run_seed_demo.py ${which} --seed ${seed}`;
 }
 
-/** Run one verbatim demo whole for one seed; resolves with its stdout. */
-export function runSeedDemo(python: string, file: string, seed: number, timeoutMs = 120_000): Promise<string> {
-  const script = referenceScript(file);
+/**
+ * Run one seed's code block whole for one seed (random.seed(s); np.random.seed(s) first),
+ * read from the seed document in `seedsDir`; resolves with what it printed.
+ */
+export function runSeedDemo(python: string, which: "emtd" | "tmesh", seed: number, seedsDir: string, timeoutMs = 120_000): Promise<string> {
+  const script = referenceScript("run_seed_demo.py");
+  const label = `${python} run_seed_demo.py ${which} (seed ${seed})`;
   return new Promise((resolve, reject) => {
-    execFile(python, ["-c", SEED_DEMO, script, String(seed)], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
+    execFile(python, [script, which, "--seed", String(seed), "--seeds-dir", seedsDir], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
       if (error) {
-        reject(new Error(`${python} ${file} (seed ${seed}): ${error.message}${stderr ? `\n${stderr.trim().slice(-2000)}` : ""}`));
+        reject(new Error(`${label}: ${error.message}${stderr ? `\n${stderr.trim().slice(-2000)}` : ""}`));
         return;
       }
       try {
         resolve((JSON.parse(stdout) as { stdout: string }).stdout);
       } catch (e) {
-        reject(new Error(`${python} ${file} (seed ${seed}): stdout is not JSON (${(e as Error).message})`));
+        reject(new Error(`${label}: stdout is not JSON (${(e as Error).message})`));
       }
     });
   });
@@ -246,7 +241,7 @@ async function settle<T>(p: Promise<T>): Promise<T | { error: string }> {
 }
 
 /** The Python jobs in two chains (ours runs beside them; it is done within seconds). */
-async function runPythonJobs(python: string, scipy: boolean, o: ReproduceOptions, log: (line: string) => void, clock: () => number): Promise<PythonResults> {
+async function runPythonJobs(python: string, scipy: boolean, seedsDir: string, o: ReproduceOptions, log: (line: string) => void, clock: () => number): Promise<PythonResults> {
   const timed = async <T>(label: string, job: () => Promise<T>): Promise<T | { error: string }> => {
     const t0 = clock();
     const r = await settle(job());
@@ -257,15 +252,15 @@ async function runPythonJobs(python: string, scipy: boolean, o: ReproduceOptions
   const noScipy = { skipped: `${python}: scipy does not import (the T-M.E.S.H. seed imports scipy.linalg)` };
   // Two chains side by side: the harder setting is the longest single job.
   const hard = timed(`run_emtd_seed.py --seeds 0..${o.hardSeeds - 1} --nodes ${HARD_EMTD.nodes} --decay ${HARD_EMTD.decay} --input ${HARD_EMTD.input}`, async () =>
-    (await runEmtdSeed({ seeds: `0..${o.hardSeeds - 1}`, ...HARD_EMTD }, { python })).runs.map(emtdRunFromPython),
+    (await runEmtdSeed({ seeds: `0..${o.hardSeeds - 1}`, ...HARD_EMTD, seedsDir }, { python })).runs.map(emtdRunFromPython),
   );
-  const emtdDemo = await timed("emtd_seed_verbatim.py, seed 0", () => runSeedDemo(python, "emtd_seed_verbatim.py", 0));
-  const tmeshDemo = scipy ? await timed("tmesh_seed_verbatim.py, seed 0", () => runSeedDemo(python, "tmesh_seed_verbatim.py", 0)) : noScipy;
+  const emtdDemo = await timed("run_seed_demo.py emtd, seed 0", () => runSeedDemo(python, "emtd", 0, seedsDir));
+  const tmeshDemo = scipy ? await timed("run_seed_demo.py tmesh, seed 0", () => runSeedDemo(python, "tmesh", 0, seedsDir)) : noScipy;
   const emtd = await timed(`run_emtd_seed.py --seeds 0..${o.seeds - 1}`, async () =>
-    (await runEmtdSeed({ seeds: `0..${o.seeds - 1}` }, { python })).runs.map(emtdRunFromPython),
+    (await runEmtdSeed({ seeds: `0..${o.seeds - 1}`, seedsDir }, { python })).runs.map(emtdRunFromPython),
   );
   const tmesh = scipy
-    ? await timed(`run_tmesh_seed.py --seeds 0..${o.seeds - 1}`, async () => (await runTmeshSeed({ seeds: `0..${o.seeds - 1}` }, { python })).runs.map(tmeshRunFromPython))
+    ? await timed(`run_tmesh_seed.py --seeds 0..${o.seeds - 1}`, async () => (await runTmeshSeed({ seeds: `0..${o.seeds - 1}`, seedsDir }, { python })).runs.map(tmeshRunFromPython))
     : noScipy;
   const emtdHard = await hard;
   return { emtd, emtdHard, tmesh, emtdDemo, tmeshDemo };
@@ -288,11 +283,16 @@ export async function reproduce(o: ReproduceOptions): Promise<Reproduction> {
   const log = o.log ?? (() => {});
   const clock = o.clock ?? (() => 0);
 
-  const detection: PythonDetection = o.python === false ? { ok: false, reason: "not looked for (--no-python)" } : detectPython({ requireScipy: false });
+  const detection: ReferenceDetection =
+    o.python === false ? { ok: false, reason: "not looked for (--no-python)" } : detectReference({ requireScipy: false, seedsDir: o.seedsDir });
   const scipy = detection.ok && detection.versions.scipy !== null;
-  log(detection.ok ? `python reference: ${detection.python} (python ${detection.versions.python}, numpy ${detection.versions.numpy}, networkx ${detection.versions.networkx}, scipy ${detection.versions.scipy ?? "absent"})` : `python reference absent: ${detection.reason}; running ours only`);
+  log(
+    detection.ok
+      ? `python reference: ${detection.python} (python ${detection.versions.python}, numpy ${detection.versions.numpy}, networkx ${detection.versions.networkx}, scipy ${detection.versions.scipy ?? "absent"}); seed documents in ${detection.seedsDir}`
+      : `python reference absent: ${detection.reason}; running ours only`,
+  );
   // Started now, awaited after ours: the two run side by side.
-  const pythonJobs = detection.ok ? runPythonJobs(detection.python, scipy, o, log, clock) : Promise.resolve(null);
+  const pythonJobs = detection.ok ? runPythonJobs(detection.python, scipy, detection.seedsDir, o, log, clock) : Promise.resolve(null);
 
   const emtdBase = shippedScenario("emtd-seed");
   const tmeshBase = shippedScenario("tmesh-seed");
@@ -374,14 +374,14 @@ export async function reproduce(o: ReproduceOptions): Promise<Reproduction> {
     seed0: {
       emtd: {
         ...emtdDemo,
-        seedCommand: seedDemoCommand("emtd_seed_verbatim.py", 0),
+        seedCommand: seedDemoCommand("emtd", 0),
         oursCommand: "npx entropic sim scenarios/emtd-seed.yaml --seed 0",
         oursSummary: emtdSummary0,
         rows: emtdPrintedRows(emtdDemo.seedStdout, emtdPy[0]!),
       },
       tmesh: {
         ...tmeshDemo,
-        seedCommand: seedDemoCommand("tmesh_seed_verbatim.py", 0),
+        seedCommand: seedDemoCommand("tmesh", 0),
         oursCommand: "npx entropic sim scenarios/tmesh-seed.yaml --seed 0",
         oursSummary: tmeshSummary0,
         rows: tmeshPrintedRows(tmeshDemo.seedStdout, tmeshPy[0]!),

@@ -1,18 +1,30 @@
-"""Shared helpers for the seed runners (argument parsing, statistics, JSON output).
+"""Shared helpers for the seed runners (argument parsing, statistics, JSON output, and
+finding the seeds' Python code in the seed documents at run time).
 
-Nothing in here touches the seeds' code; the runners load the verbatim files themselves.
+The repository holds no copy of the seeds' code: `seed_code()` reads the single ```python
+block of a seed document from the seeds directory (--seeds-dir DIR, else $ENTROPIC_SEEDS_DIR,
+else ../shared/seeds beside the repository) and checks its SHA-256 against
+seed-code.json before anything runs it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
+import re
 import sys
 from typing import Any, Iterable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED_REFERENCE = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "reference"))
+REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
+# The reference vectors recorded from the seeds' Python, kept in the repository.
+FIXTURES = os.path.join(REPO, "test", "fixtures", "reference")
+SEEDS_ENV = "ENTROPIC_SEEDS_DIR"
+DEFAULT_SEEDS_DIR = os.path.normpath(os.path.join(REPO, "..", "shared", "seeds"))
+# Same pattern as bench/lib/seed-code.ts: a line "```python", the body, a line "```".
+_PYTHON_BLOCK = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
 
 # Same constant as src/sim/stats.ts (the 0.975 normal quantile to 7 significant digits).
 Z95 = 1.959964
@@ -93,11 +105,62 @@ def emit_json(doc: dict[str, Any]) -> None:
 
 
 def load_fixtures(path: str | None, default_name: str) -> list[dict[str, Any]]:
-    p = path or os.path.join(SHARED_REFERENCE, default_name)
+    p = path or os.path.join(FIXTURES, default_name)
     with open(p, encoding="utf-8") as f:
         return json.load(f)
 
 
-def read_verbatim(name: str) -> str:
-    with open(os.path.join(HERE, name), encoding="utf-8") as f:
-        return f.read()
+class SeedCodeUnavailable(Exception):
+    """The seed document is absent, or its code block is not the one seed-code.json names."""
+
+
+def seeds_dir(explicit: str | None = None) -> str:
+    """--seeds-dir DIR, else $ENTROPIC_SEEDS_DIR, else ../shared/seeds beside the repository."""
+    return os.path.abspath(explicit or os.environ.get(SEEDS_ENV) or DEFAULT_SEEDS_DIR)
+
+
+def python_block(text: str) -> str:
+    blocks = _PYTHON_BLOCK.findall(text)
+    if len(blocks) != 1:
+        raise SeedCodeUnavailable(f"expected exactly one ```python block, found {len(blocks)}")
+    return blocks[0]
+
+
+def seed_code(which: str, directory: str | None = None) -> tuple[str, str]:
+    """(code, document path) of seed `which` ("emtd" or "tmesh"), hash-checked.
+
+    Looks for the document named in seed-code.json; failing that, for any *.txt or *.md in
+    the directory whose python block has the expected hash (a renamed copy)."""
+    with open(os.path.join(HERE, "seed-code.json"), encoding="utf-8") as f:
+        entry = json.load(f)[which]
+    d = seeds_dir(directory)
+    if not os.path.isdir(d):
+        raise SeedCodeUnavailable(f"seed documents not found: {d} is not a directory "
+                                  f"(give --seeds-dir DIR or set {SEEDS_ENV})")
+    named = os.path.join(d, entry["document"])
+    candidates = [named] if os.path.isfile(named) else sorted(
+        os.path.join(d, n) for n in os.listdir(d) if n.endswith((".txt", ".md")))
+    for path in candidates:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        try:
+            code = python_block(text)
+        except SeedCodeUnavailable:
+            continue
+        digest = hashlib.sha256(code.encode("utf-8")).hexdigest()
+        if digest == entry["sha256"]:
+            return code, path
+        if path == named:
+            raise SeedCodeUnavailable(f"{path}: python block has sha256 {digest}, expected {entry['sha256']} "
+                                      f"(not the document this harness was checked against)")
+    raise SeedCodeUnavailable(f"no seed document in {d} holds the {which} code ({entry['document']}, "
+                              f"python block sha256 {entry['sha256'][:12]}…)")
+
+
+def load_seed_code(which: str, directory: str | None) -> tuple[str, str]:
+    """seed_code() for a runner's main(): a one-line error and exit status 2 when unavailable."""
+    try:
+        return seed_code(which, directory)
+    except SeedCodeUnavailable as e:
+        sys.stderr.write(f"{os.path.basename(sys.argv[0])}: {e}\n")
+        sys.exit(2)

@@ -1,24 +1,28 @@
 #!/usr/bin/env python3
-"""Run the EMTD seed's own code (emtd_seed_verbatim.py, unedited) over many seeds.
+"""Run the EMTD seed's own code, unedited, over many seeds.
+
+The code is the ```python block of the EMTD seed document, read at run time from the seeds
+directory (--seeds-dir DIR, else $ENTROPIC_SEEDS_DIR, else ../shared/seeds beside the
+repository) and checked against the SHA-256 in seed-code.json; the repository holds no copy.
 
 For each seed s:  random.seed(s); np.random.seed(s); EntropicLedger(N).run_epoch(input, decay)
-using the verbatim classes. The verbatim file is loaded as text, split at its
-'# --- Execution ---' marker, and only the part above (imports + class definitions) is
-exec'd, so the seed's 50-node demo at module level does not run.
+using the seed's classes. The code is split at its '# --- Execution ---' marker, and only the
+part above (imports + class definitions) is exec'd, so the seed's 50-node demo at module
+level does not run.
 
 Seeding: the seed calls nx.watts_strogatz_graph(N, k=4, p=0.1) without a seed, which
 networkx serves from Python's global `random` instance, so random.seed(s) fixes the graph
 (identical to nx.watts_strogatz_graph(N, 4, 0.1, seed=s)); the Metropolis draws come from
 np.random.rand(), fixed by np.random.seed(s). This is how the fixtures in
-shared/reference/emtd_fixtures.json were recorded.
+test/fixtures/reference/emtd_fixtures.json were recorded.
 
 Usage:
   run_emtd_seed.py --seeds 0..1999 [--nodes 50] [--decay 0.95] [--input 3.14159]
-                   [--temperature 100] [--trace] [--json]
-  run_emtd_seed.py --check-fixtures [PATH] [--json]
+                   [--temperature 100] [--trace] [--json] [--seeds-dir DIR]
+  run_emtd_seed.py --check-fixtures [PATH] [--json] [--seeds-dir DIR]
 
 --temperature T0 sets node.temperature = T0 on every node after construction (the seed
-hardcodes 100.0 in TensorNode.__init__); the verbatim file is never edited.
+hardcodes 100.0 in TensorNode.__init__); the seed's code is never edited.
 --trace records, per run, the adjacency, every uniform draw consumed and per-sweep
 flips/adopters/temperature, by wrapping each node's update_state and the namespace's `np`
 from the outside (slower; the timing figures of a traced run are not representative).
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import sys
 import time
@@ -38,29 +43,27 @@ import networkx as nx
 import numpy as np
 
 sys.dont_write_bytecode = True  # no __pycache__ in the repo when importing _common
-from _common import emit_json, histogram, load_fixtures, mean_sd, parse_seeds, read_verbatim, wilson
+from _common import emit_json, histogram, load_fixtures, load_seed_code, mean_sd, parse_seeds, wilson
 
-VERBATIM = "emtd_seed_verbatim.py"
 MARKER = "# --- Execution ---"
 CAP = 1000  # the seed's `steps < 1000` cap in run_epoch
 
 
-def load_classes() -> dict[str, Any]:
-    """Exec the verbatim file above the execution marker; return its namespace."""
-    src = read_verbatim(VERBATIM)
+def load_classes(src: str, origin: str) -> dict[str, Any]:
+    """Exec the seed's code above the execution marker; return its namespace."""
     if src.count(MARKER) != 1:
-        raise RuntimeError(f"{VERBATIM}: expected exactly one {MARKER!r} line")
+        raise RuntimeError(f"{origin}: expected exactly one {MARKER!r} line")
     head = src.split(MARKER, 1)[0]
-    ns: dict[str, Any] = {"__name__": "emtd_seed_verbatim"}
-    exec(compile(head, VERBATIM, "exec"), ns)
+    ns: dict[str, Any] = {"__name__": "emtd_seed"}
+    exec(compile(head, origin, "exec"), ns)
     for name in ("TensorNode", "EntropicLedger"):
         if name not in ns:
-            raise RuntimeError(f"{VERBATIM}: class {name} not defined above the marker")
+            raise RuntimeError(f"{origin}: class {name} not defined above the marker")
     return ns
 
 
 class _DrawRecorder(types.ModuleType):
-    """Stand-in for `np` inside the verbatim namespace that logs np.random.rand() calls."""
+    """Stand-in for `np` inside the seed code's namespace that logs np.random.rand() calls."""
 
     def __init__(self, draws: list[float]) -> None:
         super().__init__("numpy")
@@ -99,7 +102,7 @@ def run_one(ns: dict[str, Any], seed: int, n: int, decay: float, signal: float,
         calls = [0]
 
         def wrap(node: Any) -> None:
-            orig = node.update_state  # bound method of the verbatim class
+            orig = node.update_state  # bound method of the seed's class
 
             def traced(proposed: float, neighbours: list[Any]) -> bool:
                 i = calls[0]
@@ -239,13 +242,16 @@ def main(argv: list[str]) -> int:
                     help="initial temperature set on every node after construction (seed: 100)")
     ap.add_argument("--trace", action="store_true", help="record adjacency, draws and sweeps per run")
     ap.add_argument("--check-fixtures", nargs="?", const="", default=None, metavar="PATH",
-                    help="replay shared/reference/emtd_fixtures.json (or PATH) and compare")
+                    help="replay test/fixtures/reference/emtd_fixtures.json (or PATH) and compare")
     ap.add_argument("--json", action="store_true", help="print one JSON document")
+    ap.add_argument("--seeds-dir", default=None, metavar="DIR",
+                    help="directory of the seed documents (default $ENTROPIC_SEEDS_DIR, else ../shared/seeds)")
     a = ap.parse_args(argv)
     if a.nodes < 5:
         ap.error("--nodes must be >= 5 (watts_strogatz_graph with k=4)")
 
-    ns = load_classes()
+    src, origin = load_seed_code("emtd", a.seeds_dir)
+    ns = load_classes(src, origin + "#python")
 
     if a.check_fixtures is not None:
         report = check_fixtures(ns, a.check_fixtures or None)
@@ -271,7 +277,7 @@ def main(argv: list[str]) -> int:
               "temperaturePatched": a.temperature is not None, "trace": a.trace}
 
     if a.json:
-        emit_json({"runner": "run_emtd_seed", "verbatim": VERBATIM, "versions": versions(), "params": params,
+        emit_json({"runner": "run_emtd_seed", "seedDocument": os.path.basename(origin), "versions": versions(), "params": params,
                    "runs": runs, "aggregate": agg, "updatesPerSecond": ups})
         return 0
 

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Run the T-M.E.S.H. seed's own code (tmesh_seed_verbatim.py, unedited) over many seeds.
+"""Run the T-M.E.S.H. seed's own code, unedited, over many seeds.
 
-The seed's demo is module-level code. Two ways of running it, both on the verbatim source:
+The code is the ```python block of the T-M.E.S.H. seed document, read at run time from the
+seeds directory (--seeds-dir DIR, else $ENTROPIC_SEEDS_DIR, else ../shared/seeds beside the
+repository) and checked against the SHA-256 in seed-code.json; the repository holds no copy.
+
+The seed's demo is module-level code. Two ways of running it, both on the seed's source:
 
 * demo (the default parameters 5 nodes, dim 2, 15 steps): np.random.seed(s), then exec the
-  WHOLE verbatim file in a fresh namespace with stdout captured; the results are read from
+  WHOLE code block in a fresh namespace with stdout captured; the results are read from
   that namespace (`nodes`, `fidelity_history`).
-* replica (any parameters): exec the verbatim file's class definition (everything above the
+* replica (any parameters): exec the code's class definition (everything above the
   '# --- SIMULATION ORCHESTRATION ---' marker) and re-run the demo's loop with it, the same
   calls in the same order: QuantumGraphNode(i, dim) for i < N, then per step
   np.random.choice(N, 2, replace=False), interact, centroid, coherence. For 5/2/15 the runner
@@ -20,7 +24,8 @@ node purity Tr(rho^2), the centroid's purity, interactions/s.
 
 Usage:
   run_tmesh_seed.py --seeds 0..1999 [--nodes 5] [--dim 2] [--steps 15] [--trace] [--json]
-  run_tmesh_seed.py --check-fixtures [PATH] [--json]
+                    [--seeds-dir DIR]
+  run_tmesh_seed.py --check-fixtures [PATH] [--json] [--seeds-dir DIR]
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import sys
 import time
 from typing import Any
@@ -36,29 +42,30 @@ import numpy as np
 import scipy
 
 sys.dont_write_bytecode = True  # no __pycache__ in the repo when importing _common
-from _common import emit_json, load_fixtures, mean_sd, parse_seeds, read_verbatim
+from _common import emit_json, load_fixtures, load_seed_code, mean_sd, parse_seeds
 
-VERBATIM = "tmesh_seed_verbatim.py"
 MARKER = "# --- SIMULATION ORCHESTRATION ---"
 DEMO = {"nodes": 5, "dim": 2, "steps": 15}
+# The seed's code and where it came from, set once by main() (load_seed_code).
+SOURCE = {"code": "", "origin": ""}
 
 
 def _source() -> str:
-    src = read_verbatim(VERBATIM)
+    src = SOURCE["code"]
     if src.count(MARKER) != 1:
-        raise RuntimeError(f"{VERBATIM}: expected exactly one {MARKER!r} line")
+        raise RuntimeError(f"{SOURCE['origin']}: expected exactly one {MARKER!r} line")
     return src
 
 
 def load_class() -> Any:
-    ns: dict[str, Any] = {"__name__": "tmesh_seed_verbatim"}
-    exec(compile(_source().split(MARKER, 1)[0], VERBATIM, "exec"), ns)
+    ns: dict[str, Any] = {"__name__": "tmesh_seed"}
+    exec(compile(_source().split(MARKER, 1)[0], SOURCE["origin"], "exec"), ns)
     return ns["QuantumGraphNode"]
 
 
 def run_demo(seed: int) -> dict[str, Any]:
-    """The verbatim demo, whole file, fresh namespace, stdout captured."""
-    code = compile(_source(), VERBATIM, "exec")
+    """The seed's demo, the whole code block, fresh namespace, stdout captured."""
+    code = compile(_source(), SOURCE["origin"], "exec")
     ns: dict[str, Any] = {"__name__": "__main__"}
     out = io.StringIO()
     np.random.seed(seed)
@@ -71,7 +78,8 @@ def run_demo(seed: int) -> dict[str, Any]:
 
 
 def run_replica(cls: Any, seed: int, n: int, dim: int, steps: int) -> dict[str, Any]:
-    """The demo's loop, same calls in the same order, with the verbatim class."""
+    """The demo's loop with the seed's class: the same numpy calls in the same order, so the
+    draws and every floating-point operation match the demo bit for bit."""
     np.random.seed(seed)
     t0 = time.perf_counter()
     nodes = [cls(i, dim) for i in range(n)]
@@ -80,12 +88,11 @@ def run_replica(cls: Any, seed: int, n: int, dim: int, steps: int) -> dict[str, 
     history: list[float] = []
     t1 = time.perf_counter()
     for _t in range(steps):
-        idx_a, idx_b = np.random.choice(len(nodes), 2, replace=False)
-        nodes[idx_a].interact(nodes[idx_b])
-        centroid = sum([x.rho for x in nodes]) / len(nodes)
-        coherence = np.mean([np.trace(np.dot(x.rho, centroid)).real for x in nodes])
-        history.append(coherence)
-        pairs.append([int(idx_a), int(idx_b)])
+        a, b = np.random.choice(n, 2, replace=False)  # one hyperedge: two distinct nodes
+        nodes[a].interact(nodes[b])
+        mean_rho = sum([x.rho for x in nodes]) / n
+        history.append(np.mean([np.trace(np.dot(x.rho, mean_rho)).real for x in nodes]))
+        pairs.append([int(a), int(b)])
     t2 = time.perf_counter()
     return {"nodes": nodes, "initial": initial, "pairs": pairs, "history": [float(c) for c in history],
             "initSeconds": t1 - t0, "loopSeconds": t2 - t1}
@@ -199,12 +206,16 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--steps", type=int, default=DEMO["steps"])
     ap.add_argument("--trace", action="store_true", help="also record pairs and initial/final matrices")
     ap.add_argument("--check-fixtures", nargs="?", const="", default=None, metavar="PATH",
-                    help="replay shared/reference/tmesh_fixtures.json (or PATH) and compare")
+                    help="replay test/fixtures/reference/tmesh_fixtures.json (or PATH) and compare")
     ap.add_argument("--json", action="store_true", help="print one JSON document")
+    ap.add_argument("--seeds-dir", default=None, metavar="DIR",
+                    help="directory of the seed documents (default $ENTROPIC_SEEDS_DIR, else ../shared/seeds)")
     a = ap.parse_args(argv)
     if a.nodes < 2 or a.dim < 1 or a.steps < 1:
         ap.error("need --nodes >= 2, --dim >= 1, --steps >= 1")
 
+    code, origin = load_seed_code("tmesh", a.seeds_dir)
+    SOURCE.update(code=code, origin=origin + "#python")
     cls = load_class()
     if a.check_fixtures is not None:
         report = check_fixtures(cls, a.check_fixtures or None)
@@ -222,7 +233,7 @@ def main(argv: list[str]) -> int:
     params = {"nodes": a.nodes, "dim": a.dim, "steps": a.steps,
               "mode": "demo" if (a.nodes, a.dim, a.steps) == tuple(DEMO.values()) else "replica"}
     if a.json:
-        emit_json({"runner": "run_tmesh_seed", "verbatim": VERBATIM, "versions": versions(), "params": params,
+        emit_json({"runner": "run_tmesh_seed", "seedDocument": os.path.basename(origin), "versions": versions(), "params": params,
                    "runs": runs, "aggregate": agg, "interactionsPerSecond": ips})
         return 0
 

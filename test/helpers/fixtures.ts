@@ -1,8 +1,11 @@
-/** Loading the reference vectors recorded from the seeds' own Python (../shared/reference). */
+/**
+ * Loading the reference vectors recorded from the seeds' own Python, kept in the repository
+ * as test/fixtures/reference/*.json (see its README): numbers, not the seeds' code.
+ */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
-export const sharedDir = resolve(import.meta.dirname, "../../../shared");
+export const referenceFixturesDir = resolve(import.meta.dirname, "../fixtures/reference");
 
 export interface EmtdFixture {
   N: number;
@@ -36,11 +39,11 @@ export interface TmeshFixture {
 }
 
 export function emtdFixtures(): EmtdFixture[] {
-  return JSON.parse(readFileSync(resolve(sharedDir, "reference/emtd_fixtures.json"), "utf8")) as EmtdFixture[];
+  return JSON.parse(readFileSync(resolve(referenceFixturesDir, "emtd_fixtures.json"), "utf8")) as EmtdFixture[];
 }
 
 export function tmeshFixtures(): TmeshFixture[] {
-  return JSON.parse(readFileSync(resolve(sharedDir, "reference/tmesh_fixtures.json"), "utf8")) as TmeshFixture[];
+  return JSON.parse(readFileSync(resolve(referenceFixturesDir, "tmesh_fixtures.json"), "utf8")) as TmeshFixture[];
 }
 
 /** A recorded stream of draws that fails loudly when over-consumed and reports what was left. */

@@ -1,16 +1,18 @@
-// The seed runners (bench/reference/*.py) against the recorded fixtures, through the
-// bench/lib helpers. Python with numpy/networkx/scipy is optional: without it the tests that
-// need it are skipped (STACK.md: skip gracefully where absent).
+// The seed runners (bench/reference/*.py) against the recorded fixtures
+// (test/fixtures/reference), through the bench/lib helpers. Python with numpy/networkx/scipy
+// and the seed documents (--seeds-dir / $ENTROPIC_SEEDS_DIR / ../shared/seeds) are optional:
+// without them the tests that need them are skipped, the reason in their title (STACK.md:
+// skip gracefully where absent).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { detectPython, referenceScript, runPythonJson } from "../../../bench/lib/python.js";
+import { detectPython, detectReference, referenceScript, runPythonJson } from "../../../bench/lib/python.js";
 import { checkSeedFixtures, runEmtdSeed, runTmeshSeed } from "../../../bench/lib/reference.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const refDir = path.resolve(repoRoot, "../shared/reference");
+const refDir = path.resolve(repoRoot, "test/fixtures/reference");
 
 interface EmtdFixture {
   N: number;
@@ -39,6 +41,10 @@ interface TmeshFixture {
 const py = detectPython();
 const noPython = !py.ok;
 const why = py.ok ? "" : ` (skipped: ${py.reason})`;
+// The runners also need the seeds' code, read from the seed documents.
+const ref = detectReference();
+const noReference = !ref.ok;
+const whyRef = ref.ok ? "" : ` (skipped: ${ref.reason})`;
 
 const loadJson = <T>(name: string): T => JSON.parse(readFileSync(path.join(refDir, name), "utf8")) as T;
 
@@ -93,7 +99,7 @@ describe("detectPython / runPythonJson", () => {
   });
 });
 
-describe.skipIf(noPython)(`EMTD seed runner (the verbatim EntropicLedger)${why}`, () => {
+describe.skipIf(noReference)(`EMTD seed runner (the seed's EntropicLedger, read from its document)${whyRef}`, () => {
   const fixtures = loadJson<EmtdFixture[]>("emtd_fixtures.json");
 
   it("reproduces the N=50 fixtures: steps, outcome, final state, temperature", async () => {
@@ -151,7 +157,7 @@ describe.skipIf(noPython)(`EMTD seed runner (the verbatim EntropicLedger)${why}`
   });
 });
 
-describe.skipIf(noPython)(`T-M.E.S.H. seed runner (the verbatim QuantumGraphNode demo)${why}`, () => {
+describe.skipIf(noReference)(`T-M.E.S.H. seed runner (the seed's QuantumGraphNode demo, read from its document)${whyRef}`, () => {
   const fixtures = loadJson<TmeshFixture[]>("tmesh_fixtures.json");
 
   it("the demo's 15 coherence values match the fixture for seeds 0..2 (dim 2)", async () => {
@@ -171,7 +177,7 @@ describe.skipIf(noPython)(`T-M.E.S.H. seed runner (the verbatim QuantumGraphNode
     }
   });
 
-  it("the replica with the verbatim class reproduces every fixture run in full (pairs, final rho)", async () => {
+  it("the replica with the seed's class reproduces every fixture run in full (pairs, final rho)", async () => {
     for (const fx of fixtures) {
       const report = await runTmeshSeed({ seeds: String(fx.seed), nodes: fx.N, dim: fx.dim, steps: fx.pairs.length, trace: true });
       const run = report.runs[0];

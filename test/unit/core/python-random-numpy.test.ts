@@ -121,7 +121,7 @@ describe("NumpyRandomState", () => {
   });
 });
 
-describe("NumpyRandomState against the seeds' reference vectors (../shared/reference)", () => {
+describe("NumpyRandomState against the seeds' reference vectors (test/fixtures/reference)", () => {
   it("reproduces every EMTD run's uniform draws as a prefix of np.random.rand()", () => {
     const runs = emtdFixtures();
     expect(runs.length).toBeGreaterThan(0);

@@ -21,7 +21,7 @@ function adjacency(g: Csr): number[][] {
   return Array.from({ length: g.n }, (_, i) => neighbors(g, i));
 }
 
-describe("wattsStrogatz reproduces the EMTD reference graphs (../shared/reference)", () => {
+describe("wattsStrogatz reproduces the EMTD reference graphs (test/fixtures/reference)", () => {
   const runs = emtdFixtures();
   it("has N = 50 and N = 200 runs to check", () => {
     expect(new Set(runs.map((r) => r.N))).toEqual(new Set([50, 200]));
