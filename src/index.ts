@@ -1,14 +1,19 @@
 /**
  * entropic's library API (`import { simulate, createNode } from "entropic"`).
  *
- * - Simulation: {@link simulate} runs a validated scenario ({@link validateScenario}) to
- *   its end, deterministically; {@link protocols} lists what scenarios can name.
+ * - Simulation: {@link simulate} runs a validated scenario ({@link validateScenario}, or
+ *   {@link loadScenario} for YAML/JSON text with `--set`-style overrides) to its end,
+ *   deterministically; {@link protocols} lists what scenarios can name and
+ *   {@link protocolDocs} every field each accepts. examples/library.ts runs all of it.
  * - Live nodes: {@link createNode} starts one on real ports; {@link NodeEngine} runs on any
  *   {@link Transport}, {@link Ledger} and {@link Clock}; {@link NodeClient} talks to its HTTP API.
  * - The model: signed transactions, conflict sets and DAG vertices.
  */
 export { simulate, type RunOutput, type RunSummary, type SimulateOptions } from "./sim/cycle/driver.js";
 export { validateScenario, type Scenario } from "./sim/scenario/schema.js";
+export { loadScenario, parseScenarioText, applyOverrides, type Override } from "./sim/scenario/load.js";
+export { protocolDocs, type ProtocolDocs } from "./sim/scenario/docs.js";
+export type { FieldDoc } from "./sim/scenario/introspect.js";
 export { protocols, protocolNames, type ProtocolName } from "./sim/registry.js";
 export type { ConsensusProtocol, ConsensusState, Layout, PollContext } from "./protocols/consensus.js";
 export { createNode, liveProtocols, type NodeConfig, type RunningNode, type LiveProtocolName } from "./runtime/node/start.js";
