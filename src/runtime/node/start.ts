@@ -19,7 +19,8 @@ import { LevelLedger } from "../ledger/level.js";
 import type { Transport } from "../ports.js";
 import { createLibp2pTransport } from "../transport/libp2p.js";
 import { NodeEngine, type EngineTuning } from "./engine.js";
-import { loadOrCreateIdentity } from "./identity.js";
+import { KEY_FILE, loadOrCreateIdentity } from "./identity.js";
+import { checkKeyMatches, writeLabelKeyIfAbsent } from "./key-label.js";
 
 /** The protocols a live node can run. */
 export const liveProtocols = {
@@ -37,6 +38,13 @@ export interface NodeConfig {
   readonly params?: Readonly<Record<string, unknown>>;
   /** libp2p listen addresses (default /ip4/127.0.0.1/tcp/0) */
   readonly listen?: readonly string[];
+  /** addresses peers are told to dial instead of the listen ones (libp2p `addresses.announce`) */
+  readonly announce?: readonly string[];
+  /**
+   * derive the node key from this public label (key-label.ts; devnets and tests only): the
+   * key file is written from it when absent and must match it when present
+   */
+  readonly keyLabel?: string;
   /** peers to dial at start and to keep re-dialing while disconnected */
   readonly bootstrap?: readonly string[];
   /** HTTP API port (0: any free port) and host (default 127.0.0.1) */
@@ -89,7 +97,9 @@ export async function createNode(config: NodeConfig): Promise<RunningNode> {
   if (protocol === undefined) throw new ScenarioError([{ path: "protocol", message: `expected one of ${Object.keys(liveProtocols).join(", ")}` }]);
   const params = liveParams(config.protocol, config.params);
   mkdirSync(config.dataDir, { recursive: true });
+  if (config.keyLabel !== undefined) writeLabelKeyIfAbsent(join(config.dataDir, KEY_FILE), config.keyLabel);
   const identity = loadOrCreateIdentity(config.dataDir, nodeSignatures);
+  if (config.keyLabel !== undefined) checkKeyMatches(join(config.dataDir, KEY_FILE), identity.seed, config.keyLabel);
   const ledger = new LevelLedger(join(config.dataDir, "ledger"));
   await ledger.open();
   let transport: Transport | undefined;
@@ -99,6 +109,7 @@ export async function createNode(config: NodeConfig): Promise<RunningNode> {
   try {
     transport = await createLibp2pTransport({
       listen: [...(config.listen ?? ["/ip4/127.0.0.1/tcp/0"])],
+      ...(config.announce?.length ? { announce: [...config.announce] } : {}),
       privateKey: identity.seed,
       // Everything the node gossips is signed by its author (transactions, vertices) or is
       // only a hint checked against signed data (heads), and Noise authenticates each hop;
@@ -156,10 +167,15 @@ export async function createNode(config: NodeConfig): Promise<RunningNode> {
   };
 }
 
-/** Dial the bootstrap peers now, and again every second while any is not connected. */
-function keepDialing(transport: Transport, addresses: readonly string[], log: ((line: string) => void) | undefined, failed: (err: unknown) => void): () => void {
-  if (addresses.length === 0) return () => undefined;
+/**
+ * Dial the bootstrap peers now, and again every second while any is not connected. An
+ * address naming this node itself is skipped, so every node of a deployment can be given
+ * one list of all nodes (a StatefulSet's pods share one template).
+ */
+function keepDialing(transport: Transport, all: readonly string[], log: ((line: string) => void) | undefined, failed: (err: unknown) => void): () => void {
   const peerOf = (a: string) => a.split("/p2p/")[1];
+  const addresses = all.filter((a) => peerOf(a) !== transport.peerId);
+  if (addresses.length === 0) return () => undefined;
   let busy = false;
   const tick = async () => {
     if (busy) return;

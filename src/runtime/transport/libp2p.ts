@@ -56,6 +56,11 @@ export interface GossipOptions {
 export interface Libp2pTransportOptions {
   /** listen addresses (default `['/ip4/127.0.0.1/tcp/0']`: loopback, any free port) */
   listen?: string[];
+  /**
+   * addresses to tell peers instead of the listen addresses (libp2p `addresses.announce`):
+   * what others must dial when the node listens on 0.0.0.0, behind NAT or in a container
+   */
+  announce?: string[];
   /** the node's Ed25519 key as its 32-byte RFC 8032 seed (see keys.ts); random when absent */
   privateKey?: Uint8Array;
   /** protocol id of request/response (default `/entropic/query/2.0.0`) */
@@ -149,7 +154,7 @@ export async function createLibp2pTransport(options: Libp2pTransportOptions = {}
   const node = await createLibp2p({
     privateKey: await libp2pPrivateKey(options.privateKey ?? generateKeySeed()),
     start: false,
-    addresses: { listen: options.listen ?? ["/ip4/127.0.0.1/tcp/0"] },
+    addresses: { listen: options.listen ?? ["/ip4/127.0.0.1/tcp/0"], ...(options.announce?.length ? { announce: options.announce } : {}) },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
