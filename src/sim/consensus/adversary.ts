@@ -13,11 +13,12 @@
  *   no global view, each receiver compares only what it received itself.
  * - balance: the balancing attacker of Kniep, Sliwinski & Wattenhofer (ESORICS 2024):
  *   answers to keep honest preferences split. With full knowledge it answers the candidate
- *   currently held by the fewest honest nodes; with none it answers a candidate other than
- *   the asker's current preference.
+ *   currently held by the fewest honest nodes; with none (oblivious) it estimates the split
+ *   only from the queries its nodes receive (adversary-oblivious.ts).
  */
 import type { Rng } from "../../core/prng.js";
 import type { Csr } from "../../topology/csr.js";
+import { createObliviousBalance } from "./adversary-oblivious.js";
 import type { AdversarySpec } from "./setting.js";
 
 /** Strategy output meaning "no answer". */
@@ -69,6 +70,7 @@ export function createStrategy(
   rng: Rng,
   options: StrategyOptions = {},
 ): AdversaryStrategy {
+  if (spec.type === "balance" && spec.knowledge === "none") return createObliviousBalance(candidates, initialHonestCounts);
   const flip = options.flipEachRound === true;
   const instances = initialHonestCounts.length / candidates;
   const leastHeld = (counts: Int32Array, instance: number): number => {
@@ -82,7 +84,7 @@ export function createStrategy(
     beginRound(counts) {
       current = counts;
     },
-    answer(asker, askerPreference, instance, round) {
+    answer(asker, _askerPreference, instance, round) {
       switch (spec.type) {
         case "none":
         case "crash":
@@ -94,8 +96,7 @@ export function createStrategy(
         case "equivocate":
           return (flip ? (asker + round) % 2 : asker % 2) === 0 ? minority[instance]! : (minority[instance]! + 1) % candidates;
         case "balance":
-          if (spec.knowledge === "full") return leastHeld(current, instance);
-          return askerPreference < 0 ? rng.nextInt(candidates) : (askerPreference + 1 + rng.nextInt(candidates - 1)) % candidates;
+          return leastHeld(current, instance);
       }
     },
   };
