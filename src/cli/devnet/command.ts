@@ -5,6 +5,7 @@ import { LIVE_PROTOCOLS, parseParams, parseProtocol } from "../node/command.js";
 import { collect } from "../sim/command.js";
 import { checkOutputDir } from "../files.js";
 import { checkLiveParams } from "../live-options.js";
+import { RuntimeFailure } from "../errors.js";
 
 interface DevnetOptions {
   nodes: string;
@@ -12,6 +13,7 @@ interface DevnetOptions {
   dir: string;
   param: string[];
   denyFiles?: boolean;
+  restart?: boolean;
 }
 
 export function registerDevnet(program: Command): void {
@@ -23,13 +25,14 @@ export function registerDevnet(program: Command): void {
     .option("--dir <dir>", "folder for the nodes' data and devnet.json", "devnet")
     .option("--param <name=value>", "protocol parameter for every node (repeatable)", collect, [])
     .option("--deny-files", "give each node a deny list file (DIR/node-i/deny.json) for partition experiments")
+    .option("--restart", "bring a node that exits back with the same arguments (devnet.json is updated); without it, devnet stops and exits 1 when a node exits")
     .action(async (opts: DevnetOptions) => {
       const n = Number(opts.nodes);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--nodes must be an integer in [1, 64], got ${JSON.stringify(opts.nodes)}`);
       const protocol = parseProtocol(opts.protocol);
       const params = parseParams(opts.param);
       checkOutputDir(opts.dir, "--dir");
-      const { startDevnet, devnetSnowballParams } = await import("./devnet.js");
+      const { startDevnet, devnetSnowballParams, describeExit } = await import("./devnet.js");
       // Checked here, before any child starts: a bad --param is one line, not N dead nodes.
       await checkLiveParams(protocol, params, protocol === "snowball" ? devnetSnowballParams(n) : {});
       const devnet = await startDevnet({
@@ -41,11 +44,31 @@ export function registerDevnet(program: Command): void {
       });
       process.stdout.write(`devnet of ${n} ${opts.protocol} nodes; ${opts.dir}/devnet.json\n`);
       for (const node of devnet.file.nodes) process.stdout.write(`  node ${node.index}  ${node.api}  pid ${node.pid}\n`);
-      process.stdout.write(`try: entropic tx double-spend --api ${devnet.file.nodes[0]!.api} --api ${devnet.file.nodes[Math.min(1, n - 1)]!.api}\n`);
-      await new Promise<void>((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
-      });
+      process.stdout.write(`try: npx entropic tx double-spend --devnet ${opts.dir}\n`);
+      // Children report their exits here, at once; the devnet ends on Ctrl-C or SIGTERM, or
+      // when it cannot be kept up. The interval keeps the event loop alive once every child
+      // is gone: a top-level await left unsettled on an empty loop ends Node with status 13.
+      const keepAlive = setInterval(() => undefined, 1 << 30);
+      const say = (line: string) => process.stderr.write(`devnet: ${line}\n`);
+      const failure = await Promise.race([
+        new Promise<null>((resolve) => {
+          process.once("SIGINT", () => resolve(null));
+          process.once("SIGTERM", () => resolve(null));
+        }),
+        devnet.supervise({
+          restart: opts.restart === true,
+          onExit: (e) => say(`node ${e.index} (pid ${e.pid}) exited with ${describeExit(e)}; last lines of ${e.log}:\n${e.tail.map((l) => `  | ${l}`).join("\n")}`),
+          onRestart: (r) =>
+            say(
+              r.node ? `node ${r.index} is back: pid ${r.node.pid}, ${r.node.api} (devnet.json updated)`
+              : r.error ? `node ${r.index} failed to restart: ${r.error}`
+              : `restarting node ${r.index} in ${r.delayMs} ms (attempt ${r.attempt})`,
+            ),
+        }),
+      ]);
+      clearInterval(keepAlive);
+      if (failure !== null) say(`stopping the other nodes`);
       await devnet.stop();
+      if (failure !== null) throw new RuntimeFailure(`devnet: ${failure}`);
     });
 }

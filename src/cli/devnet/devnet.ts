@@ -50,8 +50,58 @@ export interface Devnet {
   readonly children: ChildProcess[];
   /** Restart node i with its original arguments (after it died or was killed). */
   restart(i: number): Promise<DevnetNode>;
+  /**
+   * Watch the children: report every exit at once and, with `restart`, bring the node back
+   * with its arguments (with backoff). Resolves with what went wrong when the devnet can no
+   * longer be kept at its size (a node exited and `restart` is off, or a node keeps failing
+   * to come back); resolves with null once {@link stop} was called.
+   */
+  supervise(o: SuperviseOptions): Promise<string | null>;
   /** Stop every node (SIGTERM, then SIGKILL after 5 s). */
   stop(): Promise<void>;
+}
+
+/** A devnet child that exited while the devnet was running. */
+export interface ChildExit {
+  readonly index: number;
+  readonly pid: number;
+  /** exit status, or null when a signal ended it */
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** the node's log file and its last lines */
+  readonly log: string;
+  readonly tail: readonly string[];
+}
+
+export interface SuperviseOptions {
+  /** bring an exited node back with the same arguments (default: give up at the first exit) */
+  readonly restart: boolean;
+  /** called as soon as a child exits */
+  readonly onExit: (e: ChildExit) => void;
+  /** called when a node is about to be restarted (after `delayMs`) and once it is back */
+  readonly onRestart?: (e: { readonly index: number; readonly attempt: number; readonly delayMs: number; readonly node?: DevnetNode; readonly error?: string }) => void;
+  /** restarts in a row (each within `minUptimeMs` of the last) before giving up (default 5) */
+  readonly maxRestarts?: number;
+  /** a node up this long has its restart count reset (default 30 s) */
+  readonly minUptimeMs?: number;
+  /** first restart delay, doubled per restart in a row, capped at 8 s (default 500 ms) */
+  readonly backoffMs?: number;
+}
+
+/** Lines of a child's log shown when it exits. */
+export const EXIT_TAIL_LINES = 10;
+
+/** How a child ended, in words: "exit code 1" or "signal SIGKILL". */
+export function describeExit(e: Pick<ChildExit, "code" | "signal">): string {
+  return e.signal !== null ? `signal ${e.signal}` : `exit code ${e.code}`;
+}
+
+function logTail(path: string, lines: number): string[] {
+  try {
+    return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines);
+  } catch {
+    return [];
+  }
 }
 
 /** The built CLI; the same path from src/cli/devnet (tests) and dist/cli/devnet (the package). */
@@ -142,13 +192,25 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
   const children: ChildProcess[] = [];
   const nodes: DevnetNode[] = [];
   const timeout = o.startTimeoutMs ?? 30_000;
+  /** children that came up (an exit before that is reported by `start` itself) */
+  const ready = new WeakSet<ChildProcess>();
+  const upSince: number[] = [];
+  let onChildExit: ((i: number, e: ChildExit) => void) | null = null;
+  let stopping = false;
   const start = async (i: number): Promise<DevnetNode> => {
     const p = planned[i]!;
     rmSync(join(p.data, "node.json"), { force: true });
     const args = argsOf(i);
     const child = spawnNode(args, p.data);
     children[i] = child;
-    const info = await waitForInfo(join(p.data, "node.json"), child, join(p.data, "node.log"), timeout);
+    const log = join(p.data, "node.log");
+    child.once("exit", (code, signal) => {
+      if (stopping || !ready.has(child) || children[i] !== child) return;
+      onChildExit?.(i, { index: i, pid: child.pid ?? -1, code, signal, log, tail: logTail(log, EXIT_TAIL_LINES) });
+    });
+    const info = await waitForInfo(join(p.data, "node.json"), child, log, timeout);
+    ready.add(child);
+    upSince[i] = Date.now();
     return { index: i, api: info.api, multiaddr: p.multiaddr, peerId: p.peerId, pid: child.pid!, data: p.data, args };
   };
   try {
@@ -164,6 +226,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     renameSync(`${path}.tmp`, path);
   };
   writeFile();
+  let settle: ((outcome: string | null) => void) | null = null;
   const devnet: Devnet = {
     get file() {
       return file;
@@ -175,7 +238,53 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       writeFile();
       return node;
     },
+    supervise(s) {
+      if (settle !== null) throw new Error("supervise() was already called");
+      const maxRestarts = s.maxRestarts ?? 5;
+      const minUptime = s.minUptimeMs ?? 30_000;
+      const backoff = s.backoffMs ?? 500;
+      const inARow = new Array<number>(o.nodes).fill(0);
+      const done = new Promise<string | null>((res) => (settle = res));
+      const giveUp = (why: string) => {
+        onChildExit = null;
+        settle?.(why);
+      };
+      const bringBack = (i: number, what: string): void => {
+        if (stopping) return;
+        inARow[i]!++;
+        if (inARow[i]! > maxRestarts) {
+          giveUp(`node ${i} ${what}, and did not stay up after ${maxRestarts} restarts in a row; see ${join(planned[i]!.data, "node.log")}`);
+          return;
+        }
+        const delayMs = Math.min(8000, backoff * 2 ** (inARow[i]! - 1));
+        s.onRestart?.({ index: i, attempt: inARow[i]!, delayMs });
+        setTimeout(() => {
+          if (stopping) return;
+          devnet.restart(i).then(
+            (node) => s.onRestart?.({ index: i, attempt: inARow[i]!, delayMs, node }),
+            (err: unknown) => {
+              const error = (err as Error).message.split("\n")[0]!;
+              s.onRestart?.({ index: i, attempt: inARow[i]!, delayMs, error });
+              bringBack(i, `failed to restart (${error})`);
+            },
+          );
+        }, delayMs);
+      };
+      onChildExit = (i, e) => {
+        s.onExit(e);
+        if (!s.restart) {
+          giveUp(`node ${i} (pid ${e.pid}) exited with ${describeExit(e)}; a devnet of ${o.nodes} nodes cannot be kept up without --restart`);
+          return;
+        }
+        if (Date.now() - (upSince[i] ?? 0) >= minUptime) inARow[i] = 0;
+        bringBack(i, `exited with ${describeExit(e)}`);
+      };
+      return done;
+    },
     async stop() {
+      stopping = true;
+      onChildExit = null;
+      settle?.(null);
       await Promise.all(
         children.map(
           (c) =>

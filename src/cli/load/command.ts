@@ -5,6 +5,14 @@ import { runLoad } from "../../runtime/load/generator.js";
 import { createProgress } from "../progress.js";
 import { collect } from "../sim/command.js";
 import { DEFAULT_CLIENT_KEY, loadClientKey, parseUrl } from "../tx/command.js";
+import { RuntimeFailure } from "../errors.js";
+import type { LoadReport } from "../../runtime/load/generator.js";
+
+/** Any failed request makes the run a failure (exit 1), after the report is printed. */
+function failOnErrors(r: LoadReport): void {
+  if (r.errors === 0) return;
+  throw new RuntimeFailure(`load: ${r.errors} submission(s) failed${r.firstError ? ` (first: ${r.firstError})` : ""}; ${r.submitted} tx accepted, ${r.finalized} conflict sets finalized, ${r.unfinalized} not`);
+}
 
 function positive(raw: string, flag: string, max: number): number {
   const n = Number(raw);
@@ -46,6 +54,7 @@ export function registerLoad(program: Command): void {
       progress.stop();
       if (o.json) {
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        failOnErrors(report);
         return;
       }
       const f = (x: number) => (Number.isNaN(x) ? "n/a" : `${x.toFixed(0)} ms`);
@@ -54,9 +63,10 @@ export function registerLoad(program: Command): void {
           `submitted ${report.submitted} tx (${report.doubleSpends} double spends) to ${report.apis} node(s) over ${report.durationS} s`,
           `finalized ${report.finalized} conflict sets: ${report.finalizedPerSecond.toFixed(1)}/s during the load, ${report.throughputPerSecond.toFixed(1)}/s sustained to the last decision; ${report.unfinalized} not finalized after the drain`,
           `finality latency p50 ${f(report.latencyMs.p50)}, p95 ${f(report.latencyMs.p95)}, p99 ${f(report.latencyMs.p99)}, max ${f(report.latencyMs.max)}`,
-          `refused ${report.refused}, errors ${report.errors}`,
+          `refused ${report.refused}, errors ${report.errors} (${report.retried} retried after a closed connection), event streams reconnected ${report.streamReconnects}`,
           "",
         ].join("\n"),
       );
+      failOnErrors(report);
     });
 }

@@ -2,13 +2,15 @@
  * Steady load against live nodes: signed transactions at a fixed rate, spread round-robin
  * over the given APIs, with a share of double spends (the conflicting twin goes to the
  * next API). Finality latency is measured per conflict set from the client's submit time
- * to the `finalized` event of the node it was submitted to, read from every node's
- * `/v1/events` stream, so the numbers include the API, gossip and consensus.
+ * to the first `finalized` event for it on any node, read from every node's `/v1/events`
+ * stream, so the numbers include the API, gossip and consensus. A stream that ends (the
+ * node restarted, say) is reconnected with backoff; while one node is down the others'
+ * streams still see the decisions, so counts and latencies stay right across restarts.
  */
 import { utf8 } from "../../core/bytes.js";
 import type { KeyPair } from "../../core/crypto.js";
-import { createTx } from "../../core/tx.js";
-import { NodeClient } from "../api/client.js";
+import { createTx, type Tx } from "../../core/tx.js";
+import { ApiUnreachableError, NodeClient } from "../api/client.js";
 import { nodeSignatures } from "../crypto-node.js";
 import { quantile } from "../../sim/stats.js";
 
@@ -46,38 +48,85 @@ export interface LoadReport {
   readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
   /** conflict sets submitted but not finalized by the end of the drain */
   readonly unfinalized: number;
+  /** event streams reconnected after they ended or failed (a node restarting, say) */
+  readonly streamReconnects: number;
+  /** submissions retried once after the server closed the connection as they went out */
+  readonly retried: number;
+  /** the first failed request's error (with `errors` > 0) */
+  readonly firstError?: string;
+}
+
+/** First and largest delay between reconnection attempts of an event stream, ms. */
+export const STREAM_RETRY_MS = { first: 100, max: 2000 } as const;
+
+/**
+ * A connection the server closed as the request went out (a keep-alive socket it timed
+ * out, more likely when its event loop lags under load): the request never reached the
+ * node's handler, and submitting a signed transaction again is idempotent, so it is
+ * retried once on a fresh connection. A refused connection (node down) is not retried.
+ */
+function isConnectionRace(err: unknown): boolean {
+  return err instanceof ApiUnreachableError && /ECONNRESET|UND_ERR_SOCKET|EPIPE/.test(err.message);
+}
+
+/** Wait `ms`, or less if `signal` aborts first. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done);
+  });
 }
 
 export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   if (o.apis.length === 0) throw new RangeError("at least one API URL is needed");
   const clients = o.apis.map((u) => new NodeClient(u));
   const abort = new AbortController();
-  // conflict key → [submit time, index of the API it went to]
-  const pending = new Map<string, { t: number; api: number }>();
+  // conflict key → submit time
+  const pending = new Map<string, number>();
   const latencies: number[] = [];
-  const early = new Map<string, number>(); // finalized events that beat the submit response
+  const early = new Map<string, number>(); // first finalized event of a set, when it beat the submit response
+  const counted = new Set<string>(); // sets whose finality was measured (later nodes' events are ignored)
   const t0 = performance.now();
   const windowEnd = t0 + o.durationS * 1000;
   let finalizedInWindow = 0;
   let lastFinal = t0;
-  const streams = clients.map(async (c, api) => {
-    try {
-      for await (const e of c.events(abort.signal)) {
-        if (e.type !== "finalized") continue;
-        const p = pending.get(e.conflict);
-        const now = performance.now();
-        if (p === undefined) {
-          if (early.size < 100_000) early.set(`${api} ${e.conflict}`, now);
-          continue;
+  let streamReconnects = 0;
+  const onFinalized = (conflict: string) => {
+    if (counted.has(conflict)) return;
+    const now = performance.now();
+    const t = pending.get(conflict);
+    if (t === undefined) {
+      // Not ours, or the event beat the submit response.
+      if (early.size < 100_000 && !early.has(conflict)) early.set(conflict, now);
+      return;
+    }
+    pending.delete(conflict);
+    counted.add(conflict);
+    latencies.push(now - t);
+    lastFinal = now;
+    if (now <= windowEnd) finalizedInWindow++;
+  };
+  const streams = clients.map(async (c) => {
+    let delay: number = STREAM_RETRY_MS.first;
+    while (!abort.signal.aborted) {
+      try {
+        for await (const e of c.events(abort.signal)) {
+          delay = STREAM_RETRY_MS.first; // connected again
+          if (e.type === "finalized") onFinalized(e.conflict);
         }
-        if (p.api !== api) continue;
-        pending.delete(e.conflict);
-        latencies.push(now - p.t);
-        lastFinal = now;
-        if (now <= windowEnd) finalizedInWindow++;
+      } catch {
+        // the node is gone (restarting, killed): retry below
       }
-    } catch {
-      // stream closed (abort or node gone)
+      if (abort.signal.aborted) break;
+      await sleep(delay, abort.signal);
+      delay = Math.min(STREAM_RETRY_MS.max, delay * 2);
+      if (!abort.signal.aborted) streamReconnects++;
     }
   });
   await new Promise((r) => setTimeout(r, 200)); // let the event streams connect
@@ -88,6 +137,17 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   let doubleSpends = 0;
   let refused = 0;
   let errors = 0;
+  let firstError: string | undefined;
+  let retried = 0;
+  const submit = async (client: NodeClient, tx: Tx) => {
+    try {
+      return await client.submitTx(tx);
+    } catch (err) {
+      if (!isConnectionRace(err)) throw err;
+      retried++;
+      return client.submitTx(tx);
+    }
+  };
   let nonce = Date.now() * 1000;
   let next = 0;
   const submitOne = async (api: number, conflictTwin: boolean): Promise<void> => {
@@ -96,25 +156,29 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     const a = createTx(nodeSignatures, o.keys, n, utf8(`load ${n} a`));
     inFlight++;
     try {
-      const sends = [clients[api]!.submitTx(a)];
+      const sends = [submit(clients[api]!, a)];
       if (conflictTwin) {
-        sends.push(clients[(api + 1) % clients.length]!.submitTx(createTx(nodeSignatures, o.keys, n, utf8(`load ${n} b`))));
+        sends.push(submit(clients[(api + 1) % clients.length]!, createTx(nodeSignatures, o.keys, n, utf8(`load ${n} b`))));
         doubleSpends++;
       }
       const [r] = await Promise.all(sends);
       submitted += sends.length;
-      const seen = early.get(`${api} ${r!.conflict}`);
+      const seen = early.get(r!.conflict);
       if (seen !== undefined) {
-        early.delete(`${api} ${r!.conflict}`);
+        early.delete(r!.conflict);
+        counted.add(r!.conflict);
         latencies.push(seen - t);
         lastFinal = Math.max(lastFinal, seen);
         if (seen <= windowEnd) finalizedInWindow++;
-      } else {
-        pending.set(r!.conflict, { t, api });
+      } else if (!pending.has(r!.conflict) && !counted.has(r!.conflict)) {
+        pending.set(r!.conflict, t);
       }
     } catch (err) {
       if ((err as { status?: number }).status !== undefined && (err as { status: number }).status < 500) refused++;
-      else errors++;
+      else {
+        errors++;
+        firstError ??= (err as Error).message.split("\n")[0];
+      }
     } finally {
       inFlight--;
     }
@@ -158,5 +222,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     throughputPerSecond: lastFinal > t0 ? latencies.length / ((lastFinal - t0) / 1000) : 0,
     latencyMs: { p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), p99: quantile(sorted, 0.99), max: sorted[sorted.length - 1] ?? Number.NaN },
     unfinalized: pending.size,
+    streamReconnects,
+    retried,
+    ...(firstError !== undefined ? { firstError } : {}),
   };
 }
