@@ -93,15 +93,15 @@ export function runScenario(base: Scenario, seed: number, rng: RngFamily, record
 
 export function emtdRunFromOutput(output: RunOutput): EmtdRun {
   const s = output.summary;
-  const m = /^\[(.*), (.*)\]$/.exec(String(s.finalStateNode0));
-  if (!m) throw new Error(`emtd-seed summary: unexpected finalStateNode0 ${String(s.finalStateNode0)}`);
+  const st = s.finalStateNode0;
+  if (!Array.isArray(st) || st.length !== 2 || !st.every((x) => typeof x === "number")) throw new Error(`emtd-seed summary: unexpected finalStateNode0 ${JSON.stringify(st)}`);
   return {
     seed: s.seed,
     outcome: s.outcome,
     steps: s.steps,
     adopters: s.adopters as number,
     injectAccepted: s.injectAccepted as boolean,
-    finalState0: [Number(m[1]), Number(m[2])],
+    finalState0: [st[0] as number, st[1] as number],
     finalTemperature: s.final.meanTemperature!,
   };
 }

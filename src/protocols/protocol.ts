@@ -15,8 +15,8 @@ import type { Csr } from "../topology/csr.js";
 /** Named scalar measurements taken after a step; every run of a protocol reports the same keys. */
 export type Observables = Readonly<Record<string, number>>;
 
-/** Scalar summary values a protocol adds to the run summary. */
-export type SummaryValue = number | string | boolean | null;
+/** Summary values a protocol adds to the run summary: scalars, or a short vector of numbers (a node's state). */
+export type SummaryValue = number | string | boolean | null | readonly number[];
 
 /** How a run ended, plus protocol-specific summary fields. */
 export interface RunResult {

@@ -11,15 +11,17 @@ function checkDelay(what: "after" | "every", ms: number): void {
 }
 
 /**
- * Wall time: milliseconds since the Unix epoch, read from the monotonic performance clock
- * (`timeOrigin + now()`) so that it never steps back when the system clock is adjusted.
+ * Wall time: whole milliseconds since the Unix epoch (as `Date.now()`; times in the API,
+ * `seenAt`, `finalizedAt`, `at`, `latencyMs`, are integers), read from the monotonic
+ * performance clock (`timeOrigin + now()`, floored) so that it never steps back when the
+ * system clock is adjusted.
  *
  * Timers are `unref()`ed: a pending timer never keeps the process alive on its own; the
  * node's sockets and servers do that, and a process that has nothing else to do exits.
  * An exception thrown by a timer callback is an uncaught exception, as with setTimeout.
  */
 export const systemClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
+  now: () => Math.floor(performance.timeOrigin + performance.now()),
   after(ms, fn) {
     checkDelay("after", ms);
     const timer = setTimeout(fn, ms);

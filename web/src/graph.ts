@@ -1,6 +1,7 @@
 /**
- * The peer graph on a canvas: nodes on a circle (a devnet is small and a circle shows
- * every edge), edges as lines, each node a filled circle with optional ring and label.
+ * A graph on a canvas: nodes at given positions (a simulation's sample, laid out by the
+ * server as the report does) or on a circle (a devnet is small and a circle shows every
+ * edge), edges as lines, each node a filled circle with optional ring and label.
  */
 import { fitCanvas } from "./chart.js";
 
@@ -20,6 +21,15 @@ export interface GraphPicture {
   readonly edges: readonly (readonly [number, number])[];
   /** edges seen from one side only (a peer list the other side does not mirror) */
   readonly oneWay?: readonly (readonly [number, number])[];
+  /** node positions in [-1, 1]² (one per node); without them the nodes sit on a circle */
+  readonly x?: readonly number[];
+  readonly y?: readonly number[];
+}
+
+/** Positions in [-1, 1]² mapped into a w × h canvas with `pad` pixels kept free, aspect ratio kept. */
+export function fitLayout(x: readonly number[], y: readonly number[], width: number, height: number, pad: number): [number, number][] {
+  const half = Math.max(1, Math.min(width, height) / 2 - pad);
+  return x.map((xi, i) => [width / 2 + xi * half, height / 2 + y[i]! * half]);
 }
 
 /** Positions on a circle, starting at the top, clockwise. */
@@ -38,7 +48,8 @@ export function drawGraph(canvas: HTMLCanvasElement, picture: GraphPicture): voi
   const big = n > 60;
   const nodeR = big ? Math.max(1.5, Math.min(5, 900 / n)) : Math.max(10, Math.min(26, 160 / Math.sqrt(n)));
   const r = Math.max(10, Math.min(width, height) / 2 - nodeR - (big ? 6 : 26));
-  const pos = circleLayout(n, width / 2, height / 2, r);
+  const placed = picture.x !== undefined && picture.y !== undefined && picture.x.length === n && picture.y.length === n;
+  const pos = placed ? fitLayout(picture.x!, picture.y!, width, height, nodeR + (big ? 6 : 26)) : circleLayout(n, width / 2, height / 2, r);
 
   ctx.lineCap = "round";
   ctx.strokeStyle = big ? "rgba(120, 150, 180, 0.12)" : "rgba(120, 170, 210, 0.55)";

@@ -82,6 +82,7 @@ function renderNetwork(sim: SimView): void {
   drawGraph(byId<HTMLCanvasElement>("sim-graph"), {
     nodes: graph.colour.map((c, i) => ({ fill: PALETTE[c % PALETTE.length]!, ...(graph.finalized[i] ? { ring: "#ffffff" } : {}) })),
     edges: graph.edges,
+    ...(graph.x && graph.y ? { x: graph.x, y: graph.y } : {}),
   });
   byId("sim-graph-caption").textContent = `${graph.nodes}${graph.sampled ? ` of ${sim.nodes}` : ""} nodes · ${graph.edges.length} edges`;
   const legend = byId("sim-graph-legend");

@@ -51,7 +51,7 @@ export function registerDashboard(program: Command): void {
         await source.close();
         throw error;
       }
-      process.stdout.write(`entropic dashboard (${source.store.snapshot.title}): ${server.url}\n`);
+      process.stdout.write(`entropic dashboard (${source.store.snapshot.mode}, ${source.store.snapshot.title}): ${server.url}\n`);
       if (opts.open) openBrowser(server.url);
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);

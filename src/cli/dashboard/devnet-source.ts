@@ -77,7 +77,8 @@ export function startDevnetSource(dir: string, options: DevnetSourceOptions = {}
   const pollMs = options.pollMs ?? 1000;
   const latencyWindowMs = options.latencyWindowMs ?? 30_000;
   const spendTimeoutMs = options.doubleSpendTimeoutMs ?? 120_000;
-  const store = new DashboardStore("devnet", `devnet ${dir}`, devnet.protocol);
+  // The header already says "devnet" (the mode badge): the title names the folder and size.
+  const store = new DashboardStore("devnet", `folder ${dir}, ${devnet.nodes.length} node${devnet.nodes.length === 1 ? "" : "s"}`, devnet.protocol);
   const abort = new AbortController();
   const nodes = [...devnet.nodes].sort((a, b) => a.index - b.index);
 

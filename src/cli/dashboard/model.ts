@@ -97,6 +97,12 @@ export interface SimGraph {
   /** 1 when the drawn node has finalized */
   readonly finalized: readonly number[];
   readonly sampled: boolean;
+  /**
+   * Position of each drawn node in [-1, 1]², laid out as the report does (ForceAtlas2,
+   * src/report/layout.ts); absent when there are no edges to lay out (the page uses a circle).
+   */
+  readonly x?: readonly number[];
+  readonly y?: readonly number[];
 }
 
 /** A simulation run shown live. */

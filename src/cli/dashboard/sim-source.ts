@@ -35,7 +35,8 @@ export function startSimSource(options: SimSourceOptions): DashboardSource {
   const withSeed = (seed: number | undefined): Override[] => (seed === undefined ? [...overrides] : [...overrides, { name: "seed", value: seed }]);
   // Validate now, so a bad scenario is a usage error at start-up and not a failed run later.
   const scenario = validateScenario(applyOverrides(options.doc, withSeed(options.seed)), options.source);
-  const store = new DashboardStore("sim", `simulation ${scenario.name}`, scenario.protocol);
+  // The header already says "sim" (the mode badge): the title names the scenario.
+  const store = new DashboardStore("sim", `scenario ${scenario.name}`, scenario.protocol);
   let view: SimView = {
     run: 0,
     scenario: scenario.name,

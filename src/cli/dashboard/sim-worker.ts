@@ -77,7 +77,8 @@ async function main(task: SimWorkerTask): Promise<void> {
   }
   const result = run.result();
   const summary: Record<string, number | string | boolean | null> = { steps: run.steps, updates: run.updates };
-  for (const [key, value] of Object.entries(result.fields)) summary[key] = value;
+  // The page shows scalars; a vector field (emtd-seed's finalStateNode0) as its text.
+  for (const [key, value] of Object.entries(result.fields)) summary[key] = Array.isArray(value) ? `[${value.join(", ")}]` : (value as number | string | boolean | null);
   post({ type: "end", outcome: result.outcome, summary });
 }
 

@@ -76,7 +76,8 @@ export const emtdSeed: ProtocolDefinition<EmtdSeedParams> = {
           fields: {
             injectAccepted: state.injectAccepted,
             converged: state.converged,
-            finalStateNode0: `[${state.scalar[0]}, ${state.phase[0]}]`,
+            // node 0's state tensor [scalar, phase], as numbers (the seed prints it as a 2-vector)
+            finalStateNode0: [state.scalar[0]!, state.phase[0]!],
             adopters: state.adopters(),
           },
         };

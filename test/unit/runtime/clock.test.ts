@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ManualClock } from "../../../src/runtime/clock.js";
+import { ManualClock, systemClock } from "../../../src/runtime/clock.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 
@@ -138,6 +138,16 @@ describe("ManualClock", () => {
 });
 
 describe("systemClock", () => {
+  it("reads whole milliseconds, as Date.now() does (the API's seenAt and at are never fractional)", async () => {
+    const reads: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      reads.push(systemClock.now());
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    for (const t of reads) expect(Number.isInteger(t), String(t)).toBe(true);
+    expect(Math.abs(reads.at(-1)! - Date.now())).toBeLessThan(1000);
+  });
+
   it("its timers do not keep the process alive (unref)", () => {
     const script = [
       `const { systemClock } = await import(${JSON.stringify(resolve(repoRoot, "src/runtime/clock.ts"))});`,
