@@ -7,7 +7,7 @@ import { z } from "zod";
 import { ScenarioError } from "../../core/errors.js";
 import { type ProtocolName, protocolNames, protocols } from "../registry.js";
 import { rngFamilies, type RngFamily } from "../rng-family.js";
-import { schemaAt, shapeOf } from "./introspect.js";
+import { descriptionOf, rangeOf, schemaAt, shapeOf } from "./introspect.js";
 
 /** A validated scenario; `params` holds the protocol's parameters with defaults filled in. */
 export interface Scenario {
@@ -175,6 +175,13 @@ function phraseIssues(
     const pathText = issue.path.map(String).join(".");
     if (issue.code === "unrecognized_keys") {
       out.push({ path: pathText, message: unknownFieldMessage(issue.keys, issue.path, doc, schema, protocol) });
+      continue;
+    }
+    if (issue.code === "invalid_type" && issue.path.length > 0 && getPath(doc, issue.path) === undefined) {
+      // A required field left out: say so, with what it accepts and means.
+      const field = schemaAt(schema, issue.path.map(String), doc);
+      const meaning = field ? descriptionOf(field) : undefined;
+      out.push({ path: pathText, message: `missing; required here${field ? `: ${rangeOf(field)}` : ""}${meaning ? ` (${meaning})` : ""}` });
       continue;
     }
     if (issue.code !== "custom") {

@@ -99,4 +99,10 @@ describe("error messages", () => {
     expect(errorOf(() => validateScenario({ protocol: "tmesh", topolgy: {} }))).toMatch(/\(root\): unknown field "topolgy" \(did you mean "topology"\?\); valid fields: .*topology/);
     expect(errorOf(() => validateScenario({ protocol: "snowball", topology: { kind: "ring", n: 9, k: 2 } }))).toContain('topology: unknown field "k"; valid here: kind, n');
   });
+
+  it("a required field left out says what it accepts and means", () => {
+    const message = errorOf(() => validateScenario(applyOverrides({ protocol: "snowball" }, sets({ "topology.kind": "barabasi-albert" }))));
+    expect(message).toContain("topology.m: missing; required here: integer in [1, ∞) (edges from each new node)");
+    expect(message).not.toContain("topology.k"); // the default's k and p were dropped, not reported
+  });
 });
