@@ -1,13 +1,14 @@
 // `npm run reproduce` (bench/reproduce.ts) on tiny seed counts: the document's tables, the
 // per-seed comparison with the seed's own Python (skipped where python3 with numpy, networkx
-// and scipy is absent), the checks that make the command fail, and the command itself.
+// and scipy, or the seed documents its code is read from, are absent), the checks that make
+// the command fail, and the command itself.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { detectPython } from "../../../bench/lib/python.js";
+import { detectReference } from "../../../bench/lib/python.js";
 import {
   type EmtdRun,
   emtdAgreement,
@@ -26,7 +27,9 @@ import { type Reproduction, reproduce } from "../../../bench/lib/reproduce-run.j
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const SEEDS = 20;
-const py = detectPython();
+// The seed's Python needs python3 and the seed documents (--seeds-dir / $ENTROPIC_SEEDS_DIR / ../shared/seeds).
+const py = detectReference();
+const whyPy = py.ok ? "" : ` (skipped: ${py.reason})`;
 
 function emtdRun(seed: number, over: Partial<EmtdRun> = {}): EmtdRun {
   return { seed, outcome: "full_agreement", steps: 2, adopters: 50, injectAccepted: true, finalState0: [3.14159, 1], finalTemperature: 90.25, ...over };
@@ -194,7 +197,7 @@ describe(`npm run reproduce, ours only (${SEEDS} seeds)`, () => {
   });
 });
 
-describe(`npm run reproduce with the seed's Python (${SEEDS} seeds)`, () => {
+describe(`npm run reproduce with the seed's Python (${SEEDS} seeds)${whyPy}`, () => {
   let r: Reproduction | undefined;
   const withPython = async (): Promise<Reproduction> => (r ??= await reproduce({ seeds: SEEDS, hardSeeds: SEEDS }));
 
@@ -243,5 +246,22 @@ describe("bench/reproduce.ts, the command", () => {
     const md = readFileSync(out, "utf8");
     expect(md).toContain(`npm run reproduce -- --seeds 5 --hard-seeds 5 --out ${out} --no-python`);
     expect(md).toContain("### Outcomes over 5 seeds");
+  });
+
+  it("without the seed documents says so in one line and runs ours only", { timeout: 120_000 }, () => {
+    const out = path.join(tmp, "no-seeds.md");
+    const missing = path.join(tmp, "no-seeds-here");
+    const r = run(["--seeds", "5", "--hard-seeds", "5", "--seeds-dir", missing, "--out", out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe(
+      `python reference absent (seed documents not found: ${missing} is not a directory (give --seeds-dir DIR or set ENTROPIC_SEEDS_DIR)): ran ours only`,
+    );
+    expect(readFileSync(out, "utf8")).toContain(`Python reference absent: seed documents not found: ${missing} is not a directory`);
+  });
+
+  it("rejects --seeds-dir without a directory with status 2", () => {
+    const r = run(["--seeds-dir"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^reproduce: Option '--seeds-dir <value>' argument missing\n/);
   });
 });
