@@ -82,7 +82,8 @@ describe("entropic tx double-spend says where it checked", () => {
     const r = await entropicAsync(["tx", "double-spend", "--devnet", devnet.dir, "--key", key]);
     expect(r.status, r.stderr).toBe(0);
     for (const node of devnet.nodes) expect(r.stdout).toContain(`  ${node.api}  final `);
-    expect(r.stdout).toMatch(new RegExp(`^decided [AB] on all 4 nodes of the devnet in ${devnet.dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} in \\d+ ms$`, "m"));
+    const file = join(devnet.dir, "devnet.json").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    expect(r.stdout).toMatch(new RegExp(`^decided [AB] on all 4 nodes of ${file} in \\d+ ms$`, "m"));
   });
 
   it("a node that never decides: exit 1 and one line saying so", async () => {
@@ -91,6 +92,6 @@ describe("entropic tx double-spend says where it checked", () => {
     expect(r.status, r.stderr).toBe(1);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^entropic: double spend \S+: not decided on all 4 nodes of the devnet in .* after \d+ ms \(1 of 4 undecided; --wait 1\.5\)$/);
+    expect(lines[0]).toMatch(/^entropic: double spend \S+: not decided on all 4 nodes of \S+devnet\.json after \d+ ms \(1 of 4 undecided; --wait 1\.5\)$/);
   });
 });

@@ -1,4 +1,5 @@
 /** `entropic tx send|double-spend|status`: a client of a node's HTTP API that signs locally. */
+import { join } from "node:path";
 import type { Command } from "commander";
 import { utf8 } from "../../core/bytes.js";
 import { UsageError } from "../../core/errors.js";
@@ -46,7 +47,7 @@ async function devnetApis(dir: string): Promise<string[]> {
 
 /** Which nodes a double spend's decision was checked on, in words. */
 export function checkedNodesText(count: number, devnetDir: string | undefined): string {
-  if (devnetDir !== undefined) return `on all ${count} nodes of the devnet in ${devnetDir}`;
+  if (devnetDir !== undefined) return `on all ${count} nodes of ${join(devnetDir, "devnet.json")}`;
   return count === 1 ? "on the one node given" : count === 2 ? "on both nodes" : `on all ${count} nodes given`;
 }
 
