@@ -16,6 +16,7 @@ import { nodeSignatures } from "../crypto-node.js";
 import type { MetricSample, NodeEvent, NodeFacade, SubmitResult } from "./facade.js";
 import { txFromJson, txJsonSchema } from "./json.js";
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "./prometheus.js";
+import { openApiDocument } from "./openapi.js";
 import { countingSignatures, finalityLatencyHistogram, SignatureCounts, toBaseUnits, type Histogram } from "./metrics.js";
 import { formatSseComment, formatSseEvent } from "./sse.js";
 import { conflictViewToJson, txViewToJson, type ApiErrorBody, type ApiErrorCode, type SubmitResponse } from "./wire.js";
@@ -129,20 +130,34 @@ interface Context {
 type Handler = (ctx: Context, req: IncomingMessage, res: ServerResponse, param: string) => void | Promise<void>;
 
 interface Route {
+  /** the path as the OpenAPI document writes it (`{param}`) */
+  readonly template: string;
   /** matches the path; group 1, when present, is the (still percent-encoded) parameter */
   readonly pattern: RegExp;
   readonly methods: Readonly<Partial<Record<string, Handler>>>;
 }
 
+let openApiBody: string | undefined;
+
 const ROUTES: readonly Route[] = [
-  { pattern: /^\/v1\/tx$/, methods: { POST: submitTx } },
-  { pattern: /^\/v1\/tx\/([^/]+)$/, methods: { GET: getTx } },
-  { pattern: /^\/v1\/conflicts\/([^/]+)$/, methods: { GET: getConflict } },
-  { pattern: /^\/v1\/status$/, methods: { GET: getStatus } },
-  { pattern: /^\/v1\/metrics$/, methods: { GET: getMetrics } },
-  { pattern: /^\/v1\/events$/, methods: { GET: streamEvents } },
-  { pattern: /^\/v1\/health$/, methods: { GET: (_ctx, _req, res) => sendJson(res, 200, { ok: true }) } },
+  { template: "/v1/tx", pattern: /^\/v1\/tx$/, methods: { POST: submitTx } },
+  { template: "/v1/tx/{cid}", pattern: /^\/v1\/tx\/([^/]+)$/, methods: { GET: getTx } },
+  { template: "/v1/conflicts/{key}", pattern: /^\/v1\/conflicts\/([^/]+)$/, methods: { GET: getConflict } },
+  { template: "/v1/status", pattern: /^\/v1\/status$/, methods: { GET: getStatus } },
+  { template: "/v1/metrics", pattern: /^\/v1\/metrics$/, methods: { GET: getMetrics } },
+  { template: "/v1/events", pattern: /^\/v1\/events$/, methods: { GET: streamEvents } },
+  { template: "/v1/health", pattern: /^\/v1\/health$/, methods: { GET: (_ctx, _req, res) => sendJson(res, 200, { ok: true }) } },
+  {
+    template: "/v1/openapi.json",
+    pattern: /^\/v1\/openapi\.json$/,
+    methods: { GET: (_ctx, _req, res) => sendRawJson(res, (openApiBody ??= JSON.stringify(openApiDocument()))) },
+  },
 ];
+
+/** Every route the server answers, as `METHOD /template` (the OpenAPI test compares them with the document). */
+export function apiRoutes(): string[] {
+  return ROUTES.flatMap((r) => Object.keys(r.methods).map((m) => `${m} ${r.template}`));
+}
 
 // ---------------------------------------------------------------------------------------
 // Responses
@@ -163,6 +178,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
     "Content-Length": String(Buffer.byteLength(text)),
     ...headers,
   });
+  res.end(text);
+}
+
+function sendRawJson(res: ServerResponse, text: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(200, { ...COMMON_HEADERS, "Content-Type": "application/json; charset=utf-8", "Content-Length": String(Buffer.byteLength(text)) });
   res.end(text);
 }
 
