@@ -35,6 +35,9 @@ if (why !== null) process.stdout.write(`netns.test.ts skipped: ${why}\n`);
 let lab: NetnsLab | undefined;
 let dir = "";
 let clients: NodeClient[] = [];
+/** measured durations, printed once at the end (the figures deploy/README.md quotes) */
+const timings: string[] = [];
+const since = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 const peerIds = Array.from({ length: N }, (_, i) => peerIdFromKeySeed(keySeedFromLabel(`netns-${i}`)));
 
 async function until(what: string, cond: () => Promise<boolean>, ms: number): Promise<void> {
@@ -106,6 +109,7 @@ describe.skipIf(why !== null)("devnet across network namespaces", () => {
   }, 120_000);
 
   afterAll(async () => {
+    if (timings.length > 0) process.stdout.write(`netns.test.ts: ${timings.join("; ")}\n`);
     await lab?.destroy();
   }, 30_000);
 
@@ -130,19 +134,22 @@ describe.skipIf(why !== null)("devnet across network namespaces", () => {
     );
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout) as { finals: Record<string, string | null>; checked: number; agreed: boolean; a: string; b: string };
+    const out = JSON.parse(r.stdout) as { finals: Record<string, string | null>; checked: number; agreed: boolean; a: string; b: string; ms?: number };
     expect(out.checked).toBe(N);
     expect(out.agreed).toBe(true);
     const decided = new Set(Object.values(out.finals));
     expect(decided.size).toBe(1);
     expect([out.a, out.b]).toContain([...decided][0]);
+    timings.push(`double spend decided on all ${N} in ${out.ms ?? "?"} ms`);
   }, 70_000);
 
   it("partition with the link between the sides down, then heal: no conflicting decision, then convergence", async () => {
     const l = lab!;
+    const tCut = Date.now();
     l.cut();
     // No application help: the links are down, connections die by libp2p's own liveness checks.
     await until("each side sees only its own half", async () => (await peerCounts()).every((p) => p === 1), 60_000);
+    timings.push(`link down noticed by every node after ${since(tCut)}`);
     const keys: string[] = [];
     for (let i = 0; i < 5; i++) {
       const [a, b] = pair();
@@ -153,12 +160,15 @@ describe.skipIf(why !== null)("devnet across network namespaces", () => {
     await new Promise((r) => setTimeout(r, 3000));
     // α = 2 of K = 3 sampled from all four known peers: a half can never finalize alone
     for (const c of clients) for (const f of await finals(c, keys)) expect(f).toBeNull();
+    const tHeal = Date.now();
     l.heal();
     await until("reconnected", async () => (await peerCounts()).every((p) => p === N - 1), 45_000);
+    timings.push(`full mesh again ${since(tHeal)} after the heal`);
     await until("every node finalizes after the heal", async () => {
       for (const c of clients) if ((await finals(c, keys)).some((f) => f === null)) return false;
       return true;
     }, 60_000);
+    timings.push(`the ${keys.length} split double spends final everywhere ${since(tHeal)} after the heal`);
     const views = await Promise.all(clients.map((c) => finals(c, keys)));
     for (const v of views) expect(v).toEqual(views[0]);
     await until("equal ledger roots", async () => new Set((await Promise.all(clients.map((c) => c.status()))).map((s) => s.ledgerRoot)).size === 1, 20_000);
