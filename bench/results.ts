@@ -1,59 +1,83 @@
 /**
  * `npm run results`: the consensus experiments, regenerated into docs/results.md.
  *
- * Every number comes from `entropic sweep … --json` run here (worker threads, one per
- * core), over the shipped base scenarios in scenarios/experiments/. Flags:
- *   --seeds N    runs per grid point (default 5; the doc states it)
- *   --quick      smaller grids, for a smoke test
- *   --out FILE   default docs/results.md
+ * Every number comes from runs of the shipped simulators (dist/, the sweep command's worker
+ * threads, one per core), cheapest cells first, with progress and an ETA on stderr. Run
+ * digests are cached by (scenario, seed) in .entropic/results-cache.jsonl, so an
+ * interrupted regeneration resumes and more seeds only run the new ones. Flags:
+ *   --seeds N         runs per cell up to 2000 nodes (default 100)
+ *   --seeds-large N   runs per cell at 10^4 nodes (default 20)
+ *   --seeds-huge N    runs per cell at 10^5 nodes (default 10)
+ *   --seeds-adversary N  runs per cell in the adversary grid (default: --seeds)
+ *   --adversary-contenders all|global  which protocol forms face the adversaries (default all)
+ *   --quick           smaller grids and 10/5/0 runs, for a smoke test (no 10^5 cells)
+ *   --workers N       worker threads (default: one per core)
+ *   --out FILE        default docs/results.md
+ *   --cache FILE      default .entropic/results-cache.jsonl ("none": no cache)
+ *   --dist DIR        the build whose sweep worker runs the cells (default dist/)
+ *
+ * Statistics (src/sim/stats.ts): safety is the share of RUNS with any violation, with its
+ * exact Clopper–Pearson 95% interval; severity is conflicting / decided honest nodes per
+ * run (conflicting = decided against the majority decision); liveness is the finalized
+ * share and the rounds to 99% finality as median [IQR] over runs.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import type { PointAggregate } from "../src/sim/sweep.js";
-import { upperBound95ZeroEvents } from "../src/sim/stats.js";
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { RunDigest } from "../src/sim/sweep.js";
+import { runSeverity, spread, unsafeRunShare } from "../src/sim/stats.js";
+import { type Cell, runCells } from "./lib/results-pool.js";
 
 const root = resolve(import.meta.dirname, "..");
-const cli = resolve(root, "dist/cli/main.js");
 const args = process.argv.slice(2);
 const flag = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes("--quick");
-const seeds = Number(flag("--seeds") ?? (quick ? 2 : 5));
+const seeds = Number(flag("--seeds") ?? (quick ? 10 : 100));
+const seedsLarge = Number(flag("--seeds-large") ?? (quick ? 5 : 20));
+const seedsHuge = Number(flag("--seeds-huge") ?? (quick ? 0 : 10));
+const seedsAdversary = Number(flag("--seeds-adversary") ?? seeds);
+const workers = flag("--workers") === undefined ? undefined : Number(flag("--workers"));
 const outFile = resolve(root, flag("--out") ?? "docs/results.md");
-const tmp = mkdtempSync(join(tmpdir(), "entropic-results-"));
-
-interface SweepOutput {
-  protocol: string;
-  points: PointAggregate[];
+const cacheArg = flag("--cache") ?? ".entropic/results-cache.jsonl";
+const cacheFile = cacheArg === "none" ? resolve(root, `.entropic/results-cache-${process.pid}.tmp.jsonl`) : resolve(root, cacheArg);
+for (const [name, v] of [["--seeds", seeds], ["--seeds-large", seedsLarge], ["--seeds-huge", seedsHuge], ["--seeds-adversary", seedsAdversary]] as const) {
+  if (!(Number.isInteger(v) && v >= 0)) {
+    console.error(`results: ${name} expects a non-negative integer, got ${v}`);
+    process.exit(2);
+  }
 }
 
-function sweep(doc: Record<string, unknown>, sets: Record<string, unknown[]>, seedCount = seeds): SweepOutput {
-  const file = join(tmp, `s${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(doc));
-  const setArgs = Object.entries(sets).flatMap(([k, v]) => ["--set", `${k}=${v.join(",")}`]);
-  const started = performance.now();
-  const out = execFileSync(process.execPath, [cli, "sweep", file, "--seeds", `0..${seedCount - 1}`, "--json", ...setArgs], {
-    encoding: "utf8",
-    maxBuffer: 64 << 20,
-  });
-  process.stderr.write(`  ${doc.protocol} ${JSON.stringify(sets)} × ${seedCount} seeds: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-  return JSON.parse(out) as SweepOutput;
+/** Runs per cell for a network of n nodes. */
+const runsFor = (n: number) => (n <= 2000 ? seeds : n <= 10_000 ? seedsLarge : seedsHuge);
+
+// ---------- cells ----------
+
+const cells: Cell[] = [];
+/** Register a cell; returns its index into the digests. */
+function cell(label: string, doc: Record<string, unknown>, runs: number, cost: number): number {
+  cells.push({ label, doc, seeds: runs, cost });
+  return cells.length - 1;
 }
 
-const fmt = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(digits));
-const pct = (x: number | null | undefined) => (x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)}%`);
-const field = (p: PointAggregate, name: string) => p.fields[name];
+interface Contender {
+  readonly label: string;
+  readonly doc: Record<string, unknown>;
+  /** seconds per run per 1000 nodes, roughly (measured on this machine), for ordering */
+  readonly cost: number;
+  readonly global: boolean;
+}
 
-/** The protocols compared, with how each samples peers. */
-const contenders: { label: string; doc: Record<string, unknown> }[] = [
-  { label: "emtd", doc: { protocol: "emtd", sampling: "neighbors" } },
-  { label: "tmesh", doc: { protocol: "tmesh", sampling: "neighbors" } },
-  { label: "snowball (neighbours)", doc: { protocol: "snowball", sampling: "neighbors" } },
-  { label: "snowball (global)", doc: { protocol: "snowball", sampling: "global" } },
+/** Each protocol in its literal (topology-neighbour) form and its global-sampling form (the default). */
+const contenders: Contender[] = [
+  { label: "emtd, neighbours (literal: all neighbours)", doc: { protocol: "emtd", sampling: "neighbors" }, cost: 0.4, global: false },
+  { label: "emtd, global K=20 (default)", doc: { protocol: "emtd", sampling: "global" }, cost: 0.05, global: true },
+  { label: "tmesh, neighbours", doc: { protocol: "tmesh", sampling: "neighbors" }, cost: 0.06, global: false },
+  { label: "tmesh, global (default)", doc: { protocol: "tmesh", sampling: "global" }, cost: 0.04, global: true },
+  { label: "snowball, neighbours", doc: { protocol: "snowball", sampling: "neighbors" }, cost: 0.12, global: false },
+  { label: "snowball, global (default)", doc: { protocol: "snowball", sampling: "global" }, cost: 0.1, global: true },
 ];
 
 /** Topologies with mean degree ≈ 20 at every size. */
@@ -64,145 +88,362 @@ function topologies(n: number): { label: string; spec: Record<string, unknown> }
   ];
 }
 
-const workload = { instances: 1, candidates: 2, bias: 0.6 };
-const sections: string[] = [];
+const biased = { instances: 1, candidates: 2, bias: 0.6 };
+
+// 0. Safe defaults: `protocol: X` and a size, nothing else.
+const defaultSizes = seedsHuge > 0 ? [2000, 100_000] : [2000];
+const defaultCells = ["emtd", "tmesh", "snowball"].flatMap((protocol) =>
+  defaultSizes.map((n) => ({
+    protocol,
+    n,
+    at: cell(`defaults ${protocol} n=${n}`, { protocol, topology: { kind: "watts-strogatz", n, k: 10, p: 0.1 } }, runsFor(n), (n / 1000) * (protocol === "snowball" ? 0.2 : 0.1)),
+  })),
+);
+const betaFiveAtHuge = seedsHuge > 0 ? cell("tmesh beta=5 n=100000", { protocol: "tmesh", topology: { kind: "watts-strogatz", n: 100_000, k: 10, p: 0.1 }, params: { beta: 5 } }, seedsHuge, 10) : null;
 
 // 1. Scale without faults.
-{
-  const sizes = quick ? [100, 1000] : [100, 1000, 10_000];
-  const rows: string[] = [];
-  for (const n of sizes) {
-    for (const topo of topologies(n)) {
-      for (const c of contenders) {
-        const r = sweep({ ...c.doc, topology: topo.spec, workload, maxRounds: 400 }, {});
-        const p = r.points[0]!;
-        rows.push(
-          `| ${n} | ${topo.label} | ${c.label} | ${pct(field(p, "finalizedShare")?.mean)} | ${fmt(field(p, "roundsTo99")?.mean)} (${field(p, "roundsTo99")?.nulls ?? 0} never) | ${fmt(field(p, "messagesPerNodePerDecision")?.mean, 0)} | ${field(p, "safetyViolations")?.sum ?? 0} |`,
-        );
-      }
+const sizes = quick ? [100, 1000] : [100, 1000, 10_000];
+const scaleCells: { n: number; topo: string; c: Contender; at: number }[] = [];
+for (const n of sizes) {
+  for (const c of contenders) {
+    const topos = c.global ? [{ label: "any (global sampling ignores it)", spec: topologies(n)[0]!.spec }] : topologies(n);
+    for (const t of topos) {
+      scaleCells.push({ n, topo: t.label, c, at: cell(`scale ${c.label} ${t.label} n=${n}`, { ...c.doc, topology: t.spec, workload: biased, maxRounds: 400 }, runsFor(n), (c.cost * n) / 1000) });
     }
   }
+}
+
+// 2. Adversaries.
+const advN = quick ? 500 : 2000;
+const shares = [0, 0.05, 0.1, 0.2, 0.25];
+const adversaries: { label: string; spec: Record<string, unknown> }[] = [
+  { label: "crash", spec: { type: "crash" } },
+  { label: "stubborn", spec: { type: "stubborn" } },
+  { label: "random", spec: { type: "random" } },
+  { label: "equivocate", spec: { type: "equivocate" } },
+  { label: "balance (full knowledge)", spec: { type: "balance", knowledge: "full" } },
+  { label: "balance (asker's view only)", spec: { type: "balance", knowledge: "none" } },
+];
+const advContenders = flag("--adversary-contenders") ?? "all";
+if (advContenders !== "all" && advContenders !== "global") {
+  console.error(`results: --adversary-contenders expects all or global, got ${advContenders}`);
+  process.exit(2);
+}
+const advCells = contenders.filter((c) => advContenders === "all" || c.global).map((c) => {
+  const doc = (adversary: Record<string, unknown>) => ({ ...c.doc, topology: topologies(advN)[0]!.spec, workload: biased, maxRounds: 300, adversary });
+  // Share 0 is the same run whatever the adversary type: one cell per contender.
+  const none = cell(`adversary ${c.label} none`, doc({ type: "none" }), seedsAdversary, (c.cost * advN) / 1000);
+  return {
+    c,
+    none,
+    rows: adversaries.map((a) => ({ a, at: shares.slice(1).map((s) => cell(`adversary ${c.label} ${a.label} ${s}`, doc({ ...a.spec, share: s }), seedsAdversary, (1.5 * c.cost * advN) / 1000)) })),
+  };
+});
+
+// 2b. EMTD with global sampling: sample size K and finality streak β.
+const emtdKs = [5, 10, 20];
+const emtdBetas = [3, 10];
+const emtdSettings: { label: string; bias: number; adversary?: Record<string, unknown> }[] = [
+  { label: "50/50", bias: 0.5 },
+  { label: "60/40", bias: 0.6 },
+  { label: "60/40, 5% stubborn", bias: 0.6, adversary: { type: "stubborn", share: 0.05 } },
+];
+const emtdCells = emtdKs.flatMap((k) =>
+  emtdBetas.flatMap((beta) =>
+    emtdSettings.map((setting) => ({
+      k,
+      beta,
+      setting: setting.label,
+      at: cell(
+        `emtd global k=${k} beta=${beta} ${setting.label}`,
+        {
+          protocol: "emtd",
+          sampling: "global",
+          topology: topologies(advN)[0]!.spec,
+          workload: { ...biased, bias: setting.bias },
+          maxRounds: 400,
+          params: { k, beta },
+          ...(setting.adversary ? { adversary: setting.adversary } : {}),
+        },
+        setting.adversary ? seedsAdversary : runsFor(advN),
+        ((setting.adversary ? 0.5 : 0.05) * advN) / 1000,
+      ),
+    })),
+  ),
+);
+
+// 3. A 50/50 partition, then heal (event driver).
+const partN = quick ? 200 : 1000;
+const partitionRuns = Math.min(runsFor(partN), quick ? 4 : 20);
+const partitionCells = contenders.map((c) => ({
+  c,
+  at: cell(
+    `partition ${c.label}`,
+    {
+      ...c.doc,
+      driver: "event",
+      topology: topologies(partN)[0]!.spec,
+      workload: { instances: 1, candidates: 2, bias: 0.5 },
+      maxRounds: 200,
+      network: { pollInterval: 10, latency: { kind: "uniform", min: 1, max: 3 }, partitions: [{ at: 0, heal: 400, split: 0.5 }], signatures: false },
+    },
+    partitionRuns,
+    (c.cost * partN * 4) / 1000,
+  ),
+}));
+
+// 4. Metastable traps.
+const ringN = quick ? 200 : 1000;
+const ringRuns = Math.min(runsFor(ringN), quick ? 4 : 20);
+const ringCells = [true, false].map((reheat) => ({
+  reheat,
+  at: cell(`ring reheat=${reheat}`, { protocol: "emtd", sampling: "neighbors", topology: { kind: "ring", n: ringN }, workload: { instances: 1, candidates: 2, bias: 0.5 }, maxRounds: 600, params: { reheat } }, ringRuns, ringN / 1000),
+}));
+const seedRuns = quick ? 50 : 500;
+const seedCell = cell("emtd-seed", { protocol: "emtd-seed", rng: "xoshiro", params: { nodes: 200, decay: 0.1, input: 10 } }, seedRuns, 0.01);
+
+// ---------- run ----------
+
+const started = performance.now();
+const workerUrl = pathToFileURL(resolve(root, flag("--dist") ?? "dist", "cli/sweep/worker.js"));
+const digests = await runCells(cells, { workerUrl, cacheFile, ...(workers ? { workers } : {}) });
+const minutes = ((performance.now() - started) / 60_000).toFixed(1);
+if (cacheArg === "none") (await import("node:fs")).rmSync(cacheFile, { force: true });
+
+// ---------- statistics and formatting ----------
+
+const num = (d: RunDigest, name: string): number | null => {
+  const v = d.fields[name];
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+};
+const pct = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : `${(x * 100).toFixed(digits)}%`);
+const fmt = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(digits));
+
+interface CellStats {
+  runs: number;
+  unsafe: number;
+  /** "k/N (≤ x%)" or "k/N (a–b%)" */
+  safety: string;
+  severity: string;
+  finalized: string;
+  rounds99: string;
+  messages: string;
+  bytes: string;
+}
+
+/** One cell's figures, each over runs. */
+function stats(at: number): CellStats {
+  const ds = digests[at]!;
+  const runs = ds.length;
+  const unsafe = ds.filter((d) => d.outcome === "safety_violation").length;
+  const ci = unsafeRunShare(unsafe, runs);
+  const safety = runs === 0 ? "no runs" : unsafe === 0 ? `0/${runs} (≤ ${pct(ci.high)})` : `${unsafe}/${runs} (${pct(ci.low)}–${pct(ci.high)})`;
+  const decided = ds.map((d) => num(d, "decisions") ?? 0);
+  const conflicting = ds.map((d) => num(d, "conflictingDecisions") ?? 0);
+  const sev = runSeverity(conflicting, decided);
+  const severity = sev === null ? "no decisions" : sev.max === 0 ? "0" : `${pct(sev.mean, 2)} (max ${pct(sev.max, 1)})`;
+  const fin = spread(ds.map((d) => num(d, "finalizedShare")));
+  const finalized = fin === null ? "—" : fin.q1 === fin.q3 ? pct(fin.median) : `${pct(fin.median)} [${pct(fin.q1)}, ${pct(fin.q3)}]`;
+  const r = spread(ds.map((d) => num(d, "roundsTo99")));
+  const never = runs - (r?.n ?? 0);
+  const rounds99 = r === null ? `never (${runs} runs)` : `${fmt(r.median, 0)} [${fmt(r.q1, 0)}, ${fmt(r.q3, 0)}]${never ? `, never in ${never}` : ""}`;
+  // Per decision actually made: messagesPerNodePerDecision is messages / honest slots.
+  let msgs = 0;
+  let bytes = 0;
+  let made = 0;
+  for (const d of ds) {
+    const slots = num(d, "honestNodes") ?? 0; // every cell decides one instance
+    msgs += (num(d, "messagesPerNodePerDecision") ?? 0) * slots;
+    bytes += (num(d, "bytesPerNodePerDecision") ?? 0) * slots;
+    made += num(d, "decisions") ?? 0;
+  }
+  return {
+    runs,
+    unsafe,
+    safety,
+    severity,
+    finalized,
+    rounds99,
+    messages: made === 0 ? "no decisions" : fmt(msgs / made, 0),
+    bytes: made === 0 ? "no decisions" : `${fmt(bytes / made / 1024, 1)} KiB`,
+  };
+}
+
+const sections: string[] = [];
+
+{
+  const rows = defaultCells.map(({ protocol, n, at }) => {
+    const s = stats(at);
+    return `| \`protocol: ${protocol}\` | ${n} | ${s.safety} | ${s.severity} | ${s.finalized} | ${s.rounds99} | ${s.messages} |`;
+  });
+  if (betaFiveAtHuge !== null) {
+    const s = stats(betaFiveAtHuge);
+    rows.push(`| \`protocol: tmesh\`, \`params: { beta: 5 }\` (the old default) | 100000 | ${s.safety} | ${s.severity} | ${s.finalized} | ${s.rounds99} | ${s.messages} |`);
+  }
+  // The cost of each default beside Snowball's at the same size, from the same runs.
+  const costLines = defaultSizes.map((n) => {
+    const of = (protocol: string) => {
+      const at = defaultCells.find((d) => d.protocol === protocol && d.n === n)!.at;
+      const ds = digests[at]!;
+      let msgs = 0;
+      let made = 0;
+      for (const d of ds) {
+        msgs += (num(d, "messagesPerNodePerDecision") ?? 0) * (num(d, "honestNodes") ?? 0);
+        made += num(d, "decisions") ?? 0;
+      }
+      return { perDecision: made > 0 ? msgs / made : null, rounds: spread(ds.map((d) => num(d, "roundsTo99")))?.median ?? null };
+    };
+    const sb = of("snowball");
+    const ratio = (x: number | null, y: number | null) => (x === null || y === null || y === 0 ? "—" : `${(x / y).toFixed(2)}×`);
+    const e = of("emtd");
+    const t = of("tmesh");
+    return `- ${n} nodes: EMTD uses ${ratio(e.perDecision, sb.perDecision)} Snowball's messages per decision and ${ratio(e.rounds, sb.rounds)} its median rounds to 99%; T-MESH ${ratio(t.perDecision, sb.perDecision)} and ${ratio(t.rounds, sb.rounds)} (T-MESH messages carry a d×d density matrix: 2·d² words instead of 1).`;
+  });
+  sections.push(
+    [
+      "## 0. Safe defaults",
+      "",
+      "What a scenario naming only the protocol and a network size runs: the harness defaults (global sampling, a 50/50 first sight of one binary conflict, Watts–Strogatz k=10 p=0.1, 500-round cap) and the protocol's default parameters — EMTD polls K = 20 random peers per round; T-MESH's finality streak is β(n) = max(5, ⌈log₂ n⌉ + 2) (13 at 2000 nodes, 19 at 10⁵); Snowball runs avalanchego's K=20, α=15, β=20.",
+      "",
+      "| scenario | nodes | unsafe runs (95% CI) | severity | finalized | rounds to 99% | messages / decision |",
+      "|---|---|---|---|---|---|---|",
+      ...rows,
+      "",
+      "Cost of each default beside Snowball's (medians and totals over the same runs):",
+      "",
+      ...costLines,
+    ].join("\n"),
+  );
+}
+
+{
+  const rows = scaleCells.map(({ n, topo, c, at }) => {
+    const s = stats(at);
+    return `| ${n} | ${topo} | ${c.label} | ${s.safety} | ${s.severity} | ${s.finalized} | ${s.rounds99} | ${s.messages} | ${s.bytes} |`;
+  });
   sections.push(
     [
       "## 1. Scale, no faults",
       "",
-      `One binary conflict (60/40 first sight), ${seeds} seeds per row, cap 400 rounds. *rounds to 99%*: mean over runs that reached 99% finality; *never*: runs that did not.`,
+      `One binary conflict, 60/40 first sight, cap 400 rounds; ${runsFor(100)} runs per row up to 2000 nodes${quick ? "" : `, ${runsFor(10_000)} at 10⁴`}. Global sampling draws peers from the whole network, so the topology does not matter to it (one row per size).`,
       "",
-      "| nodes | topology | protocol | finalized | rounds to 99% | messages / node / decision | safety violations |",
-      "|---|---|---|---|---|---|---|",
+      "| nodes | topology | protocol, sampling | unsafe runs (95% CI) | severity | finalized | rounds to 99% | messages / decision | bytes / decision |",
+      "|---|---|---|---|---|---|---|---|---|",
       ...rows,
     ].join("\n"),
   );
 }
 
-// 2. Adversaries at 2000 nodes.
 {
-  const n = quick ? 500 : 2000;
-  const shares = [0, 0.05, 0.1, 0.2, 0.25];
-  const types: { label: string; adversary: Record<string, unknown> }[] = [
-    { label: "crash", adversary: { type: "crash" } },
-    { label: "stubborn", adversary: { type: "stubborn" } },
-    { label: "random", adversary: { type: "random" } },
-    { label: "equivocate", adversary: { type: "equivocate" } },
-    { label: "balance (full knowledge)", adversary: { type: "balance", knowledge: "full" } },
-    { label: "balance (oblivious)", adversary: { type: "balance", knowledge: "none" } },
-  ];
   const rows: string[] = [];
-  for (const c of contenders) {
-    for (const t of types) {
-      const r = sweep({ ...c.doc, topology: topologies(n)[0]!.spec, workload, maxRounds: 300, adversary: t.adversary }, { "adversary.share": shares });
-      const cells = r.points.map((p) => {
-        const decisions = (field(p, "honestNodes")?.sum ?? 0) * workload.instances;
-        const violations = field(p, "safetyViolations")?.sum ?? 0;
-        const per10k = violations > 0 ? fmt((violations / decisions) * 1e4, 1) : `0 (≤ ${fmt(upperBound95ZeroEvents(decisions).exact * 1e4, 2)})`;
-        return `${per10k} / ${pct(field(p, "finalizedShare")?.mean)}`;
-      });
-      rows.push(`| ${c.label} | ${t.label} | ${cells.join(" | ")} |`);
+  for (const { c, none, rows: advRows } of advCells) {
+    const zero = stats(none);
+    for (const { a, at } of advRows) {
+      const cellsText = [zero, ...at.map(stats)].map((s) => `${s.safety} · ${s.severity} · ${s.finalized}`);
+      rows.push(`| ${c.label} | ${a.label} | ${cellsText.join(" | ")} |`);
     }
   }
   sections.push(
     [
-      `## 2. Adversaries (${n} nodes, Watts–Strogatz k=20)`,
+      `## 2. Adversaries (${advN} nodes, Watts–Strogatz k=20)`,
       "",
-      "Each cell: safety violations per 10⁴ honest decisions (when none were seen, the exact one-sided 95% upper bound) / mean share of honest decisions made by the 300-round deadline (liveness).",
+      `60/40 first sight, 300-round deadline, ${seedsAdversary} runs per cell${advContenders === "global" ? " (global-sampling forms only in this regeneration: the neighbour forms are already unsafe without an adversary, section 1)" : ""} (the 0% column is one set of runs, shared by every adversary type). Each cell: *unsafe runs* k/N with the exact 95% interval · *severity* (mean over runs of conflicting / decided honest nodes, and its largest run) · *finalized* share of honest nodes by the deadline, median [IQR] over runs. Equivocation proofs lower trust (penalty 1: trust 0) and every protocol ignores answers from peers with trust 0.`,
       "",
-      `| protocol | adversary | ${shares.map((s) => `${s * 100}%`).join(" | ")} |`,
+      `| protocol, sampling | adversary | ${shares.map((s) => `${s * 100}%`).join(" | ")} |`,
       `|---|---|${shares.map(() => "---").join("|")}|`,
       ...rows,
     ].join("\n"),
   );
 }
 
-// 3. A 50/50 partition, then heal (event driver).
+sections.push(
+  [
+    "## Evidence and trust: where the protocols are treated alike",
+    "",
+    "- **Evidence** is produced by the drivers, the same way for every protocol: two different answers from one node for one (instance, round) — the cycle driver sees every answer; the event driver compares signed answers for one (instance, epoch) — prove equivocation. Any adversary whose answers differ within a round is proven, whatever its label (equivocate, random, and the balancing attacker, which tells different askers different things). After `trust.delay` rounds (default 2) every node's trust in the offender is multiplied by 1 − `trust.penalty` (default 1, i.e. trust 0).",
+    "- **Trust** is read by all three protocols. EMTD weighs an answer by it (coupling J = bandwidth × trust, and the entropy term's weights); T-MESH ignores a peer with trust 0 and interacts with t·ρ_peer + (1 − t)·ρ_own for trust t in (0, 1); Snowball ignores votes from peers with trust 0 but counts a vote of trust in (0, 1) in full, because its α thresholds are counts of votes out of K and weighing them would change what α means. With the default penalty 1 trust is only ever 0 or 1, so the three protocols treat evidence identically; with `trust.penalty` < 1 Snowball is the exception, for that reason.",
+    "- Where they cannot be alike: a distrusted peer is still sampled in the simulators (a query wasted), while the live node leaves peers below its sampling threshold out of the sample; and T-MESH's responder side is not weighed by trust, since only honest nodes ask in the simulators.",
+  ].join("\n"),
+);
+
 {
-  const n = quick ? 200 : 1000;
-  const rows: string[] = [];
-  for (const c of contenders) {
-    const r = sweep(
-      {
-        ...c.doc,
-        driver: "event",
-        topology: topologies(n)[0]!.spec,
-        workload: { instances: 1, candidates: 2, bias: 0.5 },
-        maxRounds: 200,
-        network: { pollInterval: 10, latency: { kind: "uniform", min: 1, max: 3 }, partitions: [{ at: 0, heal: 400, split: 0.5 }], signatures: false },
-      },
-      {},
-    );
-    const p = r.points[0]!;
-    rows.push(
-      `| ${c.label} | ${pct(p.outcomes.agreement)} | ${pct(p.outcomes.safety_violation)} | ${fmt(field(p, "safetyViolations")?.mean, 0)} | ${pct(field(p, "finalizedShare")?.mean)} | ${fmt(field(p, "droppedPartition")?.mean, 0)} | ${fmt(p.observables.sheafConflicts?.mean ?? null, 1)} |`,
-    );
-  }
+  const rows = emtdCells.map(({ k, beta, setting, at }) => {
+    const s = stats(at);
+    return `| ${k} | ${beta} | ${setting} | ${s.safety} | ${s.severity} | ${s.finalized} | ${s.rounds99} | ${s.messages} |`;
+  });
   sections.push(
     [
-      `## 3. A 50/50 partition from the start, healed at round 40 (${n} nodes, event driver)`,
+      `## 2b. EMTD with global sampling: sample size K and finality streak β (${advN} nodes)`,
       "",
-      "Nodes [0, n/2) and the rest cannot talk for the first 400 ticks (40 rounds), 50/50 first sight, uniform 1–3 tick latency. *conflicting decisions*: mean number of honest decisions per run that differ from the instance's first decision. *sheaf conflicts*: T-MESH's own count of hyperedge checks that found finalized neighbours disagreeing.",
+      `Each round a node polls K peers drawn from the whole network and runs its Metropolis move on their answers; it finalizes once frozen (T < tFreeze, from round 36 with the default cooling) after β rounds in which all K answers agreed with it. Cap 400 rounds; ${runsFor(advN)} runs per row without an adversary, ${seedsAdversary} with one.`,
       "",
-      "| protocol | agreement | safety violated | conflicting decisions | finalized | messages dropped by the partition | sheaf conflicts |",
-      "|---|---|---|---|---|---|---|",
+      "| K | β | first sight, adversary | unsafe runs (95% CI) | severity | finalized | rounds to 99% | messages / decision |",
+      "|---|---|---|---|---|---|---|---|",
       ...rows,
     ].join("\n"),
   );
 }
 
-// 4. Metastable traps: frozen splits with and without reheating.
 {
-  const n = quick ? 200 : 1000;
-  const rows: string[] = [];
-  for (const reheat of [true, false]) {
-    const r = sweep(
-      { protocol: "emtd", sampling: "neighbors", topology: { kind: "ring", n }, workload: { instances: 1, candidates: 2, bias: 0.5 }, maxRounds: 600, params: { reheat } },
-      {},
-      quick ? 4 : 20,
-    );
-    const p = r.points[0]!;
-    rows.push(`| emtd on a ring, 50/50, reheat ${reheat ? "on" : "off"} | ${p.runs} | ${pct(p.outcomes.timeout)} | ${pct(p.outcomes.safety_violation)} | ${pct(p.outcomes.agreement)} |`);
-  }
-  const seedRun = sweep({ protocol: "emtd-seed", rng: "xoshiro", params: { nodes: 200, decay: 0.1, input: 10 } }, {}, quick ? 50 : 500);
-  const sp = seedRun.points[0]!;
-  rows.push(`| emtd-seed, 200 nodes, decay 0.1 (the seed's own code path) | ${sp.runs} | ${pct(sp.outcomes.split)} (split) | — | ${pct(sp.outcomes.full_agreement)} |`);
+  const rows = partitionCells.map(({ c, at }) => {
+    const s = stats(at);
+    const ds = digests[at]!;
+    const dropped = spread(ds.map((d) => num(d, "droppedPartition")));
+    return `| ${c.label} | ${s.safety} | ${s.severity} | ${s.finalized} | ${dropped === null ? "—" : fmt(dropped.median, 0)} |`;
+  });
   sections.push(
     [
-      "## 4. The seed's metastable-trap risk",
+      `## 3. A 50/50 partition from the start, healed at round 40 (${partN} nodes, event driver)`,
       "",
-      "A run *frozen split* ends with honest nodes still disagreeing: it timed out undecided, or finalized conflicting candidates (a safety violation).",
+      `Nodes [0, n/2) and the rest cannot talk for the first 400 ticks (40 rounds), 50/50 first sight, uniform 1–3 tick latency, cap 200 rounds; ${partitionRuns} runs per row (event-driver runs are the slowest cells).`,
       "",
-      "| setting | runs | timed out | finalized split (safety violation) | agreement |",
+      "| protocol, sampling | unsafe runs (95% CI) | severity | finalized | messages dropped by the partition (median) |",
       "|---|---|---|---|---|",
       ...rows,
     ].join("\n"),
   );
 }
 
+{
+  const rows = ringCells.map(({ reheat, at }) => {
+    const s = stats(at);
+    const ds = digests[at]!;
+    const timeouts = ds.filter((d) => d.outcome === "timeout").length;
+    return `| emtd on a ring, 50/50, reheat ${reheat ? "on" : "off"} | ${s.runs} | ${timeouts}/${s.runs} | ${s.safety} | ${s.severity} |`;
+  });
+  const sd = digests[seedCell]!;
+  const split = sd.filter((d) => d.outcome === "split").length;
+  const ci = unsafeRunShare(split, sd.length);
+  rows.push(`| emtd-seed, 200 nodes, decay 0.1 (the seed's own code path) | ${sd.length} | — | ${split}/${sd.length} frozen split (${pct(ci.low)}–${pct(ci.high)}) | — |`);
+  sections.push(
+    [
+      "## 4. The seed's metastable-trap risk",
+      "",
+      `EMTD polling its two ring neighbours (${ringN} nodes, cap 600 rounds). A run is unsafe when honest nodes finalized different candidates; *timed out* runs ended with nodes undecided.`,
+      "",
+      "| setting | runs | timed out | unsafe runs (95% CI) | severity |",
+      "|---|---|---|---|---|",
+      ...rows,
+    ].join("\n"),
+  );
+}
+
+const ruleOut = (n: number) => pct(unsafeRunShare(0, n).high);
 const doc = [
   "# Consensus results",
   "",
-  `Regenerate with \`npm run results\` (${seeds} seeds per grid point; \`-- --seeds N\` for more). Every number below was produced by that command through \`entropic sweep\`; nothing is typed in by hand.`,
+  `Regenerate with \`npm run results\` (flags: \`-- --seeds N --seeds-large N --seeds-huge N\`, \`--quick\`). Every number below was produced by that command (${cells.length} cells, ${digests.reduce((a, d) => a + d.length, 0)} runs; this regeneration ran ${minutes} min, cached runs excluded); nothing is typed in by hand.`,
+  "",
+  "## How to read the statistics",
+  "",
+  "- **Unsafe runs** — the share of runs in which two honest nodes finalized different candidates, k/N, with the exact two-sided 95% Clopper–Pearson interval. Runs are the independent trials; the nodes of one run share its history. " +
+    `What a run count can rule out: 0 unsafe runs in ${seeds} rules out a per-run violation rate above ${ruleOut(seeds)} at 95% confidence, not below; 0 in ${seedsLarge} rules out rates above ${ruleOut(seedsLarge)}` +
+    (seedsHuge > 0 ? `; 0 in ${seedsHuge} only rates above ${ruleOut(seedsHuge)}.` : "."),
+  "- **Severity** — inside a run, conflicting decided honest nodes / decided honest nodes, where *conflicting* means decided against the majority decision (one early outlier scores 1, not n − 1); shown as the mean over runs that decided anything and the worst run. A cell where no run decided says *no decisions*.",
+  "- **Finalized** — share of honest nodes that decided by the deadline, median [IQR] over runs (a single figure when the quartiles agree). **Rounds to 99%** — median [IQR] over the runs that reached 99% finality, and how many never did.",
+  "- **Messages / decision** — queries plus answers over decisions actually made (not over nodes); bytes likewise, with 16 bytes of framing per message.",
   "",
   ...sections.flatMap((s) => [s, ""]),
 ].join("\n");
 writeFileSync(outFile, doc);
 console.log(`wrote ${outFile}`);
-execFileSync("rm", ["-rf", tmp]);

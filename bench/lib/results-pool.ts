@@ -1,0 +1,132 @@
+/**
+ * The runner behind `npm run results`: every cell (a scenario document × a seed range) is
+ * split into chunks of seeds and run on worker threads (the sweep command's own worker,
+ * dist/cli/sweep/worker.js, one per core by default), cheapest cells first, with progress
+ * on stderr. Digests are cached by (document, seed) in a JSON-lines file, so an interrupted
+ * regeneration resumes where it stopped and a larger --seeds only runs the new seeds.
+ * A run is a pure function of its scenario and seed, so a cached digest is the digest.
+ */
+import { createHash } from "node:crypto";
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname } from "node:path";
+import { Worker } from "node:worker_threads";
+import type { RunDigest } from "../../src/sim/sweep.js";
+
+export interface Cell {
+  /** a label for progress lines */
+  readonly label: string;
+  /** the full scenario document (seed excluded) */
+  readonly doc: Readonly<Record<string, unknown>>;
+  readonly seeds: number;
+  /** relative cost of one run, for ordering (cheap cells first) and the ETA */
+  readonly cost: number;
+}
+
+interface Task {
+  readonly cell: number;
+  readonly seeds: number[];
+}
+
+const key = (doc: unknown, seed: number) => createHash("sha256").update(JSON.stringify(doc)).update(`#${seed}`).digest("hex").slice(0, 32);
+
+/** Load the cache file (missing: empty). */
+function loadCache(file: string): Map<string, RunDigest> {
+  const cache = new Map<string, RunDigest>();
+  if (!existsSync(file)) return cache;
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (!line) continue;
+    try {
+      const { k, d } = JSON.parse(line) as { k: string; d: RunDigest };
+      cache.set(k, d);
+    } catch {
+      // a line cut short by an interrupted run: ignore it, the run is simply redone
+    }
+  }
+  return cache;
+}
+
+const seconds = (ms: number) => (ms < 120_000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 60_000).toFixed(1)} min`);
+
+/** Run every cell; returns the digests of each cell, sorted by seed. */
+export async function runCells(cells: readonly Cell[], opts: { workerUrl: URL; cacheFile: string; workers?: number }): Promise<RunDigest[][]> {
+  mkdirSync(dirname(opts.cacheFile), { recursive: true });
+  const cache = loadCache(opts.cacheFile);
+  const results: RunDigest[][] = cells.map(() => []);
+  const tasks: Task[] = [];
+  let totalCost = 0;
+  const order = cells.map((_, i) => i).sort((a, b) => cells[a]!.cost - cells[b]!.cost || a - b);
+  let cached = 0;
+  for (const c of order) {
+    const cell = cells[c]!;
+    const missing: number[] = [];
+    for (let seed = 0; seed < cell.seeds; seed++) {
+      const hit = cache.get(key(cell.doc, seed));
+      if (hit) {
+        results[c]!.push(hit);
+        cached++;
+      } else missing.push(seed);
+    }
+    // Chunks of a few seconds each: cheap cells in big chunks, expensive ones seed by seed.
+    const chunk = Math.max(1, Math.min(25, Math.floor(2 / Math.max(cell.cost, 1e-3))));
+    for (let i = 0; i < missing.length; i += chunk) {
+      tasks.push({ cell: c, seeds: missing.slice(i, i + chunk) });
+      totalCost += cell.cost * Math.min(chunk, missing.length - i);
+    }
+  }
+  const totalRuns = tasks.reduce((a, t) => a + t.seeds.length, 0);
+  process.stderr.write(`results: ${cells.length} cells, ${totalRuns + cached} runs (${cached} cached, ${totalRuns} to run)\n`);
+  if (tasks.length > 0) {
+    const workerCount = Math.max(1, Math.min(opts.workers ?? availableParallelism(), tasks.length));
+    const started = performance.now();
+    let next = 0;
+    let doneRuns = 0;
+    let doneCost = 0;
+    let lastPrint = 0;
+    const workers = Array.from({ length: workerCount }, () => new Worker(opts.workerUrl));
+    try {
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve, reject) => {
+              let current = -1;
+              const feed = () => {
+                if (next >= tasks.length) return resolve();
+                current = next++;
+                const t = tasks[current]!;
+                worker.postMessage({ id: current, doc: cells[t.cell]!.doc, overrides: [], seeds: t.seeds });
+              };
+              worker.on("message", (msg: { id: number; digests?: RunDigest[]; error?: string }) => {
+                const t = tasks[msg.id]!;
+                const cell = cells[t.cell]!;
+                if (msg.error !== undefined) return reject(new Error(`${cell.label}: ${msg.error}`));
+                for (const d of msg.digests!) {
+                  results[t.cell]!.push(d);
+                  appendFileSync(opts.cacheFile, JSON.stringify({ k: key(cell.doc, d.seed), d }) + "\n");
+                }
+                doneRuns += t.seeds.length;
+                doneCost += cell.cost * t.seeds.length;
+                const now = performance.now();
+                if (now - lastPrint > 5000 || doneRuns === totalRuns) {
+                  lastPrint = now;
+                  const elapsed = now - started;
+                  const eta = doneCost > 0 ? (elapsed * (totalCost - doneCost)) / doneCost : 0;
+                  process.stderr.write(`  [${doneRuns}/${totalRuns} runs, ${seconds(elapsed)}, ~${seconds(eta)} left] ${cell.label}\n`);
+                }
+                feed();
+              });
+              worker.on("error", reject);
+              worker.on("exit", (code) => {
+                if (code !== 0 && current >= 0 && next <= tasks.length) reject(new Error(`results worker exited with code ${code}`));
+              });
+              feed();
+            }),
+        ),
+      );
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+  }
+  for (const r of results) r.sort((a, b) => a.seed - b.seed);
+  return results;
+}
