@@ -32,13 +32,16 @@ const WORK_BUDGET = 2_000_000;
 const MAX_ITERATIONS = 500;
 const MIN_ITERATIONS = 15;
 
-/** Lay out `n` nodes joined by `edges` (flat pairs of node positions). */
-export function layoutGraph(n: number, edges: Int32Array, seed: number): Layout {
+/**
+ * Lay out `n` nodes joined by `edges` (flat pairs of node positions). `workBudget` caps
+ * node-or-edge × iterations (default ≈ 2 s; the live dashboard asks for less).
+ */
+export function layoutGraph(n: number, edges: Int32Array, seed: number, workBudget = WORK_BUDGET): Layout {
   const rng = createRng(seed, "report-layout");
   const graph = new Graph({ type: "undirected", multi: false, allowSelfLoops: false });
   for (let i = 0; i < n; i++) graph.addNode(i, { x: rng.nextFloat() * 100, y: rng.nextFloat() * 100 });
   for (let k = 0; k + 1 < edges.length; k += 2) graph.mergeEdge(edges[k]!, edges[k + 1]!);
-  const iterations = Math.max(MIN_ITERATIONS, Math.min(MAX_ITERATIONS, Math.floor(WORK_BUDGET / Math.max(1, n + graph.size))));
+  const iterations = Math.max(MIN_ITERATIONS, Math.min(MAX_ITERATIONS, Math.floor(workBudget / Math.max(1, n + graph.size))));
   const settings = { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: n > 1000 };
   const positions = forceAtlas2(graph, { iterations, settings });
   const x = new Float64Array(n);
