@@ -4,13 +4,17 @@
 // peer ids, mounts), pass the node's own option checks, the dashboard's PromQL uses metric
 // names a live node's /v1/metrics really exposes, and promtool accepts the Prometheus
 // configs and every dashboard query (skipped with a notice where Debian's `prometheus`
-// package is missing; CI installs it, and there a missing promtool fails).
+// package is missing; CI installs it, and there a missing promtool fails). Third-party
+// schema checks: dclint (the Compose Specification's JSON schema) for the compose file,
+// kubernetes-models (the Kubernetes OpenAPI schemas) for the manifests.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
+import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import { Service } from "kubernetes-models/v1/Service";
 import { checkBootstrap, checkLiveParams, parseTcpMultiaddr } from "../../src/cli/live-options.js";
 import { checkAnnounce, checkKeyLabel } from "../../src/cli/node/host-options.js";
 import { parseParams } from "../../src/cli/node/command.js";
@@ -144,6 +148,23 @@ describe("deploy/compose.yaml", () => {
     }
   });
 
+  it("is valid under the Compose Specification (dclint's schema check), which a misspelt key fails", () => {
+    const dclint = join(root, "node_modules/.bin/dclint");
+    const run = (file: string) => spawnSync(dclint, ["--quiet", "--color", "false", file], { encoding: "utf8" });
+    const good = run(join(deploy, "compose.yaml"));
+    expect(good.status, `${good.stdout}${good.stderr}`).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), "entropic-compose-"));
+    try {
+      const bad = join(dir, "compose.yaml");
+      writeFileSync(bad, read("deploy/compose.yaml").replace("    command:", "    comand:"));
+      const r = run(bad);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(/invalid-schema/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("Prometheus scrapes every node's /v1/metrics; Grafana gets the provisioned datasource and dashboard", () => {
     const prom = compose.services.prometheus!;
     const mount = prom.volumes!.find((v) => v.includes("prometheus.yml"))!;
@@ -223,6 +244,21 @@ describe("deploy/kubernetes/statefulset.yaml", () => {
     // what a pod actually runs: $(…) expanded for pod 1 in namespace "entropic"
     const expanded = args.map((a) => a.replaceAll("$(POD_NAME)", pods[1]!).replaceAll("$(POD_NAMESPACE)", "entropic"));
     await checkNodeArgs(expanded, "statefulset");
+  });
+
+  it("is valid under the Kubernetes API schemas (kubernetes-models), which a wrong type fails", () => {
+    const models = { Service, StatefulSet } as const;
+    for (const d of docs) {
+      const Model = models[d.kind as keyof typeof models];
+      expect(Model, d.kind).toBeDefined();
+      expect(() => new Model(d as never).validate(), d.kind).not.toThrow();
+    }
+    const set = structuredClone(docs.find((d) => d.kind === "StatefulSet")!) as unknown as { spec: { replicas: unknown; selector?: unknown } };
+    set.spec.replicas = "4";
+    expect(() => new StatefulSet(set as never).validate()).toThrow(/replicas/);
+    delete set.spec.selector;
+    set.spec.replicas = 4;
+    expect(() => new StatefulSet(set as never).validate()).toThrow(/selector/);
   });
 
   it("the in-cluster Prometheus config scrapes the API port through the headless Service's DNS", () => {
