@@ -6,6 +6,7 @@
 // Also: devnet names a child that dies (kill -9) and exits 1; with --restart it brings it back.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -14,7 +15,7 @@ import { utf8 } from "../../src/core/bytes.js";
 import { createTx } from "../../src/core/tx.js";
 import { NodeClient } from "../../src/runtime/api/client.js";
 import { nodeSignatures } from "../../src/runtime/crypto-node.js";
-import type { DevnetFile } from "../../src/cli/devnet/devnet.js";
+import { type DevnetFile, startDevnet as startDevnetInProcess } from "../../src/cli/devnet/devnet.js";
 import { repoRoot } from "../helpers/cli.js";
 
 const bin = join(repoRoot, "dist/cli/main.js");
@@ -188,5 +189,34 @@ describe("entropic devnet watches its children", () => {
     expect(d.child.exitCode).toBeNull();
     d.child.kill("SIGINT");
     expect(await d.exited).toEqual({ code: 0, signal: null });
+  }, 90_000);
+
+  it("a node that cannot come back: supervise gives up after the restarts in a row, saying why", async () => {
+    const net = await startDevnetInProcess({ nodes: 2, protocol: "snowball", dir: mkdtempSync(join(tmpdir(), "entropic-devnet-")) });
+    const exits: string[] = [];
+    const attempts: string[] = [];
+    const outcome = net.supervise({
+      restart: true,
+      backoffMs: 50,
+      maxRestarts: 2,
+      onExit: (e) => exits.push(`${e.index} ${e.signal}`),
+      onRestart: (r) => attempts.push(r.error ?? (r.node ? "back" : `in ${r.delayMs}`)),
+    });
+    // node 1 dies and its API port is taken: every restart fails
+    const victim = net.file.nodes[1]!;
+    const blocker = createServer();
+    try {
+      process.kill(victim.pid, "SIGKILL");
+      await until("node 1 gone", async () => !alive(victim.pid), 10_000);
+      await new Promise<void>((r) => blocker.listen(Number(new URL(victim.api).port), "127.0.0.1", r));
+      const why = await outcome;
+      expect(exits).toEqual(["1 SIGKILL"]);
+      expect(attempts.filter((a) => a.startsWith("in "))).toEqual(["in 50", "in 100"]);
+      expect(why).toMatch(/^node 1 failed to restart \(node process \d+ exited \(2\) before it was ready: entropic: --api \d+: port \d+ on 127\.0\.0\.1 is in use.*\), and did not stay up after 2 restarts in a row; see .*node-1\/node\.log$/);
+      expect(alive(net.file.nodes[0]!.pid)).toBe(true); // the caller decides what to do with the rest
+    } finally {
+      blocker.close();
+      await net.stop();
+    }
   }, 90_000);
 });

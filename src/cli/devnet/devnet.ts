@@ -153,8 +153,8 @@ async function waitForInfo(path: string, child: ChildProcess, log: string, timeo
       if (info.pid === child.pid) return info;
     }
     if (child.exitCode !== null || child.signalCode !== null) {
-      const tail = existsSync(log) ? readFileSync(log, "utf8").split("\n").slice(-8).join("\n") : "";
-      throw new Error(`node process ${child.pid} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail}`);
+      const tail = logTail(log, 8);
+      throw new Error(`node process ${child.pid} exited (${child.exitCode ?? child.signalCode}) before it was ready: ${tail.at(-1) ?? "no output"}\n${tail.join("\n")}`);
     }
     if (Date.now() - t0 > timeoutMs) throw new Error(`node process ${child.pid} not ready after ${timeoutMs} ms (see ${log})`);
     await new Promise((r) => setTimeout(r, 50));
