@@ -1,8 +1,6 @@
 /** `entropic report RUN_DIR [--png DIR]`: rebuild a folder's report.html, optionally its charts as PNGs. */
 import type { Command } from "commander";
-import { existsSync } from "node:fs";
-import { UsageError } from "../../core/errors.js";
-import { chromiumPath, renderChartPngs } from "../../report/png.js";
+import { renderChartPngs } from "../../report/png.js";
 import { writeReportFromDir } from "../../report/write.js";
 import { checkInputDir, checkOutputDir } from "../files.js";
 
@@ -18,10 +16,9 @@ export function registerReport(program: Command): void {
     .option("--png <dir>", "also write every chart as <dir>/<chart>.png (needs Chromium: apt-get install -y chromium)")
     .action(async (dir: string, opts: ReportOptions) => {
       checkInputDir(dir, "report");
-      if (opts.png) {
-        checkOutputDir(opts.png, "--png");
-        if (!existsSync(chromiumPath())) throw new UsageError(`--png needs Chromium at ${chromiumPath()}: install it with \`apt-get install -y chromium\` (or set ENTROPIC_CHROMIUM)`);
-      }
+      // A bad --png folder is refused before anything is written; a missing Chromium only
+      // after report.html, which needs no browser.
+      if (opts.png) checkOutputDir(opts.png, "--png");
       const path = writeReportFromDir(dir);
       process.stdout.write(`report: ${path}\n`);
       if (opts.png) {
