@@ -1,6 +1,8 @@
 /** Resolving the scenario a command runs: a file, or the built-in default (the EMTD seed demo). */
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../core/errors.js";
+import { withScenarioFiles } from "../sim/scenario/files.js";
 import { applyOverrides, type Override, parseOverrideValue, parseScenarioText } from "../sim/scenario/load.js";
 import { type Scenario, validateScenario } from "../sim/scenario/schema.js";
 import { readTextFile } from "./files.js";
@@ -21,18 +23,39 @@ export function parseAssignment(raw: string, list: boolean): { name: string; val
   return { name, values: parts.map((p) => parseOverrideValue(p.trim())) };
 }
 
-/** Load the raw (unvalidated) scenario document. */
-export function readScenarioDocument(path: string | undefined): { doc: unknown; source: string } {
-  const file = path ?? defaultScenarioPath;
-  const source = path ?? "built-in default (scenarios/emtd-seed.yaml)";
-  return { doc: parseScenarioText(readTextFile(file), path ?? "scenarios/emtd-seed.yaml"), source };
+/**
+ * Read the files a scenario document names (a topology graph file, hyperedge events) into
+ * its `$files`, each path relative to the scenario file's folder `dir` (sim/scenario/files.ts).
+ */
+export function withFilesRead(doc: unknown, dir: string): unknown {
+  return withScenarioFiles(doc, (path, field) => {
+    try {
+      return readTextFile(resolve(dir, path));
+    } catch (error) {
+      throw new UsageError(`${field} ${path}: ${(error as Error).message}`);
+    }
+  });
 }
 
-/** Resolve and validate: file or default, then `--seed`, then `--set` overrides. */
+/** Load the raw (unvalidated) scenario document, with the files it names read into it. */
+export function readScenarioDocument(path: string | undefined): { doc: unknown; source: string; dir: string } {
+  const file = path ?? defaultScenarioPath;
+  const source = path ?? "built-in default (scenarios/emtd-seed.yaml)";
+  const dir = dirname(resolve(file));
+  return { doc: withFilesRead(parseScenarioText(readTextFile(file), path ?? "scenarios/emtd-seed.yaml"), dir), source, dir };
+}
+
+/**
+ * Resolve and validate: file or default, then `--seed`, then `--set` overrides (a file an
+ * override names is read relative to the scenario file too). Notes (self-loops dropped from
+ * a topology file, …) go to stderr.
+ */
 export function resolveScenario(path: string | undefined, seed: number | undefined, overrides: readonly Override[]): Scenario {
-  const { doc, source } = readScenarioDocument(path);
+  const { doc, source, dir } = readScenarioDocument(path);
   const all = seed === undefined ? overrides : [...overrides, { name: "seed", value: seed }];
-  return validateScenario(applyOverrides(doc, all), source);
+  const scenario = validateScenario(withFilesRead(applyOverrides(doc, all), dir), source);
+  for (const note of scenario.notes ?? []) process.stderr.write(`note: ${note}\n`);
+  return scenario;
 }
 
 export function parseSeed(raw: string): number {

@@ -4,6 +4,7 @@
  */
 import type { Rng } from "../core/prng.js";
 import type { Csr } from "./csr.js";
+import { loadedGraphOf } from "./file.js";
 import { barabasiAlbert, complete, erdosRenyi, randomGeometric, ring, wattsStrogatz } from "./generators.js";
 import type { TopologySpecInput } from "./spec.js";
 
@@ -12,12 +13,14 @@ export * from "./generators.js";
 export * from "./hypergraph.js";
 export * from "./spec.js";
 export * from "./io.js";
+export * from "./file.js";
+export * from "./hyperedge-file.js";
 
 /**
  * Build the graph a spec describes. The spec should come through `topologySpecSchema`
  * (scenario files do); the generators re-check their parameters and throw RangeError
  * anyway, so a hand-written spec cannot produce a malformed graph. Deterministic topologies
- * (ring, complete) draw nothing from `rng`.
+ * (ring, complete, file) draw nothing from `rng`.
  */
 export function buildTopology(spec: TopologySpecInput, rng: Rng): Csr {
   switch (spec.kind) {
@@ -33,6 +36,12 @@ export function buildTopology(spec: TopologySpecInput, rng: Rng): Csr {
       return ring(spec.n);
     case "complete":
       return complete(spec.n);
+    case "file": {
+      // The scenario loader read and parsed the file (validateScenario); nothing is read here.
+      const loaded = loadedGraphOf(spec);
+      if (!loaded) throw new Error(`topology file ${spec.path} was not loaded: validate the scenario with its files (validateScenario) before running it`);
+      return loaded.csr;
+    }
     default: {
       const unknown: never = spec;
       throw new RangeError(`buildTopology: unknown topology kind ${JSON.stringify((unknown as { kind?: unknown }).kind)}`);

@@ -75,6 +75,28 @@ export const ringSpecSchema = z.strictObject({ kind: z.literal("ring"), n: nodes
 /** `{ kind: "complete", n }`: every pair linked, n ≤ 46341. */
 export const completeSpecSchema = z.strictObject({ kind: z.literal("complete"), n: nodes(1, MAX_COMPLETE_NODES) });
 
+/** Graph file formats a `kind: file` topology reads (file.ts). */
+export const graphFileFormats = ["graphml", "gexf", "edgelist"] as const;
+
+/**
+ * `{ kind: "file", path, format?, allowDisconnected? }`: a graph read from a GraphML, GEXF or
+ * edge-list file, `path` relative to the scenario file. The loader (CLI) reads the text;
+ * validation parses it (file.ts): node ids become 0..n−1 in file order (ids already exactly
+ * 0..n−1 keep their numbers), self-loops and repeated edges are dropped with a note, and a
+ * disconnected graph is refused unless `allowDisconnected` is true. Edge attributes
+ * `latency` (ticks) and `packet_loss` or `loss` (0..1) set the event driver's per-link
+ * latency and loss.
+ */
+export const fileSpecSchema = z.strictObject({
+  kind: z.literal("file"),
+  path: z.string({ error: "path must be a file name" }).min(1, { error: "path must not be empty" }).max(4096).describe("graph file, relative to the scenario file"),
+  format: z
+    .enum(graphFileFormats, { error: `format must be one of ${graphFileFormats.join(", ")}` })
+    .optional()
+    .describe("graphml, gexf or edgelist (default: from the file extension)"),
+  allowDisconnected: z.boolean().default(false).describe("run on a graph with more than one connected component (refused by default)"),
+});
+
 /** Any topology spec, discriminated by `kind`. */
 export const topologySpecSchema = z.discriminatedUnion("kind", [
   wattsStrogatzSpecSchema,
@@ -83,6 +105,7 @@ export const topologySpecSchema = z.discriminatedUnion("kind", [
   randomGeometricSpecSchema,
   ringSpecSchema,
   completeSpecSchema,
+  fileSpecSchema,
 ]);
 
 /** A validated topology spec (defaults filled in). */
@@ -91,4 +114,7 @@ export type TopologySpec = z.output<typeof topologySpecSchema>;
 export type TopologySpecInput = z.input<typeof topologySpecSchema>;
 /** The `kind` values. */
 export type TopologyKind = TopologySpec["kind"];
+/** A `kind: file` spec. */
+export type FileTopologySpec = z.output<typeof fileSpecSchema>;
+/** The generated kinds (`file` reads a graph instead; see {@link fileSpecSchema}). */
 export const topologyKinds = ["watts-strogatz", "erdos-renyi", "barabasi-albert", "random-geometric", "ring", "complete"] as const satisfies readonly TopologyKind[];

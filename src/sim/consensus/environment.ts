@@ -6,10 +6,13 @@
  */
 import type { CryptoSuite } from "../../core/crypto.js";
 import type { RunEnvironment } from "../../protocols/protocol.js";
+import type { MessageRecord } from "../event/trace.js";
 
 export interface SimEnvironment extends RunEnvironment {
   /** signatures and hashing; absent unless the caller injects them */
   readonly crypto?: CryptoSuite;
+  /** the event driver calls this for every message sent (its message trace, src/sim/event/trace.ts) */
+  readonly onMessage?: (message: MessageRecord) => void;
 }
 
 /** The crypto suite of an environment, or a clear error naming what asked for it. */

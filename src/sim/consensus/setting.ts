@@ -5,6 +5,7 @@
  * has a default so `protocol: snowball` alone is a runnable scenario.
  */
 import { z } from "zod";
+import { type HyperedgesSpec, hyperedgesSpecSchema } from "../../topology/hyperedge-file.js";
 import { topologySpecSchema } from "../../topology/spec.js";
 import { type NetworkSpec, networkSchema } from "../event/network.js";
 
@@ -65,6 +66,8 @@ export const consensusSections = {
   driver: z.enum(consensusDrivers).default("cycle").describe("cycle: synchronous rounds; event: simulated messages on an integer-tick clock"),
   /** the event driver's network; the cycle driver ignores it. Optional, so cycle summaries do not carry it. */
   network: networkSchema.optional(),
+  /** T-MESH only: hyperedge events from a file for the sheaf check (validateScenario refuses it elsewhere) */
+  hyperedges: hyperedgesSpecSchema.optional(),
 };
 
 export type Workload = z.output<typeof workloadSchema>;
@@ -82,4 +85,6 @@ export interface ConsensusSetting {
   readonly driver: (typeof consensusDrivers)[number];
   /** absent: the event driver uses the defaults */
   readonly network?: NetworkSpec;
+  /** absent: the sheaf check runs on neighbourhoods */
+  readonly hyperedges?: HyperedgesSpec;
 }

@@ -10,6 +10,7 @@ import { NO_CANDIDATE } from "../../protocols/consensus.js";
 import type { Observables, RunEnvironment, RunInspector, RunResult, SummaryValue } from "../../protocols/protocol.js";
 import type { Csr } from "../../topology/csr.js";
 import { buildTopology } from "../../topology/index.js";
+import { hyperedgeEventsOf, hyperedgesBetween } from "../../topology/hyperedge-file.js";
 import { type AdversaryStrategy, type StrategyOptions, createStrategy, placeAdversaries } from "./adversary.js";
 import { ConsensusChecker } from "./checkers.js";
 import { TrustLedger } from "./evidence.js";
@@ -131,8 +132,26 @@ export class ConsensusWorld<P> {
   sheafRound(round: number, reachable?: (a: number, b: number) => boolean): void {
     const check = (this.state as { sheafCheck?: (members: ArrayLike<number>, tick?: number) => number }).sheafCheck;
     if (!check) return;
-    const { offsets, targets } = this.graph;
     const members: number[] = [];
+    // Hyperedge events from a file (scenario `hyperedges`) replace the neighbourhoods: the
+    // events with time in [round − 1, round), each among its honest members that the first
+    // honest member can reach.
+    const events = hyperedgeEventsOf(this.setting.hyperedges);
+    if (events) {
+      const { start, end } = hyperedgesBetween(events, round - 1, round);
+      for (let e = start; e < end; e++) {
+        members.length = 0;
+        for (let j = events.offsets[e]!; j < events.offsets[e + 1]!; j++) {
+          const v = events.members[j]!;
+          if (this.adversarial[v] === 1) continue;
+          if (reachable && members.length > 0 && !reachable(members[0]!, v)) continue;
+          members.push(v);
+        }
+        if (members.length > 1) check.call(this.state, members, round);
+      }
+      return;
+    }
+    const { offsets, targets } = this.graph;
     for (let h = 0; h < this.honestIds.length; h++) {
       const node = this.honestIds[h]!;
       members.length = 0;

@@ -7,6 +7,7 @@
 import type { CryptoSuite } from "../../core/crypto.js";
 import type { Observables, SummaryValue } from "../../protocols/protocol.js";
 import type { SimEnvironment } from "../consensus/environment.js";
+import type { MessageRecord } from "../event/trace.js";
 import { protocols } from "../registry.js";
 import type { Scenario } from "../scenario/schema.js";
 import { rngFactory } from "../rng-family.js";
@@ -61,6 +62,11 @@ export interface SimulateOptions {
    * results are the same with or without it.
    */
   readonly trace?: boolean | TraceOptions;
+  /**
+   * The event driver's message trace: called for every message a node sends, in send
+   * order (src/sim/event/trace.ts). Other drivers send no messages and never call it.
+   */
+  readonly onMessage?: (message: MessageRecord) => void;
 }
 
 /** Run a scenario to its end. Pure in everything but the optional clock and progress callback. */
@@ -71,6 +77,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
     rng: rngFactory(scenario.rng, scenario.seed),
     sections: scenario.sections,
     ...(options.crypto ? { crypto: options.crypto } : {}),
+    ...(options.onMessage ? { onMessage: options.onMessage } : {}),
   };
   const run = definition.create(scenario.params as never, env);
   const record = options.recordSteps ?? true;

@@ -30,12 +30,14 @@ import type { Observables, ProtocolRun, RunEnvironment, RunInspector, RunResult 
 import type { Csr } from "../../topology/csr.js";
 import { SILENT } from "../consensus/adversary.js";
 import type { ConsensusChecker } from "../consensus/checkers.js";
-import { requireCrypto } from "../consensus/environment.js";
+import { type SimEnvironment, requireCrypto } from "../consensus/environment.js";
 import { PeerSampler } from "../consensus/sampling.js";
 import type { ConsensusSetting } from "../consensus/setting.js";
 import { ConsensusWorld } from "../consensus/world.js";
 import { type NetworkSpec, type ResolvedPartition, SIGNATURES_DEFAULT_MAX_NODES, latencySampler, networkSchema, resolvePartition } from "./network.js";
+import { type LinkAttributes, linkAttributes, loadedGraphOf } from "../../topology/file.js";
 import { EventQueue } from "./queue.js";
+import type { MessageRecord } from "./trace.js";
 import { type SignedAnswer, StatementBook } from "./signing.js";
 
 // Event kinds. Fields: a = node (asker / timer owner), b = peer (responder), c = instance,
@@ -104,6 +106,10 @@ export class ConsensusEventRun<P> implements ProtocolRun {
   private readonly churnRng: Rng;
   private readonly latency: () => number;
   private readonly loss: number;
+  /** per-link latency and loss from a topology file's edge attributes, or null */
+  private readonly links: LinkAttributes | null;
+  /** the message trace callback, or null */
+  private readonly onMessage: ((message: MessageRecord) => void) | null;
   private readonly duplication: number;
   private readonly corruption: number;
   private readonly exchange: boolean;
@@ -179,6 +185,9 @@ export class ConsensusEventRun<P> implements ProtocolRun {
     this.netRng = env.rng("network");
     this.churnRng = env.rng("churn");
     this.latency = latencySampler(net.latency, env.rng("latency"));
+    const loaded = loadedGraphOf(setting.topology);
+    this.links = loaded ? linkAttributes(loaded) : null;
+    this.onMessage = (env as SimEnvironment).onMessage ?? null;
     this.partitions = net.partitions.map((p, i) => resolvePartition(p, n, `network.partitions.${i}`));
     this.updatePartitions(0);
 
@@ -459,7 +468,11 @@ export class ConsensusEventRun<P> implements ProtocolRun {
   // ---------------------------------------------------------------------------------
   // The network
 
-  /** Send message `ev` from `from` to `to` at `tick`: partitions, loss, latency, duplication. */
+  /**
+   * Send message `ev` from `from` to `to` at `tick`: partitions, loss, latency, duplication.
+   * A link with its own latency or loss (topology file edge attributes) uses them instead of
+   * the network's; messages between unlinked nodes (global sampling) use the network's.
+   */
   private send(ev: number, from: number, to: number, tick: number, size: number): void {
     const { queue } = this;
     this.messages++;
@@ -469,18 +482,29 @@ export class ConsensusEventRun<P> implements ProtocolRun {
       const group = active[p]!.group;
       if (group[from] !== group[to]) {
         this.droppedPartition++;
+        this.trace(ev, from, to, tick, size, "partition", null, false);
         queue.release(ev);
         return;
       }
     }
-    if (this.loss > 0 && this.netRng.nextFloat() < this.loss) {
+    const links = this.links;
+    let loss = this.loss;
+    let linkLatency = 0;
+    if (links !== null) {
+      const l = links.loss(from, to);
+      if (l === l) loss = l;
+      linkLatency = links.latency(from, to);
+    }
+    if (loss > 0 && this.netRng.nextFloat() < loss) {
       this.droppedLoss++;
+      this.trace(ev, from, to, tick, size, "loss", null, false);
       queue.release(ev);
       return;
     }
-    const arrival = tick + this.latency();
+    const arrival = tick + (linkLatency > 0 ? linkLatency : this.latency());
     if (this.duplication > 0 && this.netRng.nextFloat() < this.duplication) {
       this.duplicates++;
+      this.trace(ev, from, to, tick, size, null, arrival, true);
       const copy = queue.alloc(queue.kind[ev]!);
       queue.a[copy] = queue.a[ev]!;
       queue.b[copy] = queue.b[ev]!;
@@ -491,10 +515,17 @@ export class ConsensusEventRun<P> implements ProtocolRun {
       queue.payload.copyWithin(copy * w, ev * w, ev * w + w);
       if (queue.refs[ev] !== undefined) queue.refs[copy] = queue.refs[ev];
       queue.push(ev, arrival);
-      queue.push(copy, tick + this.latency());
+      queue.push(copy, tick + (linkLatency > 0 ? linkLatency : this.latency()));
       return;
     }
+    this.trace(ev, from, to, tick, size, null, arrival, false);
     queue.push(ev, arrival);
+  }
+
+  /** Hand a sent message to the trace callback, if there is one. */
+  private trace(ev: number, from: number, to: number, tick: number, bytes: number, dropped: "partition" | "loss" | null, arrival: number | null, duplicated: boolean): void {
+    if (this.onMessage === null) return;
+    this.onMessage({ tick, from, to, kind: this.queue.kind[ev] === QUERY ? "query" : "answer", bytes, dropped, arrival, duplicated });
   }
 
   private updatePartitions(tick: number): void {

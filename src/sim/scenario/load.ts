@@ -5,6 +5,7 @@
 import { LineCounter, parseDocument } from "yaml";
 import { ParseError, ScenarioError } from "../../core/errors.js";
 import { type ProtocolName, protocolNames } from "../registry.js";
+import { withScenarioFiles } from "./files.js";
 import { defaultOf, schemaAt } from "./introspect.js";
 import { defaultsOf, markDefaults, type Scenario, scenarioSchema, topLevelFields, validateScenario } from "./schema.js";
 
@@ -90,7 +91,13 @@ function leafPaths(value: Record<string, unknown>, prefix: string): string[] {
   return Object.entries(value).flatMap(([key, v]) => (isMapping(v) ? leafPaths(v, `${prefix}.${key}`) : [`${prefix}.${key}`]));
 }
 
-/** Parse, override and validate in one go. */
-export function loadScenario(text: string, fileName: string, overrides: readonly Override[] = []): Scenario {
-  return validateScenario(applyOverrides(parseScenarioText(text, fileName), overrides), fileName);
+/**
+ * Parse, override and validate in one go. A scenario that names files (a topology graph
+ * file, hyperedge events) needs `readFile`, which gets each path as the scenario writes it
+ * (relative to the scenario file; the caller resolves it) and returns the text: this layer
+ * reads nothing itself.
+ */
+export function loadScenario(text: string, fileName: string, overrides: readonly Override[] = [], readFile?: (path: string) => string): Scenario {
+  const doc = applyOverrides(parseScenarioText(text, fileName), overrides);
+  return validateScenario(readFile ? withScenarioFiles(doc, readFile) : doc, fileName);
 }

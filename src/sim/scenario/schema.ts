@@ -8,6 +8,10 @@ import { ScenarioError } from "../../core/errors.js";
 import { type ProtocolName, protocolNames, protocols } from "../registry.js";
 import { rngFamilies, type RngFamily } from "../rng-family.js";
 import { descriptionOf, rangeOf, schemaAt, shapeOf } from "./introspect.js";
+import { attachLoadedGraph, checkLoadedGraph, loadGraphFile, loadedGraphReport } from "../../topology/file.js";
+import { attachHyperedgeEvents, parseHyperedgeEvents } from "../../topology/hyperedge-file.js";
+import type { FileTopologySpec } from "../../topology/spec.js";
+import { SCENARIO_FILES_KEY, scenarioFiles } from "./files.js";
 
 /** A validated scenario; `params` holds the protocol's parameters with defaults filled in. */
 export interface Scenario {
@@ -21,6 +25,8 @@ export interface Scenario {
   readonly params: Readonly<Record<string, unknown>>;
   /** the protocol's extra sections (topology, workload, adversary, … for consensus), validated */
   readonly sections: Readonly<Record<string, unknown>>;
+  /** things the user should know that are not errors (self-loops dropped from a topology file, …) */
+  readonly notes?: readonly string[];
 }
 
 const MAX_SEED = 2 ** 32 - 1;
@@ -98,8 +104,13 @@ export function validateScenario(input: unknown, source?: string): Scenario {
     );
   }
   const schema = variants.get(protocol as ProtocolName)!;
+  const files = scenarioFiles(input);
   let doc = input as Record<string, unknown>;
   const defaults = defaultsOf(input);
+  if (Object.hasOwn(doc, SCENARIO_FILES_KEY)) {
+    doc = { ...doc };
+    delete doc[SCENARIO_FILES_KEY];
+  }
   let result = schema.safeParse(doc, { reportInput: true });
   // Fields copied from a section's default that the section no longer accepts (an override
   // switched `topology.kind`, say) are dropped rather than reported: the user never wrote them.
@@ -120,6 +131,10 @@ export function validateScenario(input: unknown, source?: string): Scenario {
   const check = (protocols[protocol as ProtocolName] as { checkScenario?: (params: unknown, sections: Record<string, unknown>) => { path: string; message: string }[] }).checkScenario;
   const crossIssues = check ? check(data.params, data) : [];
   if (crossIssues.length > 0) throw new ScenarioError(crossIssues, source);
+  const sections = Object.fromEntries(
+    Object.keys((protocols[protocol as ProtocolName] as { sections?: Record<string, unknown> }).sections ?? {}).map((key) => [key, data[key]]),
+  );
+  const notes = loadScenarioFiles(sections, protocol as ProtocolName, files, source);
   return {
     name: (data.name as string | undefined) ?? (protocol as string),
     ...(data.description !== undefined ? { description: data.description as string } : {}),
@@ -128,10 +143,51 @@ export function validateScenario(input: unknown, source?: string): Scenario {
     rng: data.rng as RngFamily,
     observeEvery: data.observeEvery as number,
     params: data.params as Record<string, unknown>,
-    sections: Object.fromEntries(
-      Object.keys((protocols[protocol as ProtocolName] as { sections?: Record<string, unknown> }).sections ?? {}).map((key) => [key, data[key]]),
-    ),
+    sections,
+    ...(notes.length > 0 ? { notes } : {}),
   };
+}
+
+/**
+ * Parse the files the validated sections name (texts from the document's `$files`; see
+ * files.ts), attach the results to their sections for the run, and add the summary's
+ * `topologyFile` report. Returns notes for the user; throws ScenarioError or ParseError.
+ */
+function loadScenarioFiles(sections: Record<string, unknown>, protocol: ProtocolName, files: Readonly<Record<string, string>>, source?: string): string[] {
+  const notes: string[] = [];
+  const textOf = (field: string, path: string): string => {
+    if (!Object.hasOwn(files, path)) {
+      throw new ScenarioError(
+        [{ path: field, message: `file ${JSON.stringify(path)} was not read: the CLI reads it relative to the scenario file; a library caller puts its text in the document's "${SCENARIO_FILES_KEY}" (withScenarioFiles)` }],
+        source,
+      );
+    }
+    return files[path]!;
+  };
+  const topology = sections.topology as { kind?: string; n?: number } | undefined;
+  let index: ReadonlyMap<string, number> | undefined;
+  let n = typeof topology?.n === "number" ? topology.n : 0;
+  if (topology?.kind === "file") {
+    const spec = topology as FileTopologySpec;
+    const loaded = loadGraphFile(textOf("topology.path", spec.path), spec.path, spec.format);
+    try {
+      notes.push(...checkLoadedGraph(loaded, spec));
+    } catch (e) {
+      throw new ScenarioError([{ path: "topology.path", message: `${spec.path}: ${(e as Error).message}` }], source);
+    }
+    attachLoadedGraph(spec, loaded);
+    sections.topologyFile = loadedGraphReport(loaded);
+    index = loaded.index;
+    n = loaded.csr.n;
+  }
+  const hyperedges = sections.hyperedges as { path: string } | undefined;
+  if (hyperedges !== undefined) {
+    if (protocol !== "tmesh") {
+      throw new ScenarioError([{ path: "hyperedges", message: `only tmesh runs a sheaf check on hyperedges; ${protocol} has no use for them` }], source);
+    }
+    attachHyperedgeEvents(hyperedges, parseHyperedgeEvents(textOf("hyperedges.path", hyperedges.path), hyperedges.path, n, index));
+  }
+  return notes;
 }
 
 function deletePath(doc: Record<string, unknown>, path: readonly string[]): void {

@@ -12,17 +12,20 @@ const dir = "scenarios";
 const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
 
 function run(file: string, seed: number, overrides: Override[] = []) {
-  const scenario = loadScenario(readFileSync(join(dir, file), "utf8"), file, [...overrides, { name: "seed", value: seed }]);
+  const scenario = loadScenario(readFileSync(join(dir, file), "utf8"), file, [...overrides, { name: "seed", value: seed }], readBeside);
   return { scenario, summary: simulate(scenario, { crypto: nodeCrypto, recordSteps: false }).summary as Record<string, unknown> };
 }
 
+/** Files a scenario names (file-topology.yaml's graph), relative to the scenarios folder. */
+const readBeside = (path: string): string => readFileSync(join(dir, path), "utf8");
+
 function isEvent(file: string): boolean {
-  return loadScenario(readFileSync(join(dir, file), "utf8"), file).sections.driver === "event";
+  return loadScenario(readFileSync(join(dir, file), "utf8"), file, [], readBeside).sections.driver === "event";
 }
 
 describe("shipped scenarios", () => {
   it("cover every protocol and both consensus drivers", () => {
-    const docs = files.map((f) => loadScenario(readFileSync(join(dir, f), "utf8"), f));
+    const docs = files.map((f) => loadScenario(readFileSync(join(dir, f), "utf8"), f, [], readBeside));
     const protocols = new Set(docs.map((d) => d.protocol));
     for (const p of ["emtd-seed", "tmesh-seed", "emtd", "tmesh", "snowball", "gossip-avg"]) expect(protocols, p).toContain(p);
     const drivers = new Set(docs.filter((d) => "driver" in d.sections).map((d) => d.sections.driver));

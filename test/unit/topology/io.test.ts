@@ -175,11 +175,11 @@ describe("parse errors name the file and the place", () => {
   });
 
   it("edge lists: a line with extra fields, at the extra field", () => {
-    const e = parseError(() => parseEdgeList("# comment\n0 1\n\n1   2 0.5 # weight?\n", "w.edges"));
+    const e = parseError(() => parseEdgeList("# comment\n0 1\n\n1   2 fast # weight?\n", "w.edges"));
     expect(e.file).toBe("w.edges");
     expect(e.line).toBe(4);
     expect(e.column).toBe(7);
-    expect(e.message).toBe('w.edges:4:7: expected "u v" (two node ids), found 3 fields');
+    expect(e.message).toBe('w.edges:4:7: expected "u v" (two node ids), optionally a weight or a dict of edge attributes; found 3 fields');
   });
 
   it("edge lists: comments, blank lines, tabs, CRLF and single-id node declarations are fine", () => {
