@@ -57,7 +57,8 @@ export function registerDevnet(program: Command): void {
         }),
         devnet.supervise({
           restart: opts.restart === true,
-          onExit: (e) => say(`node ${e.index} (pid ${e.pid}) exited with ${describeExit(e)}; last lines of ${e.log}:\n${e.tail.map((l) => `  | ${l}`).join("\n")}`),
+          onExit: (e) =>
+            say(`node ${e.index} (pid ${e.pid}) exited with ${describeExit(e)}${e.reason ? ` (${e.reason})` : ""}; last lines of ${e.log}:\n${e.tail.map((l) => `  | ${l}`).join("\n")}`),
           onRestart: (r) =>
             say(
               r.node ? `node ${r.index} is back: pid ${r.node.pid}, ${r.node.api} (devnet.json updated)`

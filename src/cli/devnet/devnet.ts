@@ -71,6 +71,8 @@ export interface ChildExit {
   /** the node's log file and its last lines */
   readonly log: string;
   readonly tail: readonly string[];
+  /** the line of the log that says why (its one-line error or a crash's `XError: …`), or null */
+  readonly reason: string | null;
 }
 
 export interface SuperviseOptions {
@@ -94,6 +96,12 @@ export const EXIT_TAIL_LINES = 10;
 /** How a child ended, in words: "exit code 1" or "signal SIGKILL". */
 export function describeExit(e: Pick<ChildExit, "code" | "signal">): string {
   return e.signal !== null ? `signal ${e.signal}` : `exit code ${e.code}`;
+}
+
+/** The line of a node's log that says why it stopped: its one-line error, or a crash's `XError: …` line. */
+function reasonIn(tail: readonly string[]): string {
+  const lines = tail.map((l) => l.trim()).filter(Boolean);
+  return lines.findLast((l) => l.startsWith("entropic:")) ?? lines.findLast((l) => /^[A-Za-z]*Error\b/.test(l)) ?? lines.at(-1) ?? "no output";
 }
 
 function logTail(path: string, lines: number): string[] {
@@ -154,7 +162,7 @@ async function waitForInfo(path: string, child: ChildProcess, log: string, timeo
     }
     if (child.exitCode !== null || child.signalCode !== null) {
       const tail = logTail(log, 8);
-      throw new Error(`node process ${child.pid} exited (${child.exitCode ?? child.signalCode}) before it was ready: ${tail.at(-1) ?? "no output"}\n${tail.join("\n")}`);
+      throw new Error(`node process ${child.pid} exited (${child.exitCode ?? child.signalCode}) before it was ready: ${reasonIn(logTail(log, 40))}\n${tail.join("\n")}`);
     }
     if (Date.now() - t0 > timeoutMs) throw new Error(`node process ${child.pid} not ready after ${timeoutMs} ms (see ${log})`);
     await new Promise((r) => setTimeout(r, 50));
@@ -206,7 +214,11 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     const log = join(p.data, "node.log");
     child.once("exit", (code, signal) => {
       if (stopping || !ready.has(child) || children[i] !== child) return;
-      onChildExit?.(i, { index: i, pid: child.pid ?? -1, code, signal, log, tail: logTail(log, EXIT_TAIL_LINES) });
+      // this run's lines only: the log is appended to across restarts, each run opens with `node <peer id> (<protocol>)`
+      const recent = logTail(log, 40);
+      const since = recent.findLastIndex((l) => /^node \S+ \(\w+\)$/.test(l));
+      const why = recent.slice(since + 1).filter((l) => l.startsWith("entropic:") || /^[A-Za-z]*Error\b/.test(l.trim()));
+      onChildExit?.(i, { index: i, pid: child.pid ?? -1, code, signal, log, tail: logTail(log, EXIT_TAIL_LINES), reason: why.length > 0 ? reasonIn(why) : null });
     });
     const info = await waitForInfo(join(p.data, "node.json"), child, log, timeout);
     ready.add(child);
