@@ -280,7 +280,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
               bringBack(i, `failed to restart (${error})`);
             },
           );
-        }, delayMs);
+        }, delayMs).unref(); // a pending restart must not hold the process open after stop()
       };
       onChildExit = (i, e) => {
         s.onExit(e);
