@@ -3,7 +3,7 @@
 // scenario validates against it and names it on its first line for editors.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import Ajv2020 from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { scenarioJsonSchema, scenarioJsonSchemaText } from "../../../src/sim/scenario/json-schema.js";
