@@ -10,6 +10,7 @@ import { Command, CommanderError } from "commander";
 import { describeFailure, EXIT_OK, EXIT_USAGE, oneLine } from "./errors.js";
 import { registerSim } from "./sim/command.js";
 import { registerSweep } from "./sweep/command.js";
+import { registerMerge } from "./merge/command.js";
 import { registerReport } from "./report/command.js";
 import { registerNode } from "./node/command.js";
 import { registerDevnet } from "./devnet/command.js";
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`${oneLine(text)}\n`) });
   registerSim(program);
   registerSweep(program);
+  registerMerge(program);
   registerReport(program);
   registerNode(program);
   registerDevnet(program);

@@ -74,7 +74,8 @@ const pointSchema = z.looseObject({
   stepsMean: numberOrNull,
   observables: z.record(z.string(), meanSd),
   updates: z.number(),
-  simMs: z.number(),
+  // wall-clock: older sweep.json files have it, new ones keep it in timings.json
+  simMs: z.number().optional(),
   fields: z.record(z.string(), z.strictObject({ mean: numberOrNull, sd: numberOrNull, sum: z.number(), nulls: count })),
 });
 const sweepSchema = z.looseObject({
@@ -83,10 +84,13 @@ const sweepSchema = z.looseObject({
   points: z.array(pointSchema),
 });
 
+/** A grid point as sweep.json holds it: the aggregate without wall-clock time (in timings.json). */
+export type SweepPoint = Omit<PointAggregate, "simMs"> & { readonly simMs?: number };
+
 export interface SweepFile {
   readonly protocol: string;
   readonly seeds: { readonly from: number; readonly to: number };
-  readonly points: readonly PointAggregate[];
+  readonly points: readonly SweepPoint[];
 }
 
 /** Parse sweep.json (what `entropic sweep --json` prints and `--report DIR` writes). */

@@ -28,6 +28,28 @@ export function expandGrid(axes: readonly SweepAxis[]): GridPoint[] {
   return points;
 }
 
+/** One run of a sweep: its index in the unsharded order, its grid point and seed. */
+export interface RunRef {
+  readonly run: number;
+  readonly point: number;
+  readonly seed: number;
+}
+
+/**
+ * Every run of `points` grid points × `seeds`, in the unsharded order: grid point by grid
+ * point (first axis slowest), seeds in the order given. `run` numbers this order from 0.
+ */
+export function sweepRuns(points: number, seeds: readonly number[]): RunRef[] {
+  const out: RunRef[] = [];
+  for (let point = 0; point < points; point++) for (const seed of seeds) out.push({ run: out.length, point, seed });
+  return out;
+}
+
+/** Shard `index` of `count`: the runs whose number modulo `count` is `index` (a deterministic share). */
+export function shardRuns(runs: readonly RunRef[], index: number, count: number): RunRef[] {
+  return runs.filter((r) => r.run % count === index);
+}
+
 /** What a sweep keeps of each run. */
 export interface RunDigest {
   readonly seed: number;

@@ -1,10 +1,13 @@
-/** `entropic sweep`: a grid of parameter values × a range of seeds, aggregated per point. */
+/**
+ * `entropic sweep`: a grid of parameter values × a range of seeds, aggregated per point;
+ * `--out DIR` adds one row per run (runs.csv, runs.jsonl); `--shard I/N` (or a scheduler's
+ * array index, ./shard.ts) runs a deterministic share for `entropic merge` to combine.
+ */
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
-import { protocols } from "../../sim/registry.js";
 import { applyOverrides } from "../../sim/scenario/load.js";
 import { validateScenario } from "../../sim/scenario/schema.js";
-import { aggregatePoint, expandGrid, type GridPoint, type PointAggregate, type RunDigest } from "../../sim/sweep.js";
+import { expandGrid, type GridPoint, type RunDigest, type RunRef, shardRuns, sweepRuns } from "../../sim/sweep.js";
 import { toJson } from "../../sim/output.js";
 import { collect } from "../sim/command.js";
 import { shellQuote } from "../sim/format.js";
@@ -14,6 +17,8 @@ import { createProgress } from "../progress.js";
 import { parseAssignment, parseSeedRange, readScenarioDocument } from "../scenario-input.js";
 import { runSweep } from "./pool.js";
 import { formatSweep } from "./format.js";
+import { aggregateAll, scenarioHash, type SweepIdentity, sweepDocument, writeShardOutputs, writeSweepOutputs } from "./output.js";
+import { resolveShard } from "./shard.js";
 import { writeSweepReport } from "../../report/write.js";
 
 interface SweepOptions {
@@ -22,6 +27,9 @@ interface SweepOptions {
   json?: boolean;
   workers?: string;
   report?: string;
+  out?: string;
+  shard?: string | false;
+  shards?: string;
 }
 
 export function registerSweep(program: Command): void {
@@ -32,8 +40,15 @@ export function registerSweep(program: Command): void {
     .requiredOption("--seeds <A..B>", "inclusive seed range, e.g. 0..1999")
     .option("--set <name=v1,v2,...>", "sweep a field over values (repeatable; the grid is their product)", collect, [])
     .option("--workers <n>", "worker threads (default: one per core)")
-    .option("--json", "print the aggregate as JSON on stdout")
+    .option("--json", "print the aggregate as JSON on stdout (sweep.json; no wall-clock times)")
+    .option("--out <dir>", "write sweep.json, runs.csv and runs.jsonl (one row per run) and timings.json to this folder")
     .option("--report <dir>", "write <dir>/report.html (the aggregates as charts with 95% error bars) and <dir>/sweep.json")
+    .option(
+      "--shard <I/N>",
+      "run only shard I of N (runs whose number mod N is I) into --out DIR, for entropic merge; default: from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array)",
+    )
+    .option("--no-shard", "run the whole sweep even where JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID is set")
+    .option("--shards <n>", "the shard count with JOB_COMPLETION_INDEX (the Job's completions; or set ENTROPIC_SHARDS)")
     .action(async (scenarioPath: string | undefined, opts: SweepOptions) => {
       const { from, to } = parseSeedRange(opts.seeds);
       const seeds = Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -42,46 +57,69 @@ export function registerSweep(program: Command): void {
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
         throw new UsageError(`--workers expects an integer in [1, 256], got ${JSON.stringify(opts.workers)}`);
       }
+      if (opts.shard === false && opts.shards !== undefined) throw new UsageError("--no-shard and --shards contradict each other");
+      const shard = opts.shard === false ? null : resolveShard(opts.shard, opts.shards, process.env);
+      if (shard) {
+        const flag = opts.report !== undefined ? "--report" : opts.json ? "--json" : null;
+        if (flag) throw new UsageError(`${flag} needs the whole sweep, not shard ${shard.index}/${shard.count} (from ${shard.from}): merge the shards (entropic merge DIR... --out DIR), then entropic report DIR`);
+        if (opts.out === undefined) {
+          throw new UsageError(`shard ${shard.index}/${shard.count} (from ${shard.from}) needs --out DIR for entropic merge; --no-shard runs the whole sweep`);
+        }
+      }
       const { doc, source } = readScenarioDocument(scenarioPath);
       const grid = expandGrid(axes);
       const points = grid.map((p) => Object.entries(p).map(([name, value]) => ({ name, value })));
       // Validate every point up front so a bad value fails before any worker starts.
       const protocol = points.map((overrides) => validateScenario(applyOverrides(doc, overrides), source).protocol)[0]!;
       if (opts.report) checkOutputDir(opts.report, "--report");
+      if (opts.out) checkOutputDir(opts.out, "--out");
+      const all = sweepRuns(grid.length, seeds);
+      const runs = shard ? shardRuns(all, shard.index, shard.count) : all;
+      if (shard && shard.from !== "--shard") process.stderr.write(`shard ${shard.index}/${shard.count} from ${shard.from}: ${runs.length} of ${all.length} runs\n`);
+      const id: SweepIdentity = { protocol, scenario: { path: scenarioPath ?? null, sha256: scenarioHash(doc) }, axes, seeds: { from, to } };
       // ETA from runs completed per elapsed second (runs end early, so maxRounds says nothing).
-      const progress = createProgress(`sweep ${grid.length}×${seeds.length}`);
-      const digests = await runSweep({ doc, points, seeds, ...(workers ? { workers } : {}), onProgress: (d, t) => progress.update(d, t) });
+      const progress = createProgress(shard ? `sweep shard ${shard.index}/${shard.count}` : `sweep ${grid.length}×${seeds.length}`);
+      const t0 = performance.now();
+      const results = await runSweep({ doc, grid, points, runs, ...(workers ? { workers } : {}), onProgress: (d, t) => progress.update(d, t) });
       progress.stop();
-      const aggregates: PointAggregate[] = grid.map((params, i) => aggregatePoint(params, digests[i]!, protocols[protocol].outcomes));
-      process.stdout.write(opts.json ? toJson({ protocol, seeds: { from, to }, points: aggregates }) : formatSweep(protocol, aggregates));
-      if (opts.report) {
-        const path = writeSweepReport(opts.report, { protocol, seeds: { from, to }, points: aggregates });
-        (opts.json ? process.stderr : process.stdout).write(`report: ${path}\n`);
+      const timings = { wallMs: performance.now() - t0, workers: workers ?? null };
+      const out = opts.json ? process.stderr : process.stdout;
+      if (shard) {
+        writeShardOutputs(opts.out!, id, shard, results, { wallMs: timings.wallMs, workers: workers ?? 0 }, grid);
+        out.write(`shard ${shard.index}/${shard.count}: ${results.length} of ${all.length} runs written to ${opts.out}; when every shard is done: entropic merge DIR... --out DIR\n`);
+      } else {
+        const aggregates = opts.out ? writeSweepOutputs(opts.out, id, grid, results, timings) : aggregateAll(protocol, grid, results);
+        const document = sweepDocument(protocol, { from, to }, aggregates);
+        process.stdout.write(opts.json ? toJson(document) : formatSweep(protocol, aggregates));
+        if (opts.out) out.write(`out: ${opts.out} (sweep.json, runs.csv, runs.jsonl, timings.json)\n`);
+        if (opts.report) out.write(`report: ${writeSweepReport(opts.report, document)}\n`);
       }
-      const violated = violatingRuns(digests, grid);
-      if (violated.count > 0) {
-        const first = violated.first!;
-        const args = [scenarioPath === undefined ? "" : shellQuote(scenarioPath), `--seed ${first.seed}`, ...Object.entries(first.params).map(([k, v]) => `--set ${shellQuote(`${k}=${String(v)}`)}`)];
-        process.stderr.write(`VIOLATIONS in ${violated.count} of ${seeds.length * grid.length} runs: replay the first with: entropic sim ${args.filter(Boolean).join(" ")}\n`);
-        process.exitCode = EXIT_VIOLATION;
-      }
+      reportViolations(scenarioPath, grid, results, all.length);
     });
+}
+
+/** The VIOLATIONS line and exit status 3 when any run's checkers found a safety or validity violation. */
+export function reportViolations(scenarioPath: string | null | undefined, grid: readonly GridPoint[], results: readonly { ref: RunRef; digest: RunDigest }[], total: number): void {
+  const violated = violatingRuns(results, grid);
+  if (violated.count === 0) return;
+  const first = violated.first!;
+  const args = [scenarioPath ? shellQuote(scenarioPath) : "", `--seed ${first.seed}`, ...Object.entries(first.params).map(([k, v]) => `--set ${shellQuote(`${k}=${String(v)}`)}`)];
+  process.stderr.write(`VIOLATIONS in ${violated.count} of ${results.length === total ? total : `${results.length} (of ${total})`} runs: replay the first with: entropic sim ${args.filter(Boolean).join(" ")}\n`);
+  process.exitCode = EXIT_VIOLATION;
 }
 
 /** Runs whose checkers found a safety or validity violation, and the first of them (grid order, then seed). */
 export function violatingRuns(
-  digests: readonly (readonly RunDigest[])[],
+  results: readonly { ref: RunRef; digest: RunDigest }[],
   grid: readonly GridPoint[],
 ): { count: number; first: { seed: number; params: GridPoint } | null } {
   let count = 0;
-  let first: { seed: number; params: GridPoint } | null = null;
-  digests.forEach((runs, i) => {
-    for (const d of [...runs].sort((a, b) => a.seed - b.seed)) {
-      if ((d.fields.safetyViolations ?? 0) > 0 || (d.fields.validityViolations ?? 0) > 0) {
-        count++;
-        first ??= { seed: d.seed, params: grid[i]! };
-      }
+  let first: { seed: number; params: GridPoint; point: number } | null = null;
+  for (const { ref, digest: d } of results) {
+    if ((d.fields.safetyViolations ?? 0) > 0 || (d.fields.validityViolations ?? 0) > 0) {
+      count++;
+      if (first === null || ref.point < first.point || (ref.point === first.point && d.seed < first.seed)) first = { seed: d.seed, params: grid[ref.point]!, point: ref.point };
     }
-  });
-  return { count, first };
+  }
+  return { count, first: first && { seed: first.seed, params: first.params } };
 }

@@ -1,37 +1,49 @@
 /**
- * Runs a sweep's chunks on worker threads (one per core by default) and hands back the
- * digests grouped by grid point. Chunk results are placed by id, so completion order never
- * changes the output.
+ * Runs a sweep's runs on worker threads (one per core by default), in chunks of one grid
+ * point each, and hands back each run's digest and row in the order of `runs`. Chunk results
+ * are placed by id, so completion order never changes the output.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Override } from "../../sim/scenario/load.js";
-import type { RunDigest } from "../../sim/sweep.js";
+import type { GridPoint, RunDigest, RunRef } from "../../sim/sweep.js";
+import type { Row } from "../../sim/sweep-rows.js";
 import type { SweepTask } from "./worker.js";
 
 export interface SweepJob {
   readonly doc: unknown;
+  readonly grid: readonly GridPoint[];
+  /** overrides per grid point */
   readonly points: readonly (readonly Override[])[];
-  readonly seeds: readonly number[];
+  /** the runs to do (all of them, or one shard's), in run order */
+  readonly runs: readonly RunRef[];
   readonly workers?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** Returns, per point, the digests of every seed. */
-export async function runSweep(job: SweepJob): Promise<RunDigest[][]> {
-  const total = job.points.length * job.seeds.length;
+export interface RunResult {
+  readonly ref: RunRef;
+  readonly digest: RunDigest;
+  readonly row: Row;
+}
+
+/** Returns one result per run of `job.runs`, in that order. */
+export async function runSweep(job: SweepJob): Promise<RunResult[]> {
+  const total = job.runs.length;
+  if (total === 0) return [];
   const workerCount = Math.max(1, Math.min(job.workers ?? availableParallelism(), total));
   // Enough chunks to balance load across workers, few enough to keep messaging cheap.
-  const chunkSize = Math.max(1, Math.ceil(job.seeds.length / (workerCount * 8)));
+  const perPoint = Math.ceil(total / Math.max(1, job.points.length));
+  const chunkSize = Math.max(1, Math.ceil(perPoint / (workerCount * 8)));
   const tasks: SweepTask[] = [];
-  const owner: number[] = [];
-  job.points.forEach((overrides, point) => {
-    for (let i = 0; i < job.seeds.length; i += chunkSize) {
-      tasks.push({ id: tasks.length, doc: job.doc, overrides, seeds: job.seeds.slice(i, i + chunkSize) });
-      owner.push(point);
-    }
-  });
-  const results: RunDigest[][] = new Array(tasks.length);
+  for (let i = 0; i < total; ) {
+    const point = job.runs[i]!.point;
+    let j = i;
+    while (j < total && j - i < chunkSize && job.runs[j]!.point === point) j++;
+    tasks.push({ id: tasks.length, doc: job.doc, overrides: job.points[point]!, params: job.grid[point]!, runs: job.runs.slice(i, j) });
+    i = j;
+  }
+  const results: { digests: RunDigest[]; rows: Row[] }[] = new Array(tasks.length);
   let next = 0;
   let done = 0;
   const workers = Array.from({ length: workerCount }, () => new Worker(new URL("./worker.js", import.meta.url)));
@@ -44,9 +56,9 @@ export async function runSweep(job: SweepJob): Promise<RunDigest[][]> {
               if (next >= tasks.length) return resolve();
               worker.postMessage(tasks[next++]);
             };
-            worker.on("message", (msg: { id: number; digests?: RunDigest[]; error?: string }) => {
+            worker.on("message", (msg: { id: number; digests?: RunDigest[]; rows?: Row[]; error?: string }) => {
               if (msg.error !== undefined) return reject(new Error(msg.error));
-              results[msg.id] = msg.digests!;
+              results[msg.id] = { digests: msg.digests!, rows: msg.rows! };
               done += msg.digests!.length;
               job.onProgress?.(done, total);
               feed();
@@ -62,7 +74,7 @@ export async function runSweep(job: SweepJob): Promise<RunDigest[][]> {
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  const grouped: RunDigest[][] = job.points.map(() => []);
-  results.forEach((digests, id) => grouped[owner[id]!]!.push(...digests));
-  return grouped;
+  const out: RunResult[] = [];
+  tasks.forEach((task, id) => task.runs.forEach((ref, k) => out.push({ ref, digest: results[id]!.digests[k]!, row: results[id]!.rows[k]! })));
+  return out;
 }
