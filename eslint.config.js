@@ -1,15 +1,86 @@
-// Lint rules that hold the architecture in place (DESIGN.md §6): the pure layers
-// (core, physics, protocols, sim) import no I/O, no libp2p and no runtime code, and take
-// time and randomness only by injection.
+// Lint rules that hold the architecture in place (DESIGN.md §6, docs/architecture.md
+// "Layers"): the pure layers (core, topology, physics, protocols, sim, and web-shared, the
+// code the dashboard page shares with the server) do no I/O, touch no node built-in and
+// take time and randomness only by injection; each imports only the layers below it:
+//   core ← topology ← physics ← protocols ← sim
+// and none imports runtime/, cli/, report/, web/ or the network and storage stack. The
+// page (web/src) imports from src/ only pure layers. test/unit/architecture/layers.test.ts
+// lints small snippets at these paths and checks each ban still fires.
+import { builtinModules } from "node:module";
+import path from "node:path";
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const pureLayers = ["src/core/**/*.ts", "src/physics/**/*.ts", "src/protocols/**/*.ts", "src/sim/**/*.ts", "src/topology/**/*.ts"];
+const root = import.meta.dirname;
 
-const ioModules = [
-  "fs", "fs/promises", "net", "http", "https", "http2", "dgram", "child_process", "cluster",
-  "worker_threads", "os", "process", "readline", "tls", "dns", "perf_hooks", "timers", "timers/promises",
-];
+/** What each pure layer may import besides itself (src/<layer>/). */
+const pureLayerImports = {
+  core: [],
+  topology: ["core"],
+  physics: ["core", "topology"],
+  protocols: ["core", "topology", "physics"],
+  sim: ["core", "topology", "physics", "protocols"],
+  "web-shared": ["core"],
+};
+const pureLayers = Object.keys(pureLayerImports);
+const pureFiles = pureLayers.map((layer) => `src/${layer}/**/*.ts`);
+
+const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+const stackPackages = /^(libp2p($|\/)|@libp2p\/|@chainsafe\/|@multiformats\/multiaddr|classic-level|level($|\/)|it-)/;
+
+/** src/<layer>/… → layer; web/src/… → "web"; anything else → null. */
+function layerOf(file) {
+  const rel = path.relative(root, file).split(path.sep);
+  if (rel[0] === "src" && rel.length > 2) return rel[1];
+  if (rel[0] === "src") return "entry";
+  if (rel[0] === "web" && rel[1] === "src") return "web";
+  return null;
+}
+
+/** `entropic/layers`: the import rules above, for static, dynamic and require() imports alike. */
+const layersRule = {
+  meta: { type: "problem", schema: [], docs: { description: "pure layers import no node built-in, no I/O stack and only the layers below them" } },
+  create(context) {
+    const file = context.filename;
+    const own = layerOf(file);
+    if (own === null || (own !== "web" && !(own in pureLayerImports))) return {};
+    const allowed = own === "web" ? new Set(["web", ...pureLayers]) : new Set([own, ...pureLayerImports[own]]);
+    function check(node, specifier) {
+      if (typeof specifier !== "string") {
+        context.report({ node, message: "pure layers import only literal module names (no computed import())" });
+        return;
+      }
+      if (builtins.has(specifier) || specifier.startsWith("node:")) {
+        context.report({ node, message: `pure layers use no node built-in ("${specifier}"): inject what is needed from runtime/ or cli/` });
+        return;
+      }
+      if (stackPackages.test(specifier)) {
+        context.report({ node, message: `pure layers must not depend on the network or storage stack ("${specifier}")` });
+        return;
+      }
+      if (!specifier.startsWith(".")) return;
+      const target = path.resolve(path.dirname(file), specifier);
+      const layer = layerOf(target);
+      const rel = path.relative(root, target);
+      if (layer !== null && allowed.has(layer)) return;
+      const what = own === "web" ? "the page imports from src/ only pure layers" : `src/${own} may import only ${[...allowed].map((l) => `src/${l}`).join(", ")}`;
+      context.report({ node, message: `${what}, not ${rel}` });
+    }
+    const sourceOf = (n) => (n && n.type === "Literal" ? n.value : n && n.type === "TemplateLiteral" && n.expressions.length === 0 ? n.quasis[0].value.cooked : undefined);
+    return {
+      ImportDeclaration: (node) => check(node, node.source.value),
+      ExportAllDeclaration: (node) => check(node, node.source.value),
+      ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
+      ImportExpression: (node) => check(node, sourceOf(node.source)),
+      TSImportEqualsDeclaration: (node) => node.moduleReference.type === "TSExternalModuleReference" && check(node, sourceOf(node.moduleReference.expression)),
+      "CallExpression[callee.name='require']": (node) => check(node, sourceOf(node.arguments[0])),
+    };
+  },
+};
+
+const noClock = "time arrives as ticks or an injected clock";
+const noTimer = "no timers in pure layers: time arrives as ticks";
+const noHost = "pure layers do not reach the host: inject what is needed";
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "out/", "bench/results/", "web/dist/", "coverage/"] },
@@ -17,45 +88,41 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { console: "readonly", process: "readonly", URL: "readonly", TextEncoder: "readonly", TextDecoder: "readonly" } },
+    plugins: { entropic: { rules: { layers: layersRule } } },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-non-null-assertion": "off",
     },
   },
   {
-    files: pureLayers,
+    files: [...pureFiles, "web/src/**/*.ts"],
+    rules: { "entropic/layers": "error" },
+  },
+  {
+    files: pureFiles,
     rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          paths: [
-            ...ioModules.map((name) => ({ name, message: "pure layers do no I/O: inject it from runtime/ or cli/" })),
-            ...ioModules.map((name) => ({ name: `node:${name}`, message: "pure layers do no I/O: inject it from runtime/ or cli/" })),
-          ],
-          patterns: [
-            { group: ["**/runtime/**", "**/cli/**", "**/report/**"], message: "pure layers must not depend on runtime, cli or report" },
-            { group: ["libp2p", "@libp2p/*", "@chainsafe/*", "classic-level"], message: "pure layers must not depend on the network or storage stack" },
-          ],
-        },
-      ],
       "no-restricted-properties": [
         "error",
         { object: "Math", property: "random", message: "inject a seeded Rng (core/prng)" },
-        { object: "Date", property: "now", message: "time arrives as ticks or an injected clock" },
-        { object: "performance", property: "now", message: "time arrives as ticks or an injected clock" },
+        { object: "Date", property: "now", message: noClock },
+        { object: "performance", property: "now", message: noClock },
       ],
       "no-restricted-globals": [
         "error",
-        { name: "setTimeout", message: "no timers in pure layers" },
-        { name: "setInterval", message: "no timers in pure layers" },
-        { name: "setImmediate", message: "no timers in pure layers" },
-        { name: "queueMicrotask", message: "no timers in pure layers" },
-        { name: "performance", message: "time arrives as ticks or an injected clock" },
+        ...["setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate", "queueMicrotask", "requestAnimationFrame"].map((name) => ({ name, message: noTimer })),
+        { name: "Date", message: noClock },
+        { name: "performance", message: noClock },
+        { name: "Buffer", message: "Buffer is a node built-in: use Uint8Array (core/bytes)" },
+        ...["globalThis", "global", "window", "self"].map((name) => ({ name, message: `${noHost} (no global object)` })),
         { name: "process", message: "pure layers do not touch the process" },
+        ...["require", "module", "__dirname", "__filename"].map((name) => ({ name, message: `${noHost} (no CommonJS)` })),
+        ...["fetch", "XMLHttpRequest", "WebSocket"].map((name) => ({ name, message: "pure layers do no I/O" })),
+        { name: "crypto", message: "inject a CryptoSuite or a seeded Rng (core/crypto, core/prng)" },
       ],
       "no-restricted-syntax": [
         "error",
-        { selector: "NewExpression[callee.name='Date']", message: "time arrives as ticks or an injected clock" },
+        { selector: "TSTypeReference[typeName.name='Buffer']", message: "Buffer is a node built-in: use Uint8Array (core/bytes)" },
+        { selector: "TSQualifiedName[left.name='NodeJS']", message: "pure layers use no node types" },
       ],
     },
   },

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "../..");
-const sources = ["web/index.html", "web/vite.config.ts", "web/src", "src/cli/dashboard/model.ts"];
+const sources = ["web/index.html", "web/vite.config.ts", "web/src", "src/web-shared"];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);

@@ -1,5 +1,5 @@
 /** The page's link to the dashboard server: its event stream and its actions. */
-import { applyEvent, type DashboardEvent, type DashboardSnapshot } from "../../src/cli/dashboard/model.js";
+import { applyEvent, type DashboardEvent, type DashboardSnapshot } from "../../src/web-shared/dashboard-model.js";
 
 const EVENT_TYPES: readonly DashboardEvent["type"][] = ["nodes", "finalized", "metric", "double-spend", "sim", "sim-rounds"];
 

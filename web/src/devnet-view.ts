@@ -6,7 +6,7 @@ import {
   type NodeRow,
   mismatchedNodes,
   peerEdges,
-} from "../../src/cli/dashboard/model.js";
+} from "../../src/web-shared/dashboard-model.js";
 import { drawChart, formatNumber } from "./chart.js";
 import { byId, clockTime, el, formatDuration, shortId } from "./dom.js";
 import { drawGraph } from "./graph.js";

@@ -3,7 +3,7 @@
  * animation frame. `window.__entropicDashboard` exposes what was drawn, for browser tests.
  */
 import "./style.css";
-import type { DashboardSnapshot, SimView } from "../../src/cli/dashboard/model.js";
+import type { DashboardSnapshot, SimView } from "../../src/web-shared/dashboard-model.js";
 import { act, follow } from "./api.js";
 import { type DevnetRendered, renderDevnet } from "./devnet-view.js";
 import { byId, el } from "./dom.js";

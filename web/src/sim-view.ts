@@ -1,5 +1,5 @@
 /** Simulation mode: run facts and progress, one small chart per observable, the network when traced. */
-import type { SimView } from "../../src/cli/dashboard/model.js";
+import type { SimView } from "../../src/web-shared/dashboard-model.js";
 import { drawChart, formatNumber } from "./chart.js";
 import { byId, el } from "./dom.js";
 import { drawGraph } from "./graph.js";

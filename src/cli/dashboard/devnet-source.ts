@@ -14,7 +14,7 @@ import { nodeHasher, nodeSignatures } from "../../runtime/crypto-node.js";
 import { readTextFile } from "../files.js";
 import { type DevnetFile, conflictReplySchema, parseDevnetFile, statusSchema, submitReplySchema } from "./inputs.js";
 import { quantiles } from "../../sim/stats.js";
-import type { DoubleSpendOutcome, DoubleSpendView, NodeRow } from "./model.js";
+import type { DoubleSpendOutcome, DoubleSpendView, NodeRow } from "../../web-shared/dashboard-model.js";
 import { followEvents, requestJson, sleep } from "./node-link.js";
 import { type DashboardSource, DashboardStore } from "./store.js";
 

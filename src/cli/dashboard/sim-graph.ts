@@ -8,7 +8,7 @@ import { createRng } from "../../core/prng.js";
 import type { ProtocolRun, RunInspector } from "../../protocols/protocol.js";
 import { sampleEdges, sampleNodes } from "../../sim/trace/sample.js";
 import { layoutGraph } from "../../report/layout.js";
-import type { SimGraph } from "./model.js";
+import type { SimGraph } from "../../web-shared/dashboard-model.js";
 
 /** Small enough to redraw several times a second and to send over SSE each time. */
 export const LIVE_GRAPH_LIMITS = { maxNodes: 1000, maxEdges: 4000 } as const;

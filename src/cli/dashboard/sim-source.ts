@@ -6,7 +6,7 @@
 import { Worker } from "node:worker_threads";
 import { applyOverrides, type Override } from "../../sim/scenario/load.js";
 import { validateScenario } from "../../sim/scenario/schema.js";
-import type { SimView } from "./model.js";
+import type { SimView } from "../../web-shared/dashboard-model.js";
 import type { DashboardSource } from "./store.js";
 import { DashboardStore } from "./store.js";
 import type { SimWorkerMessage, SimWorkerTask } from "./sim-worker.js";

@@ -16,7 +16,7 @@ import { protocols } from "../../sim/registry.js";
 import { rngFactory } from "../../sim/rng-family.js";
 import { applyOverrides, type Override } from "../../sim/scenario/load.js";
 import { validateScenario } from "../../sim/scenario/schema.js";
-import type { SimGraph, SimRound } from "./model.js";
+import type { SimGraph, SimRound } from "../../web-shared/dashboard-model.js";
 import { LiveGraph } from "./sim-graph.js";
 
 /** What the main thread passes to a new worker. */

@@ -11,7 +11,7 @@ import {
   type DoubleSpendView,
   emptySnapshot,
   type SimView,
-} from "./model.js";
+} from "../../web-shared/dashboard-model.js";
 
 export class DashboardStore {
   private current: DashboardSnapshot;

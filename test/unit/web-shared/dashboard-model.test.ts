@@ -8,7 +8,7 @@ import {
   type NodeRow,
   peerEdges,
   type SimView,
-} from "../../../../src/cli/dashboard/model.js";
+} from "../../../src/web-shared/dashboard-model.js";
 
 const row = (index: number, peers: number[], root = "r", online = true): NodeRow => ({
   index,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DASHBOARD_KEY_FILE, loadDashboardKey, readDevnet, startDevnetSource } from "../../../../src/cli/dashboard/devnet-source.js";
-import type { DashboardSnapshot } from "../../../../src/cli/dashboard/model.js";
+import type { DashboardSnapshot } from "../../../../src/web-shared/dashboard-model.js";
 import type { DashboardSource } from "../../../../src/cli/dashboard/store.js";
 import { UsageError } from "../../../../src/core/errors.js";
 import { type FakeDevnet, startFakeDevnet } from "../../../helpers/fake-node-api.js";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveStatic, startDashboardServer, type DashboardServer } from "../../../../src/cli/dashboard/server.js";
 import { SseParser } from "../../../../src/cli/dashboard/sse.js";
 import { DashboardStore, type DashboardSource } from "../../../../src/cli/dashboard/store.js";
-import type { DashboardSnapshot, DoubleSpendView } from "../../../../src/cli/dashboard/model.js";
+import type { DashboardSnapshot, DoubleSpendView } from "../../../../src/web-shared/dashboard-model.js";
 
 const webRoot = mkdtempSync(join(tmpdir(), "entropic-web-"));
 mkdirSync(join(webRoot, "assets"));

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { DashboardSnapshot } from "../../../../src/cli/dashboard/model.js";
+import type { DashboardSnapshot } from "../../../../src/web-shared/dashboard-model.js";
 import { startSimSource } from "../../../../src/cli/dashboard/sim-source.js";
 import type { DashboardSource } from "../../../../src/cli/dashboard/store.js";
 import { ScenarioError } from "../../../../src/core/errors.js";
