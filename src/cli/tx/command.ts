@@ -10,6 +10,7 @@ import { loadOrCreateKeyFile } from "../../runtime/node/identity.js";
 import { collect } from "../sim/command.js";
 import { RuntimeFailure, ViolationFound } from "../errors.js";
 import { checkFileIfPresent } from "../files.js";
+import { registerTxSign } from "./sign.js";
 
 export const DEFAULT_CLIENT_KEY = ".entropic/client.key";
 
@@ -53,6 +54,7 @@ export function checkedNodesText(count: number, devnetDir: string | undefined): 
 
 export function registerTx(program: Command): void {
   const tx = program.command("tx").description("sign transactions locally and send them to a node's HTTP API");
+  registerTxSign(tx);
 
   tx.command("send")
     .description("sign one transaction and submit it")

@@ -5,7 +5,7 @@
  * share one definition of each name.
  */
 import type { SignatureScheme } from "../../core/crypto.js";
-import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from "../../core/crypto.js";
+import { strictRefusal } from "../../core/ed25519-strict.js";
 import type { HistogramMetric, MetricSample } from "./facade.js";
 
 /** Upper bounds (seconds) of the finality-latency buckets; `+Inf` is implied. */
@@ -67,13 +67,19 @@ export function finalityLatencyHistogram(): Histogram {
 /** Outcome of one signature verification. */
 export type SignatureVerdict = "ok" | "refused" | "bad";
 
+/** Verification outcomes: the shape of `nodeSignatures.verifications` (runtime/crypto-node.ts). */
+export interface SignatureCountsView {
+  readonly ok: number;
+  readonly refused: number;
+  readonly bad: number;
+}
+
 /**
- * Counts of signature verifications by outcome, exposed as
- * `entropic_signature_verifications_total{result="ok|refused|bad"}`: `ok` verified,
- * `refused` rejected before any curve arithmetic (a key or signature encoding the scheme
- * does not accept), `bad` a well-formed signature that does not verify.
+ * Counts of signature verifications by outcome: `ok` verified, `refused` rejected before
+ * any curve arithmetic (a key or signature encoding the scheme does not accept), `bad` a
+ * well-formed signature that does not verify.
  */
-export class SignatureCounts {
+export class SignatureCounts implements SignatureCountsView {
   ok = 0;
   refused = 0;
   bad = 0;
@@ -81,35 +87,36 @@ export class SignatureCounts {
   record(verdict: SignatureVerdict): void {
     this[verdict]++;
   }
+}
 
-  samples(): MetricSample[] {
-    const help = "Signature verifications by result: ok, refused (encoding refused before verifying), bad (does not verify).";
-    return (["ok", "refused", "bad"] as const).map((result) => ({
-      name: "entropic_signature_verifications_total",
-      help,
-      type: "counter" as const,
-      value: this[result],
-      labels: { result },
-    }));
-  }
+/** `entropic_signature_verifications_total{result="ok|refused|bad"}` of `counts`. */
+export function signatureSamples(counts: SignatureCountsView): MetricSample[] {
+  const help = "Signature verifications by result: ok, refused (encoding refused before verifying), bad (does not verify).";
+  return (["ok", "refused", "bad"] as const).map((result) => ({
+    name: "entropic_signature_verifications_total",
+    help,
+    type: "counter" as const,
+    value: counts[result],
+    labels: { result },
+  }));
 }
 
 /**
- * Tells whether `verify` would refuse this key and signature by their encoding alone.
- * The hook for a stricter scheme (small-order or non-canonical keys, `S ≥ L`): pass its
- * check to {@link countingSignatures} so refusals are counted apart from bad signatures.
+ * Tells whether `verify` refuses this key and signature by their encoding alone, so
+ * {@link countingSignatures} counts them as `refused` rather than `bad`.
  */
 export type SignatureRefusalCheck = (publicKey: Uint8Array, signature: Uint8Array) => boolean;
 
-/** The default refusal check: wrong lengths only (what every Ed25519 scheme refuses). */
-export const refusesByLength: SignatureRefusalCheck = (publicKey, signature) =>
-  publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH;
+/** The default: the strict Ed25519 encoding rules (core/ed25519-strict.ts: lengths, small-order or non-canonical key or R, S ≥ L). */
+export const refusesStrictly: SignatureRefusalCheck = (publicKey, signature) => strictRefusal(publicKey, signature) !== null;
 
 /**
- * `inner` with every `verify` counted in `counts`. Signing and key generation pass
- * through. A false verification is `refused` when `refuses` says so, `bad` otherwise.
+ * `inner` with every `verify` counted in `counts`, for a scheme that does not count its
+ * own (node:crypto's `nodeSignatures` does: its `verifications`). Signing and key
+ * generation pass through. A false verification is `refused` when `refuses` says so,
+ * `bad` otherwise.
  */
-export function countingSignatures(inner: SignatureScheme, counts: SignatureCounts, refuses: SignatureRefusalCheck = refusesByLength): SignatureScheme {
+export function countingSignatures(inner: SignatureScheme, counts: SignatureCounts, refuses: SignatureRefusalCheck = refusesStrictly): SignatureScheme {
   return {
     generateKeyPair: (seed32) => inner.generateKeyPair(seed32),
     sign: (secretKey, message) => inner.sign(secretKey, message),

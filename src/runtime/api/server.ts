@@ -17,7 +17,15 @@ import type { MetricSample, NodeEvent, NodeFacade, SubmitResult } from "./facade
 import { txFromJson, txJsonSchema } from "./json.js";
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "./prometheus.js";
 import { openApiDocument } from "./openapi.js";
-import { countingSignatures, finalityLatencyHistogram, SignatureCounts, toBaseUnits, type Histogram } from "./metrics.js";
+import {
+  countingSignatures,
+  finalityLatencyHistogram,
+  SignatureCounts,
+  signatureSamples,
+  toBaseUnits,
+  type Histogram,
+  type SignatureCountsView,
+} from "./metrics.js";
 import { formatSseComment, formatSseEvent } from "./sse.js";
 import { conflictViewToJson, txViewToJson, type ApiErrorBody, type ApiErrorCode, type SubmitResponse } from "./wire.js";
 
@@ -72,11 +80,12 @@ export interface ApiServerOptions {
   /** Open connections per remote address; one more is answered 503 `too-many-connections` (default {@link DEFAULT_MAX_CONNECTIONS_PER_IP}). */
   readonly maxConnectionsPerIp?: number;
   /**
-   * Where signature verifications are counted for `entropic_signature_verifications_total`.
-   * The server counts its own checks of submitted transactions here; pass the object the
-   * engine's scheme counts into (see {@link countingSignatures}) to expose both.
+   * The counts behind `entropic_signature_verifications_total`. By default: the
+   * `verifications` of the signature scheme when it keeps them (`nodeSignatures` does, for
+   * every verification in the process: the engine's and the server's), else the server's
+   * own checks of submitted transactions, counted by wrapping the scheme.
    */
-  readonly signatureCounts?: SignatureCounts;
+  readonly signatureCounts?: SignatureCountsView;
 }
 
 export interface ApiServer {
@@ -124,7 +133,7 @@ interface Context {
   readonly eventStreams: Set<EventStream>;
   readonly stats: ServerStats;
   readonly finality: Histogram;
-  readonly signatureCounts: SignatureCounts;
+  readonly signatureCounts: SignatureCountsView;
 }
 
 type Handler = (ctx: Context, req: IncomingMessage, res: ServerResponse, param: string) => void | Promise<void>;
@@ -393,7 +402,7 @@ function getMetrics(ctx: Context, _req: IncomingMessage, res: ServerResponse): v
   const text = renderPrometheus([
     ...toBaseUnits(ctx.facade.metrics()),
     ctx.finality.snapshot(),
-    ...ctx.signatureCounts.samples(),
+    ...signatureSamples(ctx.signatureCounts),
     ...serverSamples(ctx),
   ]);
   res.writeHead(200, { ...COMMON_HEADERS, "Content-Type": PROMETHEUS_CONTENT_TYPE, "Content-Length": String(Buffer.byteLength(text)) });
@@ -612,11 +621,18 @@ function baseUrl(address: AddressInfo): string {
  * connection, event streams included.
  */
 export async function startApiServer(facade: NodeFacade, options: ApiServerOptions = {}): Promise<ApiServer> {
-  const signatureCounts = options.signatureCounts ?? new SignatureCounts();
+  const scheme: SignatureScheme & { readonly verifications?: SignatureCountsView } = options.signatures ?? nodeSignatures;
+  let signatures: SignatureScheme = scheme;
+  let signatureCounts = options.signatureCounts ?? scheme.verifications;
+  if (signatureCounts === undefined) {
+    const own = new SignatureCounts();
+    signatures = countingSignatures(scheme, own);
+    signatureCounts = own;
+  }
   const ctx: Context = {
     facade,
     maxBodyBytes: positive("maxBodyBytes", options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
-    signatures: countingSignatures(options.signatures ?? nodeSignatures, signatureCounts),
+    signatures,
     log: options.logger ?? (() => {}),
     eventPingMs: positive("eventPingMs", options.eventPingMs ?? DEFAULT_EVENT_PING_MS),
     maxEventBufferBytes: positive("maxEventBufferBytes", options.maxEventBufferBytes ?? DEFAULT_MAX_EVENT_BUFFER_BYTES),

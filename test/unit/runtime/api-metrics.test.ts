@@ -105,11 +105,19 @@ describe("metrics: histogram, units, signature counts", () => {
     expect(scheme.verify(zeroKey, msg, new Uint8Array(64))).toBe(false);
     expect(scheme.verify(keys.publicKey, msg, sig.subarray(0, 10))).toBe(false);
     expect({ ok: counts.ok, refused: counts.refused, bad: counts.bad }).toEqual({ ok: 1, refused: 2, bad: 1 });
+    // The default check is the strict encoding rules: the all-zero (small-order) key is refused.
+    const strict = new SignatureCounts();
+    const byDefault = countingSignatures(nodeSignatures, strict);
+    expect(byDefault.verify(zeroKey, msg, new Uint8Array(64))).toBe(false);
+    expect(byDefault.verify(keys.publicKey, utf8("other"), sig)).toBe(false);
+    expect({ ok: strict.ok, refused: strict.refused, bad: strict.bad }).toEqual({ ok: 0, refused: 1, bad: 1 });
   });
 
-  it("the server observes finalized events into the histogram and counts its own signature checks", async () => {
+  it("the server observes finalized events into the histogram and exposes the scheme's verification counts", async () => {
     const node = new FakeNode();
     const server = await startApiServer(node);
+    // nodeSignatures counts every verification in this process: compare before and after.
+    const before = { ...nodeSignatures.verifications };
     servers.push(server);
     for (const latencyMs of [30, 700, 20_000]) node.emit({ type: "finalized", conflict: "k", cid: "c", latencyMs, at: 1 });
     const good = txToJson(signedTx(1, "good"));
@@ -132,9 +140,22 @@ describe("metrics: histogram, units, signature counts", () => {
     expect(hist.samples.filter((s) => s.suffix === "_bucket")).toHaveLength(FINALITY_LATENCY_BUCKETS_SECONDS.length + 1);
     const sigs = families.get("entropic_signature_verifications_total")!;
     expect(sigs.type).toBe("counter");
-    expect(Object.fromEntries(sigs.samples.map((s) => [s.labels.result, s.value]))).toEqual({ ok: 1, refused: 0, bad: 1 });
+    const after = Object.fromEntries(sigs.samples.map((s) => [s.labels.result, s.value]));
+    expect({ ok: after.ok! - before.ok, refused: after.refused! - before.refused, bad: after.bad! - before.bad }).toEqual({ ok: 2, refused: 0, bad: 1 });
+    // (ok: the server's check, then the fake node's own, as the engine does; bad: the server's, the node never saw it.)
     // The fake node's own samples pass through.
     expect(families.get("entropic_messages_total")!.samples).toHaveLength(2);
+  });
+
+  it("a scheme without its own counts is wrapped: the server counts the checks it makes", async () => {
+    const plain = { generateKeyPair: nodeSignatures.generateKeyPair, sign: nodeSignatures.sign, verify: nodeSignatures.verify };
+    const server = await startApiServer(new FakeNode(), { signatures: plain });
+    servers.push(server);
+    const zero = { author: "00".repeat(32), nonce: 1, payload: "", signature: "00".repeat(64) };
+    const r = await fetch(`${server.url}/v1/tx`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(zero) });
+    expect(r.status).toBe(400);
+    const sigs = parseExposition(await (await fetch(`${server.url}/v1/metrics`)).text()).get("entropic_signature_verifications_total")!;
+    expect(Object.fromEntries(sigs.samples.map((s) => [s.labels.result, s.value]))).toEqual({ ok: 0, refused: 1, bad: 0 });
   });
 
   it("a fresh finality histogram renders zero buckets", () => {
