@@ -12,6 +12,7 @@
  *   q outside [0, 1], an unsorted array given as sorted) throw RangeError.
  * - Pure: no I/O, no clock, no randomness.
  */
+import { quantiles } from "../core/quantile.js";
 
 /** The 0.975 quantile of the standard normal, to 7 significant digits (two-sided 95%). */
 export const Z95 = 1.959964;
@@ -182,39 +183,8 @@ export function meanSd(values: Iterable<number>): MeanSd {
   return { n, mean: n > 0 ? mean : Number.NaN, sd: n > 1 ? Math.sqrt(m2 / (n - 1)) : Number.NaN };
 }
 
-/**
- * Quantile q of an ascending array by linear interpolation between order statistics
- * (Hyndman & Fan type 7; numpy's default `method="linear"`, R's default). Uses numpy's
- * virtual index (n−1)·q and its two-sided lerp, so results match numpy bit for bit.
- * Empty input or any NaN gives NaN (numpy sorts NaN last and returns NaN); an array that is
- * not ascending, or q outside [0, 1], throws RangeError.
- */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be in [0, 1], got ${q}`);
-  const n = sorted.length;
-  let sawNaN = false;
-  for (let i = 0; i < n; i++) {
-    const v = sorted[i];
-    if (Number.isNaN(v)) sawNaN = true;
-    else if (sawNaN) throw new RangeError(`quantile: NaN before a number (index ${i}); sort NaN last`);
-    else if (i > 0 && v < sorted[i - 1]) throw new RangeError(`quantile: input is not sorted ascending (index ${i})`);
-  }
-  if (n === 0 || sawNaN) return Number.NaN;
-  const virtual = (n - 1) * q;
-  const lo = Math.floor(virtual);
-  const hi = Math.min(lo + 1, n - 1);
-  const t = virtual - lo;
-  const a = sorted[lo];
-  const b = sorted[hi];
-  const diff = b - a;
-  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
-}
-
-/** Several quantiles of unsorted values, sorting a copy once (NaN sorts last). */
-export function quantiles(values: ArrayLike<number>, qs: readonly number[]): number[] {
-  const sorted = Float64Array.from(values).sort();
-  return qs.map((q) => quantile(sorted, q));
-}
+// quantile and quantiles live in core/ (the runtime uses them too); re-exported here.
+export { quantile, quantiles } from "../core/quantile.js";
 
 /**
  * Counts of each integer value, keyed by its decimal string, keys inserted in ascending

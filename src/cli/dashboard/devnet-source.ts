@@ -13,7 +13,7 @@ import { txToJson } from "../../runtime/api/json.js";
 import { nodeHasher, nodeSignatures } from "../../runtime/crypto-node.js";
 import { readTextFile } from "../files.js";
 import { type DevnetFile, conflictReplySchema, parseDevnetFile, statusSchema, submitReplySchema } from "./inputs.js";
-import { quantiles } from "../../sim/stats.js";
+import { quantiles } from "../../core/quantile.js";
 import type { DoubleSpendOutcome, DoubleSpendView, NodeRow } from "../../web-shared/dashboard-model.js";
 import { followEvents, requestJson, sleep } from "./node-link.js";
 import { type DashboardSource, DashboardStore } from "./store.js";

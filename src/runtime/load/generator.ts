@@ -12,7 +12,7 @@ import type { KeyPair } from "../../core/crypto.js";
 import { createTx, type Tx } from "../../core/tx.js";
 import { ApiUnreachableError, NodeClient } from "../api/client.js";
 import { nodeSignatures } from "../crypto-node.js";
-import { quantile } from "../../sim/stats.js";
+import { quantile } from "../../core/quantile.js";
 
 export interface LoadOptions {
   readonly apis: readonly string[];

@@ -45,7 +45,7 @@ import type {
 } from "../api/facade.js";
 import { type Clock, type Ledger, LedgerConflictError, type TimerHandle, TOPICS, type Topic, type Transport, type Verdict } from "../ports.js";
 import { peerIdFromEd25519PublicKey } from "../transport/keys.js";
-import { quantile } from "../../sim/stats.js";
+import { quantile } from "../../core/quantile.js";
 import { GroupCommitter } from "../ledger/group-commit.js";
 import { DagIndex } from "./dag.js";
 import { FinalizedMap } from "./merkle.js";
