@@ -39,8 +39,8 @@ export const DEFAULT_MAX_EVENT_BUFFER_BYTES = 1024 * 1024;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 /** Time allowed to receive a request's body once its headers are in, default 10 s. */
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
-/** Open connections allowed from one remote address, default 512 (a load generator on one host uses many). */
-export const DEFAULT_MAX_CONNECTIONS_PER_IP = 512;
+/** Open connections allowed from one remote address, default 1024 (`entropic load` keeps up to 512 submissions in flight, each may hold a connection). */
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 1024;
 /** Concurrent `/v1/events` streams, default 128. */
 export const DEFAULT_MAX_EVENT_STREAMS = 128;
 /** How long an event stream may stay backed up (its socket refusing more) before the client is dropped. */
