@@ -42,6 +42,12 @@ export interface LedgerBatch {
   readonly finalized?: ReadonlyArray<readonly [conflictKey: string, txCid: string]>;
   /** small named values (own head, counters); `null` deletes */
   readonly meta?: ReadonlyArray<readonly [name: string, value: Uint8Array | null]>;
+  /**
+   * Per-conflict-set records by id (the node keys them by the set's hex instance id): the
+   * node's own summary of a set (conflict key, candidate CIDs, times), so a set it no longer
+   * holds in memory can still be served. A later write of an id replaces the record.
+   */
+  readonly sets?: ReadonlyArray<readonly [id: string, record: Uint8Array]>;
 }
 
 /** A batch tried to change a finalized decision. Nothing of the batch was written. */
@@ -69,6 +75,8 @@ export interface Ledger {
   getVertex(cid: string): Promise<Uint8Array | undefined>;
   getFinal(conflictKey: string): Promise<string | undefined>;
   getMeta(name: string): Promise<Uint8Array | undefined>;
+  /** The set record stored under `id` (see {@link LedgerBatch.sets}). */
+  getSet(id: string): Promise<Uint8Array | undefined>;
   /** Every stored transaction, in CID-string order. */
   txs(): AsyncIterable<readonly [cid: string, bytes: Uint8Array]>;
   /** Every stored vertex, in CID-string order. */

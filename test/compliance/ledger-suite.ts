@@ -314,6 +314,26 @@ export function ledgerComplianceSuite(name: string, factory: () => LedgerFixture
       expect(await ledger.getFinal("k")).toBeUndefined();
     });
 
+    it("set records: read back, a later write replaces, kept apart from meta, atomic with a refused batch, kept across reopen", async () => {
+      expect(await ledger.getSet("s1")).toBeUndefined();
+      await ledger.commit({ sets: [["s1", bytes(1)], ["s2", bytes(2)]], meta: [["s1", bytes(9)]] });
+      expect(await ledger.getSet("s1")).toEqual(bytes(1));
+      expect(await ledger.getMeta("s1")).toEqual(bytes(9));
+      await ledger.commit({ sets: [["s1", bytes(3)], ["s1", bytes(4)]] });
+      expect(await ledger.getSet("s1")).toEqual(bytes(4));
+      const copy = (await ledger.getSet("s2"))!;
+      copy[0] = 77;
+      expect(await ledger.getSet("s2")).toEqual(bytes(2));
+      await ledger.commit({ finalized: [["k", "cidA"]] });
+      await expect(ledger.commit({ finalized: [["k", "cidB"]], sets: [["s3", bytes(5)]] })).rejects.toBeInstanceOf(LedgerConflictError);
+      expect(await ledger.getSet("s3")).toBeUndefined();
+      const again = await reopen();
+      expect(await again.getSet("s1")).toEqual(bytes(4));
+      expect(await again.getSet("s2")).toEqual(bytes(2));
+      await again.close();
+      await expect(again.getSet("s1")).rejects.toBeInstanceOf(LedgerClosedError);
+    });
+
     it("keeps everything across close and reopen", async () => {
       await ledger.commit({
         txs: [["t1", bytes(1)], ["t2", bytes(2)]],

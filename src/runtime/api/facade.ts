@@ -100,8 +100,14 @@ export interface NodeFacade {
    * it is persisted. Throws a DecodeError ("bad-signature") when the signature fails.
    */
   submitTx(tx: Tx): Promise<SubmitResult>;
+  /** A transaction held in memory (a live node: pending and recently finalized). */
   getTx(cid: string): TxView | undefined;
+  /** A conflict set held in memory (a live node: pending and recently finalized). */
   getConflict(key: string): ConflictView | undefined;
+  /** Any stored transaction, also old ones read from the ledger; the API prefers it when present. */
+  readTx?(cid: string): Promise<TxView | undefined>;
+  /** Any stored conflict set, also old ones read from the ledger; the API prefers it when present. */
+  readConflict?(key: string): Promise<ConflictView | undefined>;
   status(): StatusView;
   metrics(): readonly MetricSample[];
   /** Listen to events; returns the unsubscribe function. */

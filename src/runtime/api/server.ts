@@ -355,7 +355,7 @@ async function submitTx(ctx: Context, req: IncomingMessage, res: ServerResponse)
   }
 }
 
-function getTx(ctx: Context, _req: IncomingMessage, res: ServerResponse, param: string): void {
+async function getTx(ctx: Context, _req: IncomingMessage, res: ServerResponse, param: string): Promise<void> {
   let cid: string;
   try {
     cid = parseCid(param).toString();
@@ -363,19 +363,19 @@ function getTx(ctx: Context, _req: IncomingMessage, res: ServerResponse, param: 
     sendError(res, 400, "invalid", `malformed CID ${quote(param)}: ${errorMessage(error)}`);
     return;
   }
-  const view = ctx.facade.getTx(cid);
+  const view = ctx.facade.readTx ? await ctx.facade.readTx(cid) : ctx.facade.getTx(cid);
   if (view === undefined) sendError(res, 404, "not-found", `no transaction ${cid}`);
   else sendJson(res, 200, txViewToJson(view));
 }
 
-function getConflict(ctx: Context, _req: IncomingMessage, res: ServerResponse, param: string): void {
+async function getConflict(ctx: Context, _req: IncomingMessage, res: ServerResponse, param: string): Promise<void> {
   try {
     parseConflictKey(param);
   } catch (error) {
     sendError(res, 400, "invalid", `malformed conflict key ${quote(param)}: ${errorMessage(error)}`);
     return;
   }
-  const view = ctx.facade.getConflict(param);
+  const view = ctx.facade.readConflict ? await ctx.facade.readConflict(param) : ctx.facade.getConflict(param);
   if (view === undefined) sendError(res, 404, "not-found", `no conflict set ${param}`);
   else sendJson(res, 200, conflictViewToJson(view));
 }

@@ -15,6 +15,8 @@ export interface PreparedBatch {
   readonly finalized: readonly (readonly [conflictKey: string, txCid: string])[];
   /** in batch order: a later entry for the same name wins */
   readonly meta: readonly (readonly [name: string, value: Uint8Array | null])[];
+  /** in batch order: a later entry for the same id wins */
+  readonly sets: readonly (readonly [id: string, record: Uint8Array])[];
 }
 
 // With the `u` flag a surrogate pair is one code point, so this matches only lone halves.
@@ -55,6 +57,7 @@ export function prepareBatch(batch: LedgerBatch): PreparedBatch {
   return {
     txs: copyEntries("tx CID", batch.txs),
     vertices: copyEntries("vertex CID", batch.vertices),
+    sets: copyEntries("set id", batch.sets),
     finalized: [...finals],
     meta: (batch.meta ?? []).map(([name, value]) => {
       checkKey("meta name", name);

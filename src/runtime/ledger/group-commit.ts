@@ -63,5 +63,6 @@ function merge(batches: readonly LedgerBatch[]): LedgerBatch {
   const vertices = batches.flatMap((b) => b.vertices ?? []);
   const finalized = batches.flatMap((b) => b.finalized ?? []);
   const meta = batches.flatMap((b) => b.meta ?? []);
-  return { txs, vertices, finalized, meta };
+  const sets = batches.flatMap((b) => b.sets ?? []);
+  return { txs, vertices, finalized, meta, sets };
 }

@@ -9,6 +9,7 @@
  * | `v/<vertex CID>` | the vertex's DAG-CBOR bytes            |
  * | `f/<conflict>`   | UTF-8 of the chosen transaction's CID  |
  * | `m/<name>`       | the named value's bytes                |
+ * | `s/<set id>`     | the node's record of one conflict set  |
  *
  * A commit is one atomic `db.batch()`. Before it, the finalized keys it touches are read
  * to refuse a change of decision; commits run one at a time (a promise chain), so nothing
@@ -37,7 +38,7 @@ export interface LevelLedgerOptions {
 type Db = ClassicLevel<string, Uint8Array>;
 type Op = { type: "put"; key: string; value: Uint8Array } | { type: "del"; key: string };
 
-const PREFIX = { tx: "t/", vertex: "v/", final: "f/", meta: "m/" } as const;
+const PREFIX = { tx: "t/", vertex: "v/", final: "f/", meta: "m/", set: "s/" } as const;
 type Prefix = (typeof PREFIX)[keyof typeof PREFIX];
 
 /** The first key after every key that starts with `prefix` (all prefixes end in "/"). */
@@ -126,6 +127,10 @@ export class LevelLedger implements Ledger {
     return this.getBytes("getMeta", PREFIX.meta, name);
   }
 
+  getSet(id: string): Promise<Uint8Array | undefined> {
+    return this.getBytes("getSet", PREFIX.set, id);
+  }
+
   txs(): AsyncIterable<readonly [cid: string, bytes: Uint8Array]> {
     return this.iterate("iterate txs", PREFIX.tx, plainCopy);
   }
@@ -168,6 +173,7 @@ export class LevelLedger implements Ledger {
     for (const [cid, value] of batch.txs) ops.push({ type: "put", key: PREFIX.tx + cid, value });
     for (const [cid, value] of batch.vertices) ops.push({ type: "put", key: PREFIX.vertex + cid, value });
     for (const [key, cid] of batch.finalized) ops.push({ type: "put", key: PREFIX.final + key, value: utf8Encoder.encode(cid) });
+    for (const [id, value] of batch.sets) ops.push({ type: "put", key: PREFIX.set + id, value });
     for (const [name, value] of batch.meta) {
       ops.push(value === null ? { type: "del", key: PREFIX.meta + name } : { type: "put", key: PREFIX.meta + name, value });
     }

@@ -37,6 +37,7 @@ export class MemoryLedger implements Ledger {
   private readonly vertexMap = new Map<string, Uint8Array>();
   private readonly finalMap = new Map<string, string>();
   private readonly metaMap = new Map<string, Uint8Array>();
+  private readonly setMap = new Map<string, Uint8Array>();
 
   async open(): Promise<void> {
     this.isOpen = true;
@@ -57,6 +58,7 @@ export class MemoryLedger implements Ledger {
     for (const [cid, bytes] of prepared.txs) this.txMap.set(cid, bytes);
     for (const [cid, bytes] of prepared.vertices) this.vertexMap.set(cid, bytes);
     for (const [key, cid] of prepared.finalized) this.finalMap.set(key, cid);
+    for (const [id, record] of prepared.sets) this.setMap.set(id, record);
     for (const [name, value] of prepared.meta) {
       if (value === null) this.metaMap.delete(name);
       else this.metaMap.set(name, value);
@@ -79,6 +81,10 @@ export class MemoryLedger implements Ledger {
 
   async getMeta(name: string): Promise<Uint8Array | undefined> {
     return this.read("getMeta", this.metaMap, name);
+  }
+
+  async getSet(id: string): Promise<Uint8Array | undefined> {
+    return this.read("getSet", this.setMap, id);
   }
 
   txs(): AsyncIterable<readonly [cid: string, bytes: Uint8Array]> {

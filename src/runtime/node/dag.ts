@@ -1,11 +1,26 @@
 /**
- * The node's in-memory view of the Merkle-DAG: every vertex it holds, and the newest
- * vertex of each author (the heads it announces and links its next vertex to). Storage
- * is the ledger's job; this is the index over it.
+ * The node's in-memory view of the Merkle-DAG: the newest vertex of each author (the
+ * heads it announces and links its next vertex to), a bounded cache of recent vertex
+ * bytes and a bounded set of CIDs known to be stored. Storage is the ledger's job: a
+ * vertex that fell out of the caches is read from it (the engine asks the ledger when
+ * {@link DagIndex.has} says no), so memory does not grow with the DAG.
  */
 import { toHex } from "../../core/bytes.js";
 import type { BlockCid } from "../../core/codec.js";
 import { MAX_PARENTS, type Vertex } from "../../core/vertex.js";
+import { Lru } from "./lru.js";
+
+/** Sizes of the DAG's caches. */
+export interface DagCacheSizes {
+  /** vertex bytes kept in memory (default 1024: ~1 MiB at 1 KiB per vertex) */
+  readonly vertices: number;
+  /** CIDs remembered as stored (default 65 536: ~10 MiB) */
+  readonly cids: number;
+  /** authors whose newest vertex is tracked (default 4096; beyond it new authors are not heads) */
+  readonly authors: number;
+}
+
+export const DEFAULT_DAG_CACHE: DagCacheSizes = { vertices: 1024, cids: 65_536, authors: 4096 };
 
 export interface Head {
   readonly cid: BlockCid;
@@ -13,44 +28,60 @@ export interface Head {
 }
 
 export class DagIndex {
-  private readonly byCid = new Map<string, { vertex: Vertex; bytes: Uint8Array }>();
+  private readonly cache: Lru<string, Uint8Array>;
+  private readonly known: Lru<string, true>;
   /** newest vertex per author (hex public key) */
   private readonly latest = new Map<string, Head>();
+  private stored = 0;
 
   constructor(
     /** this node's public key, hex */
     private readonly self: string,
-  ) {}
+    readonly sizes: DagCacheSizes = DEFAULT_DAG_CACHE,
+  ) {
+    this.cache = new Lru(sizes.vertices);
+    this.known = new Lru(sizes.cids);
+  }
 
+  /** A vertex just stored (sealed or received): cached, and counted. */
   add(v: Vertex, bytes: Uint8Array, cid: BlockCid): void {
-    this.byCid.set(cid.toString(), { vertex: v, bytes });
+    this.cache.set(cid.toString(), bytes);
+    this.note(v, cid);
+  }
+
+  /** A stored vertex seen at load: its head is tracked, its bytes stay in the ledger. */
+  note(v: Vertex, cid: BlockCid): void {
+    this.known.set(cid.toString(), true);
+    this.stored++;
     const author = toHex(v.author);
     const cur = this.latest.get(author);
+    if (cur === undefined && this.latest.size >= this.sizes.authors && author !== this.self) return;
     if (!cur || v.height > cur.height) this.latest.set(author, { cid, height: v.height });
   }
 
+  /** Known to be stored (a cache answer: false means "ask the ledger"). */
   has(cid: string): boolean {
-    return this.byCid.has(cid);
+    return this.known.has(cid) || this.cache.has(cid);
   }
 
+  /** Cached bytes, or undefined (then the ledger has them, if anyone does). */
   bytes(cid: string): Uint8Array | undefined {
-    return this.byCid.get(cid)?.bytes;
+    return this.cache.get(cid);
   }
 
+  /** vertices stored (counted as they were added or loaded) */
   get size(): number {
-    return this.byCid.size;
+    return this.stored;
+  }
+
+  /** Entries held in memory (cached bytes, known CIDs, heads), for the boundedness test. */
+  retained(): { vertices: number; cids: number; authors: number } {
+    return { vertices: this.cache.size, cids: this.known.size, authors: this.latest.size };
   }
 
   /** This node's newest vertex, if it has sealed one. */
   ownHead(): Head | undefined {
     return this.latest.get(this.self);
-  }
-
-  /** Conflict keys this node has already sealed into its own vertices. */
-  sealedKeys(): Set<string> {
-    const out = new Set<string>();
-    for (const { vertex } of this.byCid.values()) if (toHex(vertex.author) === this.self) for (const [k] of vertex.decisions) out.add(k);
-    return out;
   }
 
   /** Parents of the next own vertex: the previous own vertex, then other authors' newest (highest first). */

@@ -20,17 +20,29 @@
  * - heads: announce the newest vertices and the Merkle root of the finalized map; a node
  *   that hears of vertices it lacks walks back from them and fetches what is missing.
  *
+ * Memory (issue 14): finalized history lives in the ledger, not here. In memory are the
+ * pending sets and their transactions, the {@link EngineTuning.recentFinalized} newest
+ * finalized sets (an LRU; an evicted set is written as a set record and its protocol
+ * state released), a bounded LRU of recent decisions (conflict key → CID) for finality
+ * checks, the DAG's bounded caches ({@link DagIndex}) and a 2 KiB set commitment of the
+ * finalized map ({@link FinalizedCommitment}). Anything older is read from the ledger.
+ *
+ * Nothing stays pending for want of gossip (issue 14 §3): a restarted node re-announces
+ * the pending transactions it holds; a node polled about a set it does not know fetches
+ * it from the asker (every protocol); a pending set is re-gossiped with exponential
+ * backoff ({@link EngineTuning.regossipMs}, doubling up to 60 s) until it is decided.
+ *
  * The sheaf check of the live node: each received vertex is a section (its author's
  * decisions) over the conflict sets it covers; on the overlap with this node's finalized
  * map the two must agree. A disagreement is a `sheaf-conflict` event with both CIDs.
  */
 import { type BlockCid, cidOf, parseCid } from "../../core/codec.js";
-import { ConflictRegistry, type ConflictSet } from "../../core/conflict.js";
+import type { ConflictSet } from "../../core/conflict.js";
 import { equalBytes, toHex } from "../../core/bytes.js";
 import type { CryptoSuite, KeyPair } from "../../core/crypto.js";
 import { DecodeError } from "../../core/errors.js";
 import type { Rng } from "../../core/prng.js";
-import { type Tx, conflictKey, decodeTx, encodeTx, verifyTx } from "../../core/tx.js";
+import { type Tx, conflictKey, decodeTx, encodeTx, parseConflictKey, verifyTx } from "../../core/tx.js";
 import { type Decision, type Vertex, createVertex, decodeVertex, encodeVertex, MAX_DECISIONS } from "../../core/vertex.js";
 import { ALL_NEIGHBOURS, type ConsensusProtocol, NO_CANDIDATE, type PollContext } from "../../protocols/consensus.js";
 import type {
@@ -48,7 +60,10 @@ import { peerIdFromEd25519PublicKey } from "../transport/keys.js";
 import { quantile } from "../../core/quantile.js";
 import { GroupCommitter } from "../ledger/group-commit.js";
 import { DagIndex } from "./dag.js";
-import { FinalizedMap } from "./merkle.js";
+import { LiveSets } from "./live-sets.js";
+import { Lru } from "./lru.js";
+import { FinalizedCommitment } from "./merkle.js";
+import { decodeSetRecord, encodeSetRecord, type SetRecord } from "./set-record.js";
 import { InstanceTable, PeerBook, permuteVector } from "./table.js";
 import {
   type AnswerResponse,
@@ -110,6 +125,12 @@ export interface EngineTuning {
   readonly headsIntervalMs: number;
   /** undecided instances beyond which submissions are refused as overloaded (default 50 000) */
   readonly maxPending: number;
+  /** finalized sets kept in memory (an LRU; older ones are served from the ledger) (default 4096) */
+  readonly recentFinalized: number;
+  /** decisions (conflict key → CID) remembered for finality checks without a ledger read (default 65 536) */
+  readonly recentDecisions: number;
+  /** a pending set is re-gossiped after this long, then with doubling delays up to 60 s, ms (default 2000) */
+  readonly regossipMs: number;
 }
 
 export const DEFAULT_TUNING: EngineTuning = {
@@ -121,7 +142,19 @@ export const DEFAULT_TUNING: EngineTuning = {
   sealIntervalMs: 200,
   headsIntervalMs: 1000,
   maxPending: 50_000,
+  recentFinalized: 4096,
+  recentDecisions: 65_536,
+  regossipMs: 2000,
 };
+
+/** Longest pause between two re-announcements of a pending set, ms. */
+const MAX_REGOSSIP_MS = 60_000;
+
+/** Ledger reads per query for sets no longer in memory (the rest count as unknown this time). */
+const MAX_RECORD_READS = 256;
+
+/** Epoch of answers about a final set this node no longer holds in memory (top of the session's range). */
+const FINAL_EPOCH_OFFSET = 1_048_575;
 
 export interface EngineOptions {
   readonly protocol: ConsensusProtocol<unknown>;
@@ -201,7 +234,14 @@ interface SetInfo {
   /** epoch of this node's signed answers for the set, and the candidate it last signed */
   epoch: number;
   lastAnswered: number;
+  /** clock time each candidate was first seen (candidate order) */
+  readonly seenAt: number[];
   finalizedAt?: number;
+  /** the decision, once final */
+  final?: BlockCid;
+  /** when to re-gossip the candidates of this pending set next, and the delay after that */
+  nextRegossip: number;
+  regossipDelay: number;
 }
 
 const COUNTERS = [
@@ -236,7 +276,7 @@ type Counter = (typeof COUNTERS)[number];
 
 export class NodeEngine implements NodeFacade {
   readonly tuning: EngineTuning;
-  private readonly registry: ConflictRegistry;
+  private readonly registry: LiveSets;
   private readonly store: GroupCommitter;
   private fetching = false;
   private headsSeq = 0;
@@ -244,9 +284,15 @@ export class NodeEngine implements NodeFacade {
   private lastHeads = "";
   private readonly table: InstanceTable;
   private readonly peers = new PeerBook();
-  private readonly finals: FinalizedMap;
+  /** set commitment over the whole finalized map (the announced root) */
+  private readonly finals: FinalizedCommitment;
+  /** finalized sets still in memory, oldest first; eviction forgets them (see {@link forget}) */
+  private readonly recent: Lru<number, true>;
+  /** recent decisions, for finality checks of sets no longer in memory */
+  private readonly decided: Lru<string, BlockCid>;
+  private lastRegossipScan = 0;
   private readonly txs = new Map<string, TxRecord>();
-  private readonly sets: SetInfo[] = [];
+  private readonly sets = new Map<number, SetInfo>();
   private readonly byInstanceId = new Map<string, number>();
   /** undecided instances in first-seen order (a Set keeps insertion order) */
   private readonly undecided = new Set<number>();
@@ -285,9 +331,11 @@ export class NodeEngine implements NodeFacade {
   private constructor(private readonly o: EngineOptions) {
     this.tuning = { ...DEFAULT_TUNING, ...o.tuning };
     this.store = new GroupCommitter(o.ledger);
-    this.registry = new ConflictRegistry(o.crypto.hasher, { maxCandidates: this.tuning.maxCandidates });
+    this.registry = new LiveSets(this.tuning.maxCandidates);
     this.table = new InstanceTable(o.protocol, o.params, this.tuning.maxCandidates);
-    this.finals = new FinalizedMap(o.crypto.hasher);
+    this.finals = new FinalizedCommitment(o.crypto.hasher);
+    this.recent = new Lru(this.tuning.recentFinalized, (i) => this.forget(i));
+    this.decided = new Lru(this.tuning.recentDecisions);
     this.startedAt = o.clock.now();
     this.selfHex = toHex(o.keys.publicKey);
     this.dag = new DagIndex(this.selfHex);
@@ -324,20 +372,29 @@ export class NodeEngine implements NodeFacade {
     new DataView(bytes.buffer).setUint32(0, session, true);
     await ledger.commit({ meta: [[SESSION_META, bytes]] });
     this.epochBase = (session % 4096) * 1_048_576;
-    const finals: [string, string][] = [];
-    for await (const [key, cid] of ledger.finalized()) finals.push([key, cid]);
-    for (const [key, cid] of finals) this.finals.set(key, parseCid(cid));
-    for await (const [, bytes] of ledger.txs()) {
-      const tx = decodeTx(bytes, crypto.signatures, { verify: false }); // our own, verified before it was stored
-      this.register(tx, bytes, cidOf(bytes, crypto.hasher));
-    }
+    // Everything is streamed: memory holds the heads, the pending sets and (transiently)
+    // the keys this node sealed, never the whole history.
+    const sealed = new Set<string>();
     for await (const [, bytes] of ledger.vertices()) {
       const v = decodeVertex(bytes, crypto.signatures, { verify: false });
-      this.dag.add(v, bytes, cidOf(bytes, crypto.hasher));
+      this.dag.note(v, cidOf(bytes, crypto.hasher));
+      if (toHex(v.author) === this.selfHex) for (const [k] of v.decisions) sealed.add(k);
     }
-    // Decisions persisted but not yet sealed when the node stopped: seal them now.
-    const sealed = this.dag.sealedKeys();
-    for (const [key, cid] of this.finals.entries()) if (!sealed.has(key)) this.pendingDecisions.push([key, cid]);
+    for await (const [key, text] of ledger.finalized()) {
+      const cid = parseCid(text);
+      this.finals.add(key, cid);
+      // Decisions persisted but not yet sealed when the node stopped: seal them now.
+      if (!sealed.has(key)) this.pendingDecisions.push([key, cid]);
+    }
+    sealed.clear();
+    for await (const [, bytes] of ledger.txs()) {
+      const tx = decodeTx(bytes, crypto.signatures, { verify: false }); // our own, verified before it was stored
+      if ((await ledger.getFinal(conflictKey(tx))) !== undefined) continue;
+      const r = this.register(tx, bytes, cidOf(bytes, crypto.hasher));
+      // Re-announce what is pending: this node may have accepted it and died before
+      // gossiping it, and then nobody else would ever decide it (issue 14 §3).
+      if (!("refused" in r)) this.outbox.push(bytes);
+    }
   }
 
   /** Start the loops. */
@@ -348,6 +405,7 @@ export class NodeEngine implements NodeFacade {
     this.timers.push(clock.every(this.tuning.sealIntervalMs, () => this.background("seal", () => this.seal())));
     this.timers.push(clock.every(this.tuning.headsIntervalMs, () => this.background("heads", () => this.announceHeads())));
     this.timers.push(clock.every(1000, () => this.background("observables", () => this.emitObservables())));
+    if (this.outbox.length > 0) this.background("gossip-out", () => this.flushGossip());
     this.schedulePoll(0);
   }
 
@@ -406,31 +464,96 @@ export class NodeEngine implements NodeFacade {
   // -------------------------------------------------------------------------------------
   // Transactions
 
-  /** Add a verified transaction (idempotent). Returns its record, or a refusal. */
+  /**
+   * Add a verified transaction (idempotent). Returns its record, or a refusal. The caller
+   * makes sure a set not in memory is not final ({@link accept} asks the ledger first).
+   */
   private register(tx: Tx, bytes: Uint8Array, cid: BlockCid): TxRecord | { refused: "too-many-candidates" | "already-final"; detail: string } {
     const cidText = cid.toString();
     const known = this.txs.get(cidText);
     if (known) return known;
     const key = conflictKey(tx);
-    const added = this.registry.addCandidate(key, cid);
+    const added = this.registry.addCandidate(key, cid, () => this.table.allocate());
     if (!added.ok) return { refused: "too-many-candidates", detail: added.detail };
     const index = added.set.index;
+    const now = this.o.clock.now();
     if (added.isNewSet) {
       const id = instanceId(this.o.crypto.hasher, key);
-      const info: SetInfo = { set: added.set, byCandidateId: new Map(), firstSeen: this.o.clock.now(), id, epoch: this.epochBase, lastAnswered: NO_CANDIDATE };
-      this.sets[index] = info;
+      const info: SetInfo = {
+        set: added.set,
+        byCandidateId: new Map(),
+        firstSeen: now,
+        id,
+        epoch: this.epochBase,
+        lastAnswered: NO_CANDIDATE,
+        seenAt: [],
+        nextRegossip: now + this.tuning.regossipMs,
+        regossipDelay: this.tuning.regossipMs,
+      };
+      this.sets.set(index, info);
       this.byInstanceId.set(idKey(id), index);
-      this.table.ensure(index);
-      if (!this.finals.get(key)) {
-        this.table.introduce(index, added.candidateIndex);
-        this.undecided.add(index);
-        this.wake();
-      }
+      this.table.introduce(index, added.candidateIndex);
+      this.undecided.add(index);
+      this.wake();
     }
-    this.sets[index]!.byCandidateId.set(idKey(candidateId(cid)), added.candidateIndex);
-    const rec: TxRecord = { tx, cid, cidText, bytes, set: index, seenAt: this.o.clock.now() };
+    const info = this.sets.get(index)!;
+    info.byCandidateId.set(idKey(candidateId(cid)), added.candidateIndex);
+    info.seenAt[added.candidateIndex] = now;
+    const rec: TxRecord = { tx, cid, cidText, bytes, set: index, seenAt: now };
     this.txs.set(cidText, rec);
     return rec;
+  }
+
+  /** The ledger record of an in-memory set. */
+  private recordOf(info: SetInfo): SetRecord {
+    return {
+      key: info.set.key,
+      candidates: info.set.candidates.map((c) => c.toString()),
+      seenAt: info.set.candidates.map((_, x) => info.seenAt[x] ?? info.firstSeen),
+      firstSeen: info.firstSeen,
+      ...(info.final !== undefined ? { final: info.final.toString(), finalizedAt: info.finalizedAt ?? info.firstSeen } : {}),
+    };
+  }
+
+  /**
+   * Forget a finalized set (pushed out of the recent-finalized LRU): its record is in the
+   * ledger (written when it was finalized, and again for each later candidate), so from
+   * now on it is served from there. Its protocol state, transactions and answers go.
+   */
+  private forget(i: number): void {
+    const info = this.sets.get(i);
+    if (info === undefined) return;
+    this.sets.delete(i);
+    this.registry.delete(info.set.key);
+    this.byInstanceId.delete(idKey(info.id));
+    for (const c of info.set.candidates) this.txs.delete(c.toString());
+    for (let p = 0; p < this.peers.names().length; p++) this.answerMemory.delete(i * 1_048_576 + p);
+    this.undecided.delete(i);
+    this.table.release(i);
+  }
+
+  /** The decision on a set: from memory, the recent decisions, or the ledger. */
+  private async finalOf(key: string): Promise<BlockCid | undefined> {
+    const set = this.registry.get(key);
+    if (set !== undefined) return this.sets.get(set.index)!.final;
+    const recent = this.decided.get(key);
+    if (recent !== undefined) return recent;
+    const stored = await this.o.ledger.getFinal(key);
+    return stored === undefined ? undefined : parseCid(stored);
+  }
+
+  /**
+   * A valid late candidate of a set that is final and no longer in memory: stored, and
+   * added to the set's record (as "rejected"), never brought back into memory.
+   */
+  private async acceptLate(f: { bytes: Uint8Array; cid: BlockCid }, key: string): Promise<void> {
+    const idHex = toHex(instanceId(this.o.crypto.hasher, key));
+    const raw = await this.o.ledger.getSet(idHex);
+    const rec = raw === undefined ? undefined : decodeSetRecord(raw);
+    const text = f.cid.toString();
+    if (rec === undefined || rec.candidates.includes(text) || rec.candidates.length >= this.tuning.maxCandidates) return;
+    const next: SetRecord = { ...rec, candidates: [...rec.candidates, text], seenAt: [...rec.seenAt, this.o.clock.now()] };
+    await this.store.commit({ txs: [[text, f.bytes]], sets: [[idHex, encodeSetRecord(next)]] });
   }
 
   /** Verify-free path for bytes that passed `decodeTx`: persist, register, queue for gossip. */
@@ -439,7 +562,12 @@ export class NodeEngine implements NodeFacade {
     for (const t of txs) {
       const cid = t.cid ?? cidOf(t.bytes, this.o.crypto.hasher);
       if (this.txs.has(cid.toString())) continue;
-      // A late candidate of a decided set is kept too: it is valid, and "rejected" is worth reporting.
+      const key = conflictKey(t.tx);
+      if (this.registry.get(key) === undefined && (await this.finalOf(key)) !== undefined) {
+        // A late candidate of a decided set is kept too: it is valid, and "rejected" is worth reporting.
+        await this.acceptLate({ bytes: t.bytes, cid }, key);
+        continue;
+      }
       fresh.push({ ...t, cid });
     }
     if (fresh.length === 0) return [];
@@ -453,7 +581,10 @@ export class NodeEngine implements NodeFacade {
       }
       out.push(r);
       if (gossip) this.queueGossip(f.bytes);
-      this.emit({ type: "tx", conflict: this.sets[r.set]!.set.key, cid: r.cidText, at: r.seenAt });
+      const info = this.sets.get(r.set)!;
+      // A late candidate of a final set still in memory: its record must list it too.
+      if (info.final !== undefined) this.background("finalize", () => this.store.commit({ sets: [[toHex(info.id), encodeSetRecord(this.recordOf(info))]] }));
+      this.emit({ type: "tx", conflict: info.set.key, cid: r.cidText, at: r.seenAt });
     }
     return out;
   }
@@ -466,8 +597,13 @@ export class NodeEngine implements NodeFacade {
     const key = conflictKey(tx);
     const existing = this.txs.get(cidText);
     if (existing) return { ok: true, cid: cidText, conflict: key, status: this.statusOf(existing), isNew: false };
-    if (this.finals.get(key) !== undefined) {
-      return { ok: false, reason: "already-final", detail: `conflict set ${key} is already final on ${this.finals.get(key)!.toString()}` };
+    const final = await this.finalOf(key);
+    if (final !== undefined && (final.equals(cid) || (await this.o.ledger.getTx(cidText)) !== undefined)) {
+      // Known from before it left memory: the same answer as for a transaction held.
+      return { ok: true, cid: cidText, conflict: key, status: final.equals(cid) ? "finalized" : "rejected", isNew: false };
+    }
+    if (final !== undefined) {
+      return { ok: false, reason: "already-final", detail: `conflict set ${key} is already final on ${final.toString()}` };
     }
     const set = this.registry.get(key);
     if (set && set.candidates.length >= this.tuning.maxCandidates) {
@@ -552,6 +688,7 @@ export class NodeEngine implements NodeFacade {
             this.counters.pollFetchMs += this.o.clock.now() - tf;
           });
       }
+      this.regossipPending();
       const connected = this.o.transport.peers();
       for (const p of connected) this.peers.index(p);
       if (connected.length === 0 || this.undecided.size === 0) return;
@@ -588,6 +725,28 @@ export class NodeEngine implements NodeFacade {
     }
   }
 
+  /**
+   * Re-announce the candidates of sets pending for a while, each with its own doubling
+   * delay: when the candidates are known only here (a node that accepted them was killed
+   * before gossiping, or a gossip message was lost), nobody else would ever poll them.
+   * Scanned at most once a second (or every `regossipMs`, when shorter).
+   */
+  private regossipPending(): void {
+    const now = this.o.clock.now();
+    if (now - this.lastRegossipScan < Math.min(1000, this.tuning.regossipMs)) return;
+    this.lastRegossipScan = now;
+    for (const i of this.undecided) {
+      const info = this.sets.get(i)!;
+      if (now < info.nextRegossip) continue;
+      info.nextRegossip = now + info.regossipDelay;
+      info.regossipDelay = Math.min(info.regossipDelay * 2, MAX_REGOSSIP_MS);
+      for (const c of info.set.candidates) {
+        const r = this.txs.get(c.toString());
+        if (r) this.queueGossip(r.bytes);
+      }
+    }
+  }
+
   private samplePeers(peers: readonly string[], k: number): string[] {
     const a = peers.slice();
     for (let i = 0; i < k; i++) {
@@ -601,13 +760,13 @@ export class NodeEngine implements NodeFacade {
 
   private buildQuery(batch: readonly number[]): QueryRequest {
     const ids = new Uint8Array(batch.length * ID_BYTES);
-    batch.forEach((i, j) => ids.set(this.sets[i]!.id, j * ID_BYTES));
+    batch.forEach((i, j) => ids.set(this.sets.get(i)!.id, j * ID_BYTES));
     if (!this.o.protocol.exchange) return { kind: "query", instances: ids };
     const w = this.answerWidth;
     const vectors = new Float64Array(batch.length * w);
     const candidates = batch.map((i, j) => {
       this.table.prepareQuery(i, vectors.subarray(j * w, (j + 1) * w));
-      return this.candidateIds(this.sets[i]!.set);
+      return this.candidateIds(this.sets.get(i)!.set);
     });
     return { kind: "query", instances: ids, candidates, vectors };
   }
@@ -666,7 +825,7 @@ export class NodeEngine implements NodeFacade {
     const one = new Float64Array(w);
     for (let j = 0; j < batch.length; j++) {
       const i = batch[j]!;
-      const info = this.sets[i]!;
+      const info = this.sets.get(i)!;
       let count = 0;
       for (let s = 0; s < sample.length; s++) {
         const r = responses[s];
@@ -701,7 +860,7 @@ export class NodeEngine implements NodeFacade {
     const seen = this.answerMemory.get(key);
     if (seen && seen.epoch === epoch && seen.pref !== pref && pref !== ZERO_KEY && seen.pref !== ZERO_KEY) {
       this.counters.equivocations++;
-      this.distrust(peerName, 0, `equivocation on ${this.sets[set]!.set.key} at epoch ${epoch}`);
+      this.distrust(peerName, 0, `equivocation on ${this.sets.get(set)!.set.key} at epoch ${epoch}`);
       this.reportEquivocation(peerName, { a: seen.signed, b: signed });
       return false;
     }
@@ -739,18 +898,24 @@ export class NodeEngine implements NodeFacade {
   private async finalize(instances: readonly number[]): Promise<void> {
     const decisions: Decision[] = [];
     for (const i of instances) {
-      const info = this.sets[i]!;
+      const info = this.sets.get(i)!;
       const c = this.table.preference(i);
       const cid = info.set.candidates[c];
       // A set already final, or being written by another path right now (a poll round and
       // an answer to a peer may both see it final), is not decided a second time.
-      if (cid === undefined || this.finals.get(info.set.key) !== undefined || this.finalizing.has(info.set.key)) continue;
+      if (cid === undefined || info.final !== undefined || this.finalizing.has(info.set.key)) continue;
       decisions.push([info.set.key, cid]);
     }
     if (decisions.length === 0) return;
     for (const [k] of decisions) this.finalizing.add(k);
+    const now = this.o.clock.now();
     try {
-      await this.store.commit({ finalized: decisions.map(([k, c]) => [k, c.toString()] as const) });
+      // The decision and the set's record land together, so the set can leave memory later.
+      const sets = decisions.map(([k, c]) => {
+        const info = this.sets.get(this.registry.get(k)!.index)!;
+        return [toHex(info.id), encodeSetRecord({ ...this.recordOf(info), final: c.toString(), finalizedAt: now })] as const;
+      });
+      await this.store.commit({ finalized: decisions.map(([k, c]) => [k, c.toString()] as const), sets });
     } catch (err) {
       if (!(err instanceof LedgerConflictError)) throw err;
       this.counters.ledgerConflicts++;
@@ -759,11 +924,12 @@ export class NodeEngine implements NodeFacade {
     } finally {
       for (const [k] of decisions) this.finalizing.delete(k);
     }
-    const now = this.o.clock.now();
     for (const [key, cid] of decisions) {
       const i = this.registry.get(key)!.index;
-      const info = this.sets[i]!;
-      this.finals.set(key, cid);
+      const info = this.sets.get(i)!;
+      this.finals.add(key, cid);
+      this.decided.set(key, cid);
+      info.final = cid;
       info.finalizedAt = now;
       this.undecided.delete(i);
       this.pendingDecisions.push([key, cid]);
@@ -774,6 +940,8 @@ export class NodeEngine implements NodeFacade {
       if (this.recentLatencies.length > 4096) this.recentLatencies.splice(0, 2048);
       this.emit({ type: "finalized", conflict: key, cid: cid.toString(), latencyMs, at: now });
     }
+    // Last: this may push older finalized sets out of memory (never one just decided).
+    for (const [key] of decisions) this.recent.set(this.registry.get(key)!.index, true);
   }
 
   // -------------------------------------------------------------------------------------
@@ -788,20 +956,57 @@ export class NodeEngine implements NodeFacade {
       this.distrust(from, 0.9, `bad request: ${(err as Error).message}`);
       return encodeResponse({ kind: "error", message: (err as Error).message.slice(0, 200) });
     }
-    return encodeResponse(req.kind === "query" ? this.answer(from, req) : this.serveFetch(req));
+    return encodeResponse(req.kind === "query" ? await this.answer(from, req) : await this.serveFetch(req));
   }
 
-  private answer(from: string, q: QueryRequest): Response {
+  /**
+   * Records of final sets no longer in memory that a query asks about (by position in
+   * the query), read from the ledger; at most {@link MAX_RECORD_READS} per query.
+   */
+  private async storedFinals(q: QueryRequest): Promise<Map<number, SetRecord>> {
+    const out = new Map<number, SetRecord>();
+    const n = q.instances.length / ID_BYTES;
+    const reads: Promise<void>[] = [];
+    for (let j = 0; j < n && reads.length < MAX_RECORD_READS; j++) {
+      if (this.byInstanceId.has(idKey(q.instances, j * ID_BYTES))) continue;
+      const idHex = toHex(q.instances.subarray(j * ID_BYTES, (j + 1) * ID_BYTES));
+      reads.push(
+        this.o.ledger.getSet(idHex).then((raw) => {
+          const rec = raw === undefined ? undefined : decodeSetRecord(raw);
+          if (rec?.final !== undefined) out.set(j, rec);
+        }),
+      );
+    }
+    await Promise.all(reads);
+    return out;
+  }
+
+  private async answer(from: string, q: QueryRequest): Promise<Response> {
     const n = q.instances.length / ID_BYTES;
     const epochs = new Uint8Array(4 * n);
     const view = new DataView(epochs.buffer);
+    const stored = await this.storedFinals(q);
+    // A final set no longer in memory is answered with its decision at the top epoch of
+    // this session (never used for a preference, so never two candidates for one epoch).
+    const finalEpoch = this.epochBase + FINAL_EPOCH_OFFSET;
     if (!this.o.protocol.exchange) {
       const preferences = new Uint8Array(ID_BYTES * n);
       for (let j = 0; j < n; j++) {
         const i = this.byInstanceId.get(idKey(q.instances, j * ID_BYTES));
-        if (i === undefined) continue;
-        const info = this.sets[i]!;
-        const final = this.finals.get(info.set.key);
+        if (i === undefined) {
+          const rec = stored.get(j);
+          if (rec !== undefined) {
+            view.setUint32(j * 4, finalEpoch, true);
+            preferences.set(candidateId(parseCid(rec.final!)), j * ID_BYTES);
+          } else {
+            // Polled about a set this node never heard of: fetch it from the asker, who
+            // holds its candidates (otherwise a set known to one node stays pending).
+            this.wantSetById(q.instances.subarray(j * ID_BYTES, (j + 1) * ID_BYTES), from);
+          }
+          continue;
+        }
+        const info = this.sets.get(i)!;
+        const final = info.final;
         const c = final !== undefined ? info.set.indexOf(final) : this.table.preference(i);
         if (c === NO_CANDIDATE || c < 0) continue;
         if (c !== info.lastAnswered) {
@@ -825,7 +1030,18 @@ export class NodeEngine implements NodeFacade {
     for (let j = 0; j < n; j++) {
       const i = this.byInstanceId.get(idKey(q.instances, j * ID_BYTES));
       const theirs = q.candidates[j]!;
-      const map = i === undefined ? null : this.orderMap(this.sets[i]!, theirs, d);
+      const rec = i === undefined ? stored.get(j) : undefined;
+      if (rec !== undefined) {
+        // final here, forgotten from memory: answer "I prefer the decision" in the asker's order
+        const finalId = idKey(candidateId(parseCid(rec.final!)));
+        let x = 0;
+        while (x < theirs.length / ID_BYTES && idKey(theirs, x * ID_BYTES) !== finalId) x++;
+        if (x < theirs.length / ID_BYTES) {
+          this.o.protocol.answerFor(x, d, vectors.subarray(j * w, (j + 1) * w));
+          continue;
+        }
+      }
+      const map = i === undefined ? null : this.orderMap(this.sets.get(i)!, theirs, d);
       if (i === undefined || map === null) {
         skipped[j] = 1;
         if (i === undefined || theirs.length > 0) this.wantSetById(q.instances.subarray(j * ID_BYTES, (j + 1) * ID_BYTES), from);
@@ -835,7 +1051,7 @@ export class NodeEngine implements NodeFacade {
       permuteVector(q.vectors.subarray(j * w, (j + 1) * w), mine, invert(map, d), d);
       this.table.respond(i, mine, out, this.ctx);
       permuteVector(out, vectors.subarray(j * w, (j + 1) * w), map, d);
-      if (this.table.isFinal(i) && this.finals.get(this.sets[i]!.set.key) === undefined) this.background("finalize", () => this.finalize([i]));
+      if (this.table.isFinal(i) && this.sets.get(i)!.final === undefined) this.background("finalize", () => this.finalize([i]));
     }
     return signAnswer(this.o.crypto.signatures, this.o.keys, q.instances, { epochs, vectors, skipped });
   }
@@ -857,7 +1073,8 @@ export class NodeEngine implements NodeFacade {
     return map;
   }
 
-  private serveFetch(req: FetchRequest): Response {
+  /** Blocks a peer asked for: from memory when held there, else from the ledger. */
+  private async serveFetch(req: FetchRequest): Promise<Response> {
     const txs: Uint8Array[] = [];
     const vertices: Uint8Array[] = [];
     let budget = 900 * 1024;
@@ -867,13 +1084,19 @@ export class NodeEngine implements NodeFacade {
         budget -= bytes.length;
       }
     };
-    for (const c of req.txs) addTx(this.txs.get(c.toString())?.bytes);
+    const txBytes = async (cid: string): Promise<Uint8Array | undefined> => this.txs.get(cid)?.bytes ?? (await this.o.ledger.getTx(cid));
+    for (const c of req.txs) addTx(await txBytes(c.toString()));
     for (let j = 0; j < req.sets.length / ID_BYTES; j++) {
       const i = this.byInstanceId.get(idKey(req.sets, j * ID_BYTES));
-      if (i !== undefined) for (const c of this.sets[i]!.set.candidates) addTx(this.txs.get(c.toString())?.bytes);
+      if (i !== undefined) {
+        for (const c of this.sets.get(i)!.set.candidates) addTx(this.txs.get(c.toString())?.bytes);
+        continue;
+      }
+      const raw = await this.o.ledger.getSet(toHex(req.sets.subarray(j * ID_BYTES, (j + 1) * ID_BYTES)));
+      if (raw !== undefined) for (const c of decodeSetRecord(raw).candidates) addTx(await txBytes(c));
     }
     for (const c of req.vertices) {
-      const v = this.dag.bytes(c.toString());
+      const v = this.dag.bytes(c.toString()) ?? (await this.o.ledger.getVertex(c.toString()));
       if (v && budget >= v.length) {
         vertices.push(v);
         budget -= v.length;
@@ -886,7 +1109,7 @@ export class NodeEngine implements NodeFacade {
   // Fetching what others have
 
   private wantSet(i: number, peer: string): void {
-    this.wantedSets.set(idKey(this.sets[i]!.id), peer);
+    this.wantedSets.set(idKey(this.sets.get(i)!.id), peer);
     this.wake();
   }
 
@@ -998,14 +1221,14 @@ export class NodeEngine implements NodeFacade {
       return "reject";
     }
     const cid = cidOf(bytes, this.o.crypto.hasher);
-    if (this.dag.has(cid.toString())) return "ignore";
+    if (await this.hasVertex(cid.toString())) return "ignore";
     await this.store.commit({ vertices: [[cid.toString(), bytes]] });
     this.dag.add(v, bytes, cid);
     this.counters.verticesReceived++;
-    for (const p of v.parents) if (!this.dag.has(p.toString())) this.wantedVertices.set(p.toString(), from);
+    for (const p of v.parents) if (!(await this.hasVertex(p.toString()))) this.wantedVertices.set(p.toString(), from);
     this.wake();
     for (const [key, txCid] of v.decisions) {
-      const ours = this.finals.get(key);
+      const ours = await this.finalOf(key);
       if (ours === undefined) {
         // Not decided here yet: make sure we hold the candidate the author chose.
         const text = txCid.toString();
@@ -1016,6 +1239,11 @@ export class NodeEngine implements NodeFacade {
       }
     }
     return "accept";
+  }
+
+  /** Whether a vertex is stored: the DAG's caches first, then the ledger. */
+  private async hasVertex(cid: string): Promise<boolean> {
+    return this.dag.has(cid) || (await this.o.ledger.getVertex(cid)) !== undefined;
   }
 
   // -------------------------------------------------------------------------------------
@@ -1076,17 +1304,18 @@ export class NodeEngine implements NodeFacade {
   // Facade
 
   private statusOf(r: TxRecord): TxStatus {
-    const info = this.sets[r.set]!;
-    const final = this.finals.get(info.set.key);
+    const info = this.sets.get(r.set)!;
+    const final = info.final;
     if (final !== undefined) return final.equals(r.cid) ? "finalized" : "rejected";
     const c = this.table.preference(r.set);
     return c >= 0 && info.set.candidates[c]?.equals(r.cid) ? "preferred" : "pending";
   }
 
+  /** A transaction held in memory (pending or recently finalized); {@link readTx} also reads the ledger. */
   getTx(cid: string): TxView | undefined {
     const r = this.txs.get(cid);
     if (!r) return undefined;
-    const info = this.sets[r.set]!;
+    const info = this.sets.get(r.set)!;
     return {
       cid,
       tx: r.tx,
@@ -1097,10 +1326,11 @@ export class NodeEngine implements NodeFacade {
     };
   }
 
+  /** A set held in memory (pending or recently finalized); {@link readConflict} also reads the ledger. */
   getConflict(key: string): ConflictView | undefined {
     const set = this.registry.get(key);
     if (!set) return undefined;
-    const final = this.finals.get(key);
+    const final = this.sets.get(set.index)!.final;
     const c = final !== undefined ? -1 : this.table.preference(set.index);
     return {
       key,
@@ -1110,6 +1340,77 @@ export class NodeEngine implements NodeFacade {
       preferred: final !== undefined ? final.toString() : c >= 0 ? (set.candidates[c]?.toString() ?? null) : null,
       final: final?.toString() ?? null,
       observables: this.table.observe(set.index),
+    };
+  }
+
+  /** Any transaction this node stores: from memory, or from the ledger (a final set's record). */
+  async readTx(cid: string): Promise<TxView | undefined> {
+    const held = this.getTx(cid);
+    if (held !== undefined) return held;
+    const bytes = await this.o.ledger.getTx(cid);
+    if (bytes === undefined) return this.getTx(cid);
+    const tx = decodeTx(bytes, this.o.crypto.signatures, { verify: false }); // verified before it was stored
+    const key = conflictKey(tx);
+    const rec = await this.storedRecord(key);
+    if (rec === undefined) return this.getTx(cid); // pending: in memory (it may have just arrived)
+    const x = rec.candidates.indexOf(cid);
+    return {
+      cid,
+      tx,
+      status: rec.final === undefined ? "pending" : rec.final === cid ? "finalized" : "rejected",
+      conflict: key,
+      seenAt: x >= 0 ? rec.seenAt[x]! : rec.firstSeen,
+      ...(rec.finalizedAt !== undefined ? { finalizedAt: rec.finalizedAt } : {}),
+    };
+  }
+
+  /** Any conflict set this node knows: from memory, or from its record in the ledger. */
+  async readConflict(key: string): Promise<ConflictView | undefined> {
+    const held = this.getConflict(key);
+    if (held !== undefined) return held;
+    const rec = await this.storedRecord(key);
+    if (rec === undefined) return this.getConflict(key);
+    const { author, nonce } = parseConflictKey(key);
+    return {
+      key,
+      author,
+      nonce,
+      candidates: rec.candidates.map((cid) => ({ cid, status: rec.final === undefined ? "pending" : rec.final === cid ? "finalized" : "rejected" })),
+      preferred: rec.final ?? null,
+      final: rec.final ?? null,
+      observables: {},
+    };
+  }
+
+  private async storedRecord(key: string): Promise<SetRecord | undefined> {
+    const raw = await this.o.ledger.getSet(toHex(instanceId(this.o.crypto.hasher, key)));
+    const rec = raw === undefined ? undefined : decodeSetRecord(raw);
+    return rec?.key === key ? rec : undefined;
+  }
+
+  /**
+   * Entries the engine holds in memory, by structure: what the boundedness test checks
+   * (each is bounded by the pending sets or by a stated cache size, see the module doc).
+   */
+  retained(): Record<string, number> {
+    const dag = this.dag.retained();
+    return {
+      sets: this.sets.size,
+      registry: this.registry.size,
+      byInstanceId: this.byInstanceId.size,
+      txs: this.txs.size,
+      undecided: this.undecided.size,
+      recentFinalized: this.recent.size,
+      decisions: this.decided.size,
+      segments: this.table.segmentCount,
+      answerMemory: this.answerMemory.size,
+      dagVertices: dag.vertices,
+      dagCids: dag.cids,
+      dagAuthors: dag.authors,
+      pendingDecisions: this.pendingDecisions.length,
+      outbox: this.outbox.length,
+      latencies: this.recentLatencies.length,
+      peerOfKey: this.peerOfKey.size,
     };
   }
 
@@ -1129,9 +1430,11 @@ export class NodeEngine implements NodeFacade {
     };
   }
 
-  /** The finalized map (conflict key → tx CID string), for tests and tools. */
-  finalizedEntries(): [string, string][] {
-    return [...this.finals.entries()].map(([k, c]) => [k, c.toString()]);
+  /** The finalized map (conflict key → tx CID string), read from the ledger, for tests and tools. */
+  async finalizedEntries(): Promise<[string, string][]> {
+    const out: [string, string][] = [];
+    for await (const [k, c] of this.o.ledger.finalized()) out.push([k, c]);
+    return out;
   }
 
   metrics(): readonly MetricSample[] {
@@ -1145,7 +1448,7 @@ export class NodeEngine implements NodeFacade {
       { name: "entropic_finalized_sets", help: "conflict sets finalized on this node", type: "gauge", value: this.finals.size },
       { name: "entropic_pending_sets", help: "conflict sets not yet finalized", type: "gauge", value: this.undecided.size },
       { name: "entropic_peers", help: "connected peers", type: "gauge", value: this.o.transport.peers().length },
-      { name: "entropic_transactions", help: "transactions stored", type: "gauge", value: this.txs.size },
+      { name: "entropic_transactions", help: "transactions held in memory (pending and recently finalized sets; older ones are in the ledger)", type: "gauge", value: this.txs.size },
       { name: "entropic_vertices", help: "DAG vertices stored", type: "gauge", value: this.dag.size },
       ...BACKGROUND_TASKS.map((task) => ({
         name: "entropic_background_failures_total",

@@ -72,3 +72,71 @@ export class FinalizedMap {
     return this.cachedRoot;
   }
 }
+
+/** 16-bit lanes of the set commitment (LtHash16: 1024 lanes, 2 KiB of state). */
+const LANES = 1024;
+const COMMITMENT = new Uint8Array([2]);
+
+/**
+ * The commitment over a node's finalized map that the live node announces (its
+ * "ledger root"): an incremental, order-independent set hash, so the node need not hold
+ * every decision in memory to keep it. It is LtHash16 (Bellare–Micciancio's additive
+ * hash, lattice form as Lewi et al. deployed it at Facebook): each decision's Merkle
+ * leaf ({@link merkleLeaf}) is expanded with SHA-256 in counter mode to 1024 16-bit lanes,
+ * added lane-wise mod 2^16 into the state; the root is sha256(0x02 ‖ count ‖ state).
+ *
+ * Properties: adding the same decisions in any order gives the same root; equal roots
+ * mean equal finalized maps except with negligible probability (finding two different
+ * sets with one state is a short-vector problem in a 1024-dimensional lattice, ~200-bit
+ * security per Lewi et al.); unlike a XOR of hashes it is not broken by Gaussian
+ * elimination. A key is final once (the ledger refuses a second decision), so the state
+ * is a set hash, never a multiset. It costs 64 SHA-256 calls per decision and 2 KiB of
+ * memory in all. It is rebuilt at start by streaming the ledger's finalized map (O(1)
+ * memory), so it is always derived from what is durable.
+ *
+ * It is not the sorted Merkle tree of {@link FinalizedMap}: that one gives inclusion
+ * proofs but needs every leaf in memory; nodes compare this root with each other.
+ */
+export class FinalizedCommitment {
+  private readonly state = new Uint16Array(LANES);
+  private count = 0;
+  private cached: Uint8Array | null = null;
+
+  constructor(private readonly hasher: Hasher) {}
+
+  /** Add one decision (the caller guarantees each key is added once). */
+  add(conflictKey: string, cid: BlockCid): void {
+    const leaf = merkleLeaf(this.hasher, conflictKey, cid);
+    const input = new Uint8Array(leaf.length + 2);
+    input.set(leaf, 2);
+    for (let block = 0; block < (LANES * 2) / 32; block++) {
+      input[0] = block & 0xff;
+      input[1] = block >> 8;
+      const h = this.hasher.sha256(input);
+      for (let j = 0; j < 16; j++) {
+        const lane = block * 16 + j;
+        this.state[lane] = (this.state[lane]! + (h[2 * j]! | (h[2 * j + 1]! << 8))) & 0xffff;
+      }
+    }
+    this.count++;
+    this.cached = null;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  root(): Uint8Array {
+    if (this.cached === null) {
+      const n = new Uint8Array(8);
+      new DataView(n.buffer).setBigUint64(0, BigInt(this.count), false);
+      const lanes = new Uint8Array(LANES * 2); // little-endian, whatever the platform
+      for (let i = 0; i < LANES; i++) {
+        lanes[2 * i] = this.state[i]! & 0xff;
+        lanes[2 * i + 1] = this.state[i]! >> 8;
+      }
+      this.cached = this.hasher.sha256(concatBytes(COMMITMENT, n, lanes));
+    }
+    return this.cached;
+  }
+}

@@ -6,6 +6,10 @@
  * fixed-size segments, each its own `ConsensusState` with one node (index 0, this node)
  * and {@link SEGMENT} instances. Instance i lives in segment ⌊i / SEGMENT⌋ at i mod SEGMENT.
  * The same protocol objects as the simulators, unchanged: only the addressing is here.
+ *
+ * Instance numbers only grow; a segment is dropped once every instance in it has been
+ * released (finalized and forgotten), so the memory held is bounded by the segments that
+ * still hold a live instance, not by history.
  */
 import type { ConsensusProtocol, ConsensusState, PollContext } from "../../protocols/consensus.js";
 
@@ -13,7 +17,10 @@ import type { ConsensusProtocol, ConsensusState, PollContext } from "../../proto
 export const SEGMENT = 256;
 
 export class InstanceTable {
-  private readonly segments: ConsensusState[] = [];
+  private readonly segments = new Map<number, ConsensusState>();
+  /** instances allocated and not yet released, per segment */
+  private readonly live = new Map<number, number>();
+  private next = 0;
 
   constructor(
     readonly protocol: ConsensusProtocol<unknown>,
@@ -22,21 +29,40 @@ export class InstanceTable {
     readonly candidates: number,
   ) {}
 
-  /** Make sure instance `i` exists. */
-  ensure(i: number): void {
-    while (this.segments.length * SEGMENT <= i) {
-      this.segments.push(this.protocol.createState({ nodes: 1, instances: SEGMENT, candidates: this.candidates }, this.params));
+  /** A fresh instance number (never reused), its segment allocated. */
+  allocate(): number {
+    const i = this.next++;
+    const s = (i / SEGMENT) | 0;
+    if (!this.segments.has(s)) this.segments.set(s, this.protocol.createState({ nodes: 1, instances: SEGMENT, candidates: this.candidates }, this.params));
+    this.live.set(s, (this.live.get(s) ?? 0) + 1);
+    return i;
+  }
+
+  /** Instance `i` is done with; its segment is freed once all of its allocated instances are. */
+  release(i: number): void {
+    const s = (i / SEGMENT) | 0;
+    const n = (this.live.get(s) ?? 0) - 1;
+    if (n > 0) {
+      this.live.set(s, n);
+      return;
     }
+    this.live.delete(s);
+    // The segment currently being filled stays until its last number is handed out.
+    if ((s + 1) * SEGMENT <= this.next) this.segments.delete(s);
+  }
+
+  /** Segments held in memory. */
+  get segmentCount(): number {
+    return this.segments.size;
   }
 
   private seg(i: number): ConsensusState {
-    const s = this.segments[(i / SEGMENT) | 0];
+    const s = this.segments.get((i / SEGMENT) | 0);
     if (s === undefined) throw new RangeError(`instance ${i} was never allocated`);
     return s;
   }
 
   introduce(i: number, candidate: number): void {
-    this.ensure(i);
     this.seg(i).introduce(0, i % SEGMENT, candidate);
   }
   wantsPoll(i: number): boolean {

@@ -1,0 +1,51 @@
+/**
+ * What the node keeps in the ledger about one conflict set, so the set can leave memory
+ * once it is final and still be served: `GET /v1/conflicts/:key`, `GET /v1/tx/:cid`, a
+ * peer polling or fetching it by instance id. Stored under the set's hex instance id
+ * (LedgerBatch.sets), as UTF-8 JSON (small: a key, up to a few CIDs, three times).
+ */
+import { DecodeError } from "../../core/errors.js";
+
+export interface SetRecord {
+  /** conflict key */
+  readonly key: string;
+  /** candidate CID strings in this node's first-seen order */
+  readonly candidates: readonly string[];
+  /** clock time this node first saw each candidate (same order) */
+  readonly seenAt: readonly number[];
+  /** clock time the set was first seen */
+  readonly firstSeen: number;
+  /** the finalized CID string, when final */
+  readonly final?: string;
+  /** clock time of finalization, when final */
+  readonly finalizedAt?: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+export function encodeSetRecord(r: SetRecord): Uint8Array {
+  return encoder.encode(JSON.stringify({ k: r.key, c: r.candidates, s: r.seenAt, t: r.firstSeen, x: r.final, f: r.finalizedAt }));
+}
+
+export function decodeSetRecord(bytes: Uint8Array): SetRecord {
+  let o: { k?: unknown; c?: unknown; s?: unknown; t?: unknown; x?: unknown; f?: unknown };
+  try {
+    o = JSON.parse(decoder.decode(bytes)) as typeof o;
+  } catch (err) {
+    throw new DecodeError("invalid", "set record", (err as Error).message);
+  }
+  const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+  const numbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === "number");
+  if (typeof o.k !== "string" || !strings(o.c) || !numbers(o.s) || typeof o.t !== "number" || o.c.length !== o.s.length) {
+    throw new DecodeError("invalid", "set record", "malformed fields");
+  }
+  return {
+    key: o.k,
+    candidates: o.c,
+    seenAt: o.s,
+    firstSeen: o.t,
+    ...(typeof o.x === "string" ? { final: o.x } : {}),
+    ...(typeof o.f === "number" ? { finalizedAt: o.f } : {}),
+  };
+}

@@ -1,0 +1,74 @@
+// Issue 14 §3: every accepted transaction is eventually decided everywhere, even when the
+// node that accepted it never gossiped it (killed first, or its gossip was lost).
+import { afterEach, describe, expect, it } from "vitest";
+import { createTx } from "../../../src/core/tx.js";
+import { utf8 } from "../../../src/core/bytes.js";
+import { nodeSignatures } from "../../../src/runtime/crypto-node.js";
+import { emtd } from "../../../src/protocols/emtd/index.js";
+import { snowball } from "../../../src/protocols/snowball/index.js";
+import { tmesh } from "../../../src/protocols/tmesh/index.js";
+import type { ConsensusProtocol } from "../../../src/protocols/consensus.js";
+import { crash, restart, startTestNet, stopTestNet, type TestNet, until } from "./node-net.js";
+
+const FAST = { pollIntervalMs: 2, sealIntervalMs: 20, headsIntervalMs: 50, gossipFlushMs: 5 };
+/** never flushes gossip and never re-gossips within a test */
+const MUTE = { ...FAST, gossipFlushMs: 1e9, regossipMs: 1e9 };
+const author = nodeSignatures.generateKeyPair(new Uint8Array(32).fill(42));
+
+const cases: [string, ConsensusProtocol<unknown>, Record<string, unknown>][] = [
+  ["snowball", snowball as ConsensusProtocol<unknown>, { k: 2, alphaPreference: 2, alphaConfidence: 2, beta: 4 }],
+  ["emtd", emtd as ConsensusProtocol<unknown>, { alpha: 0.7, beta: 4 }],
+  ["tmesh", tmesh as ConsensusProtocol<unknown>, {}],
+];
+
+let net: TestNet | undefined;
+afterEach(async () => {
+  if (net) await stopTestNet(net);
+  net = undefined;
+});
+
+const drained = (n: TestNet, sets: number) => () => n.nodes.every((x) => x.engine.status().pendingCount === 0 && x.engine.status().finalizedCount === sets);
+
+describe("no set stays pending for want of gossip", () => {
+  for (const [name, protocol, params] of cases) {
+    it(`${name}: a set only one node holds is fetched by the nodes it polls (nobody gossips at all)`, async () => {
+      net = await startTestNet(protocol, params, 3, () => MUTE);
+      const r = await net.nodes[0]!.engine.submitTx(createTx(nodeSignatures, author, 1, utf8("only here")));
+      expect(r.ok).toBe(true);
+      await until("every node decides the set", drained(net, 1));
+      for (const x of net.nodes) expect(x.engine.status().counters.gossipPublished).toBe(0);
+      expect(new Set(net.nodes.map((x) => x.engine.status().ledgerRoot)).size).toBe(1);
+    });
+  }
+
+  it("snowball: a node killed between accept and gossip re-announces its pending transactions when it restarts; nothing is left pending", async () => {
+    net = await startTestNet(snowball as ConsensusProtocol<unknown>, { k: 2, alphaPreference: 2, alphaConfidence: 2, beta: 4 }, 3, (i) => (i === 0 ? MUTE : FAST));
+    const victim = net.nodes[0]!;
+    // Cut off from the others while it accepts, so neither gossip nor a poll leaves it before the crash.
+    victim.transport.deny(net.nodes.slice(1).map((x) => x.transport.peerId));
+    const txs = Array.from({ length: 8 }, (_, k) => createTx(nodeSignatures, author, 100 + k, utf8(`pay ${k}`)));
+    for (const tx of txs) expect((await victim.engine.submitTx(tx)).ok).toBe(true);
+    // A double spend of the first, at another node: the set has candidates on both sides.
+    expect((await net.nodes[1]!.engine.submitTx(createTx(nodeSignatures, author, 100, utf8("other")))).ok).toBe(true);
+    await crash(victim); // the outbox is lost with the process
+    for (const x of net.nodes.slice(1)) expect(x.engine.status().counters.txReceived).toBe(0);
+    victim.transport.deny([]);
+    await restart(net, 0, { ...FAST, regossipMs: 1e9 });
+    await until("every node decides every set", drained(net, txs.length));
+    expect(victim.engine.status().counters.gossipPublished).toBeGreaterThanOrEqual(txs.length); // the re-announcement
+    expect(new Set(net.nodes.map((x) => x.engine.status().ledgerRoot)).size).toBe(1);
+    for (const x of net.nodes) expect(x.engine.status().counters.sheafConflicts).toBe(0);
+  });
+
+  it("a pending set is re-gossiped with a doubling delay", async () => {
+    net = await startTestNet(snowball as ConsensusProtocol<unknown>, { k: 2, alphaPreference: 2, alphaConfidence: 2, beta: 4 }, 1, () => ({ ...FAST, regossipMs: 100 }));
+    const alone = net.nodes[0]!.engine; // no peers: the set stays pending
+    await alone.submitTx(createTx(nodeSignatures, author, 7, utf8("alone")));
+    await new Promise((r) => setTimeout(r, 2500));
+    const published = alone.status().counters.gossipPublished;
+    // first gossip, then re-announcements at about 100, 300, 700 and 1500 ms (not every 100 ms: 25)
+    expect(published).toBeGreaterThanOrEqual(3);
+    expect(published).toBeLessThanOrEqual(7);
+    expect(alone.status().pendingCount).toBe(1);
+  });
+});
