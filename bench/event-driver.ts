@@ -17,8 +17,7 @@ import type { SignatureScheme } from "../src/core/crypto.js";
 import { createNodeSignatureScheme, nodeCrypto, nodeHasher } from "../src/runtime/crypto-node.js";
 import type { ProtocolRun, RunResult } from "../src/protocols/protocol.js";
 import type { ConsensusChecker } from "../src/sim/consensus/checkers.js";
-import { protocols } from "../src/sim/registry.js";
-import { rngFactory } from "../src/sim/rng-family.js";
+import { startRun } from "../src/sim/cycle/driver.js";
 import { validateScenario } from "../src/sim/scenario/schema.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -93,8 +92,7 @@ function runCase(spec: CaseSpec): CaseResult {
       return ok;
     },
   };
-  const env = { seed: s.seed, rng: rngFactory(s.rng, s.seed), sections: s.sections, crypto: { signatures: timed, hasher: nodeHasher } };
-  const run = protocols.snowball.create(s.params as never, env) as ProtocolRun & { checker: ConsensusChecker; messages: number; events?: number };
+  const run = startRun(s, { crypto: { signatures: timed, hasher: nodeHasher } }) as ProtocolRun & { checker: ConsensusChecker; messages: number; events?: number };
   const t0 = performance.now();
   while (run.checker.share() < spec.target && run.step());
   const t1 = performance.now();

@@ -8,8 +8,7 @@ import { resolve } from "node:path";
 import { createRng } from "../../src/core/prng.js";
 import { EmtdState, emtdParams } from "../../src/protocols/emtd/index.js";
 import { nodeCrypto } from "../../src/runtime/crypto-node.js";
-import { protocols } from "../../src/sim/registry.js";
-import { rngFactory } from "../../src/sim/rng-family.js";
+import { startRun } from "../../src/sim/cycle/driver.js";
 import { loadScenario } from "../../src/sim/scenario/load.js";
 import { buildTopology } from "../../src/topology/index.js";
 import { anneal, empiricalCheck, fixedTemperature } from "./exact.js";
@@ -42,9 +41,8 @@ export function runTask(task: Task): unknown {
     case "sim": {
       const overrides = [...Object.entries(task.set).map(([name, value]) => ({ name, value })), { name: "seed", value: task.seed }];
       const scenario = loadScenario(scenarioText(task.file), task.file, overrides);
-      // simulate()'s loop, keeping the run so the winner can be read from the final state.
-      const env = { seed: scenario.seed, rng: rngFactory(scenario.rng, scenario.seed), sections: scenario.sections, crypto: nodeCrypto };
-      const run = protocols[scenario.protocol].create(scenario.params as never, env);
+      // simulate()'s run, stepped here to keep it, so the winner can be read from the final state.
+      const run = startRun(scenario, { crypto: nodeCrypto });
       let simMs = 0;
       for (let more = true; more; ) {
         const t0 = performance.now();

@@ -5,15 +5,13 @@
  *
  * It steps the protocol run itself rather than calling `simulate()`, because simulate()
  * reports only (done, max) while it runs and hands the observables back at the end; the
- * environment it builds is the same as simulate()'s, so a run here replays exactly.
+ * run comes from simulate()'s own set-up (`startRun`), so a run here replays exactly.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { parentPort, workerData } from "node:worker_threads";
-import type { ProtocolRun } from "../../protocols/protocol.js";
 import { nodeCrypto } from "../../runtime/crypto-node.js";
-import type { SimEnvironment } from "../../sim/consensus/environment.js";
+import { isRecordedStep, startRun } from "../../sim/cycle/driver.js";
 import { protocols } from "../../sim/registry.js";
-import { rngFactory } from "../../sim/rng-family.js";
 import { applyOverrides, type Override } from "../../sim/scenario/load.js";
 import { validateScenario } from "../../sim/scenario/schema.js";
 import type { SimGraph, SimRound } from "../../web-shared/dashboard-model.js";
@@ -47,9 +45,7 @@ const BATCH_MS = 100;
 async function main(task: SimWorkerTask): Promise<void> {
   const post = (message: SimWorkerMessage) => parentPort!.postMessage(message);
   const scenario = validateScenario(applyOverrides(task.doc, task.overrides));
-  const definition = protocols[scenario.protocol];
-  const env: SimEnvironment = { seed: scenario.seed, rng: rngFactory(scenario.rng, scenario.seed), sections: scenario.sections, crypto: nodeCrypto };
-  const run: ProtocolRun = definition.create(scenario.params as never, env);
+  const run = startRun(scenario, { crypto: nodeCrypto });
   post({
     type: "start",
     scenario: scenario.name,
@@ -57,7 +53,7 @@ async function main(task: SimWorkerTask): Promise<void> {
     nodes: run.nodes,
     seed: scenario.seed,
     maxSteps: run.maxSteps,
-    observables: definition.observables,
+    observables: protocols[scenario.protocol].observables,
   });
   const graph = LiveGraph.of(run, scenario.seed);
   post({ type: "rounds", rounds: [{ step: 0, observables: run.observe() }], step: 0, ...(graph ? { graph: graph.snapshot() } : {}) });
@@ -66,7 +62,7 @@ async function main(task: SimWorkerTask): Promise<void> {
   let more = true;
   while (more) {
     more = run.step();
-    const due = !more || run.steps % scenario.observeEvery === 0;
+    const due = isRecordedStep(scenario, run, more);
     if (due) batch.push({ step: run.steps, observables: run.observe() });
     if (batch.length > 0 && (!more || task.stepMs > 0 || performance.now() - lastPost >= BATCH_MS)) {
       post({ type: "rounds", rounds: batch, step: run.steps, ...(graph ? { graph: graph.snapshot() } : {}) });

@@ -5,7 +5,7 @@
  * simulation for the summary's `simMs`.
  */
 import type { CryptoSuite } from "../../core/crypto.js";
-import type { Observables, SummaryValue } from "../../protocols/protocol.js";
+import type { Observables, ProtocolRun, SummaryValue } from "../../protocols/protocol.js";
 import type { SimEnvironment } from "../consensus/environment.js";
 import type { MessageRecord } from "../event/trace.js";
 import { protocols } from "../registry.js";
@@ -44,24 +44,13 @@ export interface RunOutput {
   readonly trace?: Trace;
 }
 
-export interface SimulateOptions {
-  /** monotonic milliseconds, injected by the caller; without it `simMs` is 0 */
-  readonly clock?: () => number;
-  /** called after every step with (steps done, step cap) */
-  readonly onProgress?: (done: number, max: number) => void;
-  /** keep per-step observables (default true) */
-  readonly recordSteps?: boolean;
+/** What a run needs besides its scenario. */
+export interface StartRunOptions {
   /**
    * Signatures and hashing for runs that sign (the event driver's signed answers). The pure
    * layer cannot import node:crypto, so the caller injects it (the CLI: `nodeCrypto`).
    */
   readonly crypto?: CryptoSuite;
-  /**
-   * Record a trace for reports: the topology and, per recorded step, every node's colour
-   * and finalized flag (sampled down for big runs; see sim/trace). Read-only: the run's
-   * results are the same with or without it.
-   */
-  readonly trace?: boolean | TraceOptions;
   /**
    * The event driver's message trace: called for every message a node sends, in send
    * order (src/sim/event/trace.ts). Other drivers send no messages and never call it.
@@ -69,9 +58,28 @@ export interface SimulateOptions {
   readonly onMessage?: (message: MessageRecord) => void;
 }
 
-/** Run a scenario to its end. Pure in everything but the optional clock and progress callback. */
-export function simulate(scenario: Scenario, options: SimulateOptions = {}): RunOutput {
-  const definition = protocols[scenario.protocol];
+export interface SimulateOptions extends StartRunOptions {
+  /** monotonic milliseconds, injected by the caller; without it `simMs` is 0 */
+  readonly clock?: () => number;
+  /** called after every step with (steps done, step cap) */
+  readonly onProgress?: (done: number, max: number) => void;
+  /** keep per-step observables (default true) */
+  readonly recordSteps?: boolean;
+  /**
+   * Record a trace for reports: the topology and, per recorded step, every node's colour
+   * and finalized flag (sampled down for big runs; see sim/trace). Read-only: the run's
+   * results are the same with or without it.
+   */
+  readonly trace?: boolean | TraceOptions;
+}
+
+/**
+ * A scenario's protocol run before its first step, set up exactly as {@link simulate} sets
+ * it up (generators from the scenario's seed), for callers that step it themselves: the
+ * dashboard's worker posts rounds as they happen, benchmarks time or stop runs their own
+ * way. Stepping it to the end replays simulate()'s run.
+ */
+export function startRun(scenario: Scenario, options: StartRunOptions = {}): ProtocolRun {
   const env: SimEnvironment = {
     seed: scenario.seed,
     rng: rngFactory(scenario.rng, scenario.seed),
@@ -79,7 +87,17 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
     ...(options.crypto ? { crypto: options.crypto } : {}),
     ...(options.onMessage ? { onMessage: options.onMessage } : {}),
   };
-  const run = definition.create(scenario.params as never, env);
+  return protocols[scenario.protocol].create(scenario.params as never, env);
+}
+
+/** Whether simulate() records the observables after this step (`more`: run.step()'s answer). */
+export function isRecordedStep(scenario: Scenario, run: ProtocolRun, more: boolean): boolean {
+  return !more || run.steps % scenario.observeEvery === 0;
+}
+
+/** Run a scenario to its end. Pure in everything but the optional clock and progress callback. */
+export function simulate(scenario: Scenario, options: SimulateOptions = {}): RunOutput {
+  const run = startRun(scenario, options);
   const record = options.recordSteps ?? true;
   const steps: StepRecord[] = [];
   let last = run.observe();
@@ -94,8 +112,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
     const t0 = clock ? clock() : 0;
     more = run.step();
     if (clock) simMs += clock() - t0;
-    const due = !more || run.steps % scenario.observeEvery === 0;
-    if (record && due) {
+    if (record && isRecordedStep(scenario, run, more)) {
       last = run.observe();
       steps.push({ step: run.steps, observables: last });
     }

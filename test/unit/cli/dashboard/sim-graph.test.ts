@@ -4,8 +4,7 @@ import { describe, expect, it } from "vitest";
 import { LiveGraph } from "../../../../src/cli/dashboard/sim-graph.js";
 import type { ProtocolRun } from "../../../../src/protocols/protocol.js";
 import { nodeCrypto } from "../../../../src/runtime/crypto-node.js";
-import { protocols } from "../../../../src/sim/registry.js";
-import { rngFactory } from "../../../../src/sim/rng-family.js";
+import { startRun } from "../../../../src/sim/cycle/driver.js";
 import { applyOverrides, parseScenarioText } from "../../../../src/sim/scenario/load.js";
 import { validateScenario } from "../../../../src/sim/scenario/schema.js";
 
@@ -14,8 +13,7 @@ const scenarios = resolve(import.meta.dirname, "../../../../scenarios");
 function run(nodes: number): { run: ProtocolRun; seed: number } {
   const doc = parseScenarioText(readFileSync(`${scenarios}/snowball.yaml`, "utf8"), "snowball.yaml");
   const scenario = validateScenario(applyOverrides(doc, [{ name: "topology.n", value: nodes }]));
-  const env = { seed: scenario.seed, rng: rngFactory(scenario.rng, scenario.seed), sections: scenario.sections, crypto: nodeCrypto };
-  return { run: protocols[scenario.protocol].create(scenario.params as never, env), seed: scenario.seed };
+  return { run: startRun(scenario, { crypto: nodeCrypto }), seed: scenario.seed };
 }
 
 describe("dashboard network picture", () => {
