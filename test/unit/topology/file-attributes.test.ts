@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../../src/runtime/crypto-node.js";
 import { ConsensusCycleRun } from "../../../src/sim/consensus/cycle.js";
+import type { ConsensusEventRun } from "../../../src/sim/event/run.js";
 import type { MessageRecord } from "../../../src/sim/event/trace.js";
 import { protocols } from "../../../src/sim/registry.js";
 import { rngFactory } from "../../../src/sim/rng-family.js";
@@ -39,10 +40,7 @@ function runTraced(text: string, extra: Record<string, unknown>) {
     $files: { "ring.graphml": text },
   });
   const records: MessageRecord[] = [];
-  const run = protocols[s.protocol].create(s.params as never, { seed: s.seed, rng: rngFactory(s.rng, s.seed), sections: s.sections, crypto: nodeCrypto, onMessage: (m: MessageRecord) => records.push(m) } as never) as {
-    step(): boolean;
-    droppedLoss: number;
-  };
+  const run = protocols[s.protocol].create(s.params as never, { seed: s.seed, rng: rngFactory(s.rng, s.seed), sections: s.sections, crypto: nodeCrypto, onMessage: (m: MessageRecord) => records.push(m) } as never) as unknown as ConsensusEventRun<unknown>;
   while (run.step());
   return { records, run };
 }
