@@ -14,7 +14,7 @@ export const FALLBACK_MEANINGS: Readonly<Record<string, string>> = {
   seed: "seed of every generator: a run is a pure function of (scenario, seed)",
   rng: "generator family: xoshiro (entropic's own, independent streams) or python (CPython random + numpy RandomState, replays the seeds' Python)",
   observeEvery: "record observables every this many steps (the first and last are always recorded)",
-  "topology.kind": "graph the nodes sit on; each kind takes the fields listed with it",
+  "topology.kind": "graph the nodes sit on; each kind takes the fields listed with it (file: a GraphML, GEXF or edge-list file)",
   sampling: "neighbors: poll peers in the topology; global: poll anyone",
   "adversary.type":
     "none; crash (never answers); stubborn (always the candidate fewest honest nodes saw first); random; equivocate (different answers to different askers); balance (Kniep et al.'s balancing attacker)",
