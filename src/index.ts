@@ -8,10 +8,17 @@
  * - Live nodes: {@link createNode} starts one on real ports; {@link NodeEngine} runs on any
  *   {@link Transport}, {@link Ledger} and {@link Clock}; {@link NodeClient} talks to its HTTP API.
  * - The model: signed transactions, conflict sets and DAG vertices.
+ *
+ * Two subpaths load only one half: `entropic/sim` (src/entry/sim.ts: simulators,
+ * scenarios, protocols; no libp2p, LevelDB or node:net/fs) and `entropic/node`
+ * (src/entry/node.ts: the live node and its transports, ledgers and clocks).
  */
 export { simulate, type RunOutput, type RunSummary, type SimulateOptions } from "./sim/cycle/driver.js";
 export { validateScenario, type Scenario } from "./sim/scenario/schema.js";
 export { loadScenario, parseScenarioText, applyOverrides, type Override } from "./sim/scenario/load.js";
+export { withScenarioFiles, scenarioFileRefs, SCENARIO_FILES_KEY } from "./sim/scenario/files.js";
+export { scenarioJsonSchema } from "./sim/scenario/json-schema.js";
+export { messageTraceLine, type MessageRecord } from "./sim/event/trace.js";
 export { protocolDocs, type ProtocolDocs } from "./sim/scenario/docs.js";
 export type { FieldDoc } from "./sim/scenario/introspect.js";
 export { protocols, protocolNames, type ProtocolName } from "./sim/registry.js";
