@@ -23,11 +23,13 @@ export {
 } from "../sim/cycle/driver.js";
 export { runFiles, stepsToCsv, stepsToJsonl, toJson } from "../sim/output.js";
 export { rngFactory, rngFamilies, type RngFamily } from "../sim/rng-family.js";
+export { messageTraceLine, type MessageRecord } from "../sim/event/trace.js";
 
 // Scenarios
 export { validateScenario, type Scenario } from "../sim/scenario/schema.js";
 export { loadScenario, parseScenarioText, applyOverrides, type Override } from "../sim/scenario/load.js";
-export { withScenarioFiles, scenarioFileRefs, type ScenarioFileRef } from "../sim/scenario/files.js";
+export { withScenarioFiles, scenarioFileRefs, SCENARIO_FILES_KEY, type ScenarioFileRef } from "../sim/scenario/files.js";
+export { scenarioJsonSchema } from "../sim/scenario/json-schema.js";
 export { protocolDocs, type ProtocolDocs } from "../sim/scenario/docs.js";
 export type { FieldDoc } from "../sim/scenario/introspect.js";
 
