@@ -114,9 +114,10 @@ describe("sweep --shard I/N and entropic merge", () => {
       [[at("s0"), at("k8s-1"), at("s1"), at("s2")], /merge: shard 1\/3 given twice/],
       [[at("full"), at("s0")], /no shard\.json/],
       [[at("nope")], /no such folder/],
+      [[at("s0"), at("s1"), at("s2"), "--out", at("s1")], /--out .*s1 is one of the shard folders/],
     ];
     for (const [dirs, says] of cases) {
-      const r = run(["merge", ...dirs, "--out", at("refused")]);
+      const r = run(["merge", ...dirs, ...(dirs.includes("--out") ? [] : ["--out", at("refused")])]);
       expect(r.status, dirs.join(" ")).toBe(2);
       expect(r.stderr, dirs.join(" ")).toMatch(says);
       expect(oneLine(r.stderr), r.stderr).toBe(true);

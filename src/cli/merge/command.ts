@@ -4,6 +4,7 @@
  * runs.jsonl byte for byte; timings.json gathers the shards' wall-clock times). Shards of
  * different sweeps, a missing shard or one given twice are refused with one line (exit 2).
  */
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { expandGrid } from "../../sim/sweep.js";
@@ -20,6 +21,8 @@ export function registerMerge(program: Command): void {
     .action((dirs: string[], opts: { out: string }) => {
       for (const d of dirs) checkInputDir(d, "merge:");
       checkOutputDir(opts.out, "--out");
+      const same = dirs.find((d) => resolve(d) === resolve(opts.out));
+      if (same !== undefined) throw new UsageError(`--out ${opts.out} is one of the shard folders: merge into another folder`);
       const shards = dirs.map(readShard);
       const { id, results } = combineShards(shards, (i) => expandGrid(i.axes).length);
       const grid = expandGrid(id.axes);

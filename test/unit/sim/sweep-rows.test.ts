@@ -1,7 +1,7 @@
 // One row per run (runs.csv, runs.jsonl): flattening, RFC 4180 quoting, a stable column
 // order, and the deterministic shares of `sweep --shard I/N`.
 import { describe, expect, it } from "vitest";
-import { csvCell, flattenInto, rowColumns, rowsToCsv, rowsToJsonl, runRow, type Cell } from "../../../src/sim/sweep-rows.js";
+import { csvCell, flattenInto, rowColumns, rowsToCsv, rowsToJsonl, runRow, type Cell, type Row } from "../../../src/sim/sweep-rows.js";
 import { shardRuns, sweepRuns } from "../../../src/sim/sweep.js";
 import { parseCsv } from "../../helpers/csv.js";
 
@@ -34,7 +34,7 @@ describe("sweep rows", () => {
   });
 
   it("columns in order of first appearance; every record as wide as the header; CRLF; parses back", () => {
-    const rows = [
+    const rows: Row[] = [
       { run: 0, name: 'x, "y"', v: 1.5 },
       { run: 1, name: "", v: null, extra: "line\nbreak" },
     ];
