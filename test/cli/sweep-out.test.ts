@@ -73,7 +73,7 @@ describe("sweep --out DIR", () => {
     expect(rest).toEqual(flat);
     expect(rows[10]!["params.beta"]).toBe(15);
     expect(rows[10]!["workload.bias"]).toBe(0.6);
-  });
+  }, 180_000);
 
   it("runs.csv: RFC 4180, CRLF, a header of every column, each record as wide, same values as runs.jsonl", () => {
     const csv = read(a, "runs.csv");
@@ -120,7 +120,7 @@ describe("sweep --out DIR", () => {
     expect(out.rows).toBe(12);
     expect(out.columns).toBe(Object.keys(rows[0]!).length);
     expect(out.scenario).toBe('tiny, "quoted" snowball');
-  });
+  }, 180_000);
 
   it("pandas.read_csv and read_json(lines=True) load them as is (skipped with a notice without pandas)", () => {
     const py = pythonWith("pandas");
@@ -146,7 +146,7 @@ describe("sweep --out DIR", () => {
     expect(out.seeds).toEqual(rows.map((r) => r.seed));
     expect(out.share).toBeCloseTo(rows.reduce((s, r) => s + (r["final.finalizedShare"] as number), 0) / 12, 12);
     expect(out.cols).toBe(true);
-  });
+  }, 180_000);
 
   it("R's read.csv loads runs.csv as is (skipped with a notice without Rscript)", () => {
     const probe = spawnSync("Rscript", ["--version"], { encoding: "utf8" });
@@ -157,5 +157,5 @@ describe("sweep --out DIR", () => {
     const r = spawnSync("Rscript", ["-e", "d <- read.csv(commandArgs(TRUE)[1], check.names = FALSE); cat(nrow(d), ncol(d), class(d[['set.beta']]), d[['scenario']][1], sum(d[['seed']]), sep = '|')", join(a, "runs.csv")], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.split("|")).toEqual(["12", String(Object.keys(rows[0]!).length), "integer", 'tiny, "quoted" snowball', String(rows.reduce((s, x) => s + (x.seed as number), 0))]);
-  });
+  }, 180_000);
 });

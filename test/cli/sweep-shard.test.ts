@@ -105,7 +105,7 @@ describe("sweep --shard I/N and entropic merge", () => {
     const r2 = run(["merge", at("s0"), at("k8s-1"), at("s2"), "--out", at("merged2")]);
     expect(r2.status, r2.stderr).toBe(0);
     for (const f of DETERMINISTIC) expect(read(at("merged2"), f), f).toBe(read(at("full"), f));
-  });
+  }, 180_000);
 
   it("merge refuses a missing shard, a shard given twice, a folder that is no shard, with one line and exit 2", () => {
     const cases: [string[], RegExp][] = [
@@ -122,7 +122,7 @@ describe("sweep --shard I/N and entropic merge", () => {
       expect(r.stderr, dirs.join(" ")).toMatch(says);
       expect(oneLine(r.stderr), r.stderr).toBe(true);
     }
-  });
+  }, 180_000);
 
   it("merge refuses shards of another scenario, grid or seed range, with one line and exit 2", async () => {
     const other = join(dir, "other.yaml");
@@ -146,7 +146,7 @@ describe("sweep --shard I/N and entropic merge", () => {
       expect(r.stderr, d).toMatch(says);
       expect(oneLine(r.stderr), r.stderr).toBe(true);
     }
-  });
+  }, 180_000);
 
   it("sweep refuses inconsistent shard values with one line and exit 2, before any run", () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
@@ -166,11 +166,11 @@ describe("sweep --shard I/N and entropic merge", () => {
       expect(r.stderr, args.join(" ")).toMatch(says);
       expect(oneLine(r.stderr), r.stderr).toBe(true);
     }
-  });
+  }, 180_000);
 
   it("--no-shard runs the whole sweep inside an array task", () => {
     const r = run([...sweep, "--no-shard", "--out", at("whole")], { SLURM_ARRAY_TASK_ID: "2", SLURM_ARRAY_TASK_COUNT: "4" });
     expect(r.status, r.stderr).toBe(0);
     for (const f of DETERMINISTIC) expect(read(at("whole"), f), f).toBe(read(at("full"), f));
-  });
+  }, 180_000);
 });
