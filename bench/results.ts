@@ -14,7 +14,7 @@
  *   --workers N       worker threads (default: one per core)
  *   --out FILE        default docs/results.md
  *   --cache FILE      default .entropic/results-cache.jsonl ("none": no cache)
- *   --dist DIR        the build whose sweep worker runs the cells (default dist/)
+ *   --dist DIR        the build the workers run (default dist/)
  *
  * Statistics (src/sim/stats.ts): safety is the share of RUNS with any violation, with its
  * exact Clopper–Pearson 95% interval; severity is conflicting / decided honest nodes per
@@ -23,7 +23,6 @@
  */
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { RunDigest } from "../src/sim/sweep.js";
 import { runSeverity, spread, unsafeRunShare } from "../src/sim/stats.js";
 import { type Cell, runCells } from "./lib/results-pool.js";
@@ -64,6 +63,7 @@ function cell(label: string, doc: Record<string, unknown>, runs: number, cost: n
 
 interface Contender {
   readonly label: string;
+  readonly protocol: string;
   readonly doc: Record<string, unknown>;
   /** seconds per run per 1000 nodes, roughly (measured on this machine), for ordering */
   readonly cost: number;
@@ -72,12 +72,12 @@ interface Contender {
 
 /** Each protocol in its literal (topology-neighbour) form and its global-sampling form (the default). */
 const contenders: Contender[] = [
-  { label: "emtd, neighbours (literal: all neighbours)", doc: { protocol: "emtd", sampling: "neighbors" }, cost: 0.4, global: false },
-  { label: "emtd, global K=20 (default)", doc: { protocol: "emtd", sampling: "global" }, cost: 0.05, global: true },
-  { label: "tmesh, neighbours", doc: { protocol: "tmesh", sampling: "neighbors" }, cost: 0.06, global: false },
-  { label: "tmesh, global (default)", doc: { protocol: "tmesh", sampling: "global" }, cost: 0.04, global: true },
-  { label: "snowball, neighbours", doc: { protocol: "snowball", sampling: "neighbors" }, cost: 0.12, global: false },
-  { label: "snowball, global (default)", doc: { protocol: "snowball", sampling: "global" }, cost: 0.1, global: true },
+  { label: "emtd, neighbours (literal: all neighbours)", protocol: "emtd", doc: { protocol: "emtd", sampling: "neighbors" }, cost: 0.4, global: false },
+  { label: "emtd, global K=20 (default)", protocol: "emtd", doc: { protocol: "emtd", sampling: "global" }, cost: 0.05, global: true },
+  { label: "tmesh, neighbours", protocol: "tmesh", doc: { protocol: "tmesh", sampling: "neighbors" }, cost: 0.06, global: false },
+  { label: "tmesh, global (default)", protocol: "tmesh", doc: { protocol: "tmesh", sampling: "global" }, cost: 0.04, global: true },
+  { label: "snowball, neighbours", protocol: "snowball", doc: { protocol: "snowball", sampling: "neighbors" }, cost: 0.12, global: false },
+  { label: "snowball, global (default)", protocol: "snowball", doc: { protocol: "snowball", sampling: "global" }, cost: 0.1, global: true },
 ];
 
 /** Topologies with mean degree ≈ 20 at every size. */
@@ -205,8 +205,13 @@ const seedCell = cell("emtd-seed", { protocol: "emtd-seed", rng: "xoshiro", para
 // ---------- run ----------
 
 const started = performance.now();
-const workerUrl = pathToFileURL(resolve(root, flag("--dist") ?? "dist", "cli/sweep/worker.js"));
-const digests = await runCells(cells, { workerUrl, cacheFile, ...(workers ? { workers } : {}) });
+let digests: RunDigest[][];
+try {
+  digests = await runCells(cells, { dist: resolve(root, flag("--dist") ?? "dist"), cacheFile, ...(workers ? { workers } : {}) });
+} catch (error) {
+  console.error(`results: ${(error as Error).message}`);
+  process.exit(1);
+}
 const minutes = ((performance.now() - started) / 60_000).toFixed(1);
 if (cacheArg === "none") (await import("node:fs")).rmSync(cacheFile, { force: true });
 
@@ -217,6 +222,8 @@ const num = (d: RunDigest, name: string): number | null => {
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 };
 const pct = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : `${(x * 100).toFixed(digits)}%`);
+/** A small share readably: percent down to 0.01%, then scientific (one outlier in 10⁵ is 1.0e-5). */
+const share = (x: number) => (x >= 1e-4 ? pct(x, 2) : x.toExponential(1));
 const fmt = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(digits));
 
 interface CellStats {
@@ -241,7 +248,7 @@ function stats(at: number): CellStats {
   const decided = ds.map((d) => num(d, "decisions") ?? 0);
   const conflicting = ds.map((d) => num(d, "conflictingDecisions") ?? 0);
   const sev = runSeverity(conflicting, decided);
-  const severity = sev === null ? "no decisions" : sev.max === 0 ? "0" : `${pct(sev.mean, 2)} (max ${pct(sev.max, 1)})`;
+  const severity = sev === null ? "no decisions" : sev.max === 0 ? "0" : `${share(sev.mean)} (max ${share(sev.max)})`;
   const fin = spread(ds.map((d) => num(d, "finalizedShare")));
   const finalized = fin === null ? "—" : fin.q1 === fin.q3 ? pct(fin.median) : `${pct(fin.median)} [${pct(fin.q1)}, ${pct(fin.q3)}]`;
   const r = spread(ds.map((d) => num(d, "roundsTo99")));
@@ -356,15 +363,39 @@ const sections: string[] = [];
   );
 }
 
-sections.push(
-  [
-    "## Evidence and trust: where the protocols are treated alike",
-    "",
-    "- **Evidence** is produced by the drivers, the same way for every protocol: two different answers from one node for one (instance, round) — the cycle driver sees every answer; the event driver compares signed answers for one (instance, epoch) — prove equivocation. Any adversary whose answers differ within a round is proven, whatever its label (equivocate, random, and the balancing attacker, which tells different askers different things). After `trust.delay` rounds (default 2) every node's trust in the offender is multiplied by 1 − `trust.penalty` (default 1, i.e. trust 0).",
-    "- **Trust** is read by all three protocols. EMTD weighs an answer by it (coupling J = bandwidth × trust, and the entropy term's weights); T-MESH ignores a peer with trust 0 and interacts with t·ρ_peer + (1 − t)·ρ_own for trust t in (0, 1); Snowball ignores votes from peers with trust 0 but counts a vote of trust in (0, 1) in full, because its α thresholds are counts of votes out of K and weighing them would change what α means. With the default penalty 1 trust is only ever 0 or 1, so the three protocols treat evidence identically; with `trust.penalty` < 1 Snowball is the exception, for that reason.",
-    "- Where they cannot be alike: a distrusted peer is still sampled in the simulators (a query wasted), while the live node leaves peers below its sampling threshold out of the sample; and T-MESH's responder side is not weighed by trust, since only honest nodes ask in the simulators.",
-  ].join("\n"),
-);
+/** The (K, β) with no unsafe run and ≥ 99% median finality in every §2b setting, cheapest first, against Snowball (global) at the same size. */
+function cheapestEmtd(): string[] {
+  const messagesPerDecision = (at: number) => {
+    let msgs = 0;
+    let made = 0;
+    for (const d of digests[at]!) {
+      msgs += (num(d, "messagesPerNodePerDecision") ?? 0) * (num(d, "honestNodes") ?? 0);
+      made += num(d, "decisions") ?? 0;
+    }
+    return made > 0 ? msgs / made : Infinity;
+  };
+  const ok = emtdKs.flatMap((k) =>
+    emtdBetas.flatMap((beta) => {
+      const mine = emtdCells.filter((c) => c.k === k && c.beta === beta);
+      const good = mine.every(({ at }) => {
+        const ds = digests[at]!;
+        return ds.length > 0 && ds.every((d) => d.outcome !== "safety_violation") && (spread(ds.map((d) => num(d, "finalizedShare")))?.median ?? 0) >= 0.99;
+      });
+      return good ? [{ k, beta, cost: Math.max(...mine.map(({ at }) => messagesPerDecision(at))) }] : [];
+    }),
+  );
+  ok.sort((a, b) => a.cost - b.cost);
+  const snow = advCells.find((a) => a.c.protocol === "snowball");
+  const sb = snow ? messagesPerDecision(snow.none) : null;
+  if (ok.length === 0) return ["No (K, β) above was safe and live in every setting."];
+  const best = ok[0]!;
+  return [
+    `Cheapest (K, β) with no unsafe run and a median finalized share ≥ 99% in every setting above: K = ${best.k}, β = ${best.beta}, at most ${fmt(best.cost, 0)} messages per decision` +
+      (sb !== null && Number.isFinite(sb) ? ` (${(best.cost / sb).toFixed(2)}× Snowball's ${fmt(sb, 0)} with global sampling at ${advN} nodes, 60/40, §2).` : ".") +
+      ` Others that qualify: ${ok.slice(1).map((o) => `K = ${o.k}, β = ${o.beta}`).join("; ") || "none"}.` +
+      (ok.some((o) => o.k === 20 && o.beta === 10) ? "" : " The default (K = 20, β = 10) does not: finality needs β consecutive unanimous samples of K, which a few stubborn nodes deny (a liveness failure, not a safety one)."),
+  ];
+}
 
 {
   const rows = emtdCells.map(({ k, beta, setting, at }) => {
@@ -380,6 +411,8 @@ sections.push(
       "| K | β | first sight, adversary | unsafe runs (95% CI) | severity | finalized | rounds to 99% | messages / decision |",
       "|---|---|---|---|---|---|---|---|",
       ...rows,
+      "",
+      ...cheapestEmtd(),
     ].join("\n"),
   );
 }
@@ -428,11 +461,24 @@ sections.push(
   );
 }
 
+sections.push(
+  [
+    "## Evidence and trust: where the protocols are treated alike",
+    "",
+    "- **Evidence** is produced by the drivers, the same way for every protocol: two different answers from one node for one (instance, round) — the cycle driver sees every answer; the event driver compares signed answers for one (instance, epoch) — prove equivocation. Any adversary whose answers differ within a round is proven, whatever its label (equivocate, random, and the balancing attacker, which tells different askers different things). After `trust.delay` rounds (default 2) every node's trust in the offender is multiplied by 1 − `trust.penalty` (default 1, i.e. trust 0).",
+    "- **Trust** is read by all three protocols. EMTD weighs an answer by it (coupling J = bandwidth × trust, and the entropy term's weights); T-MESH ignores a peer with trust 0 and interacts with t·ρ_peer + (1 − t)·ρ_own for trust t in (0, 1); Snowball ignores votes from peers with trust 0 but counts a vote of trust in (0, 1) in full, because its α thresholds are counts of votes out of K and weighing them would change what α means. With the default penalty 1 trust is only ever 0 or 1, so the three protocols treat evidence identically; with `trust.penalty` < 1 Snowball is the exception, for that reason.",
+    "- Where they cannot be alike: a distrusted peer is still sampled in the simulators (a query wasted), while the live node leaves peers below its sampling threshold out of the sample; and T-MESH's responder side is not weighed by trust, since only honest nodes ask in the simulators.",
+  ].join("\n"),
+);
+
 const ruleOut = (n: number) => pct(unsafeRunShare(0, n).high);
 const doc = [
   "# Consensus results",
   "",
-  `Regenerate with \`npm run results\` (flags: \`-- --seeds N --seeds-large N --seeds-huge N\`, \`--quick\`). Every number below was produced by that command (${cells.length} cells, ${digests.reduce((a, d) => a + d.length, 0)} runs; this regeneration ran ${minutes} min, cached runs excluded); nothing is typed in by hand.`,
+  `Regenerate with \`npm run results\` (flags: \`-- --seeds N --seeds-large N --seeds-huge N --seeds-adversary N --adversary-contenders all|global\`, \`--quick\`). Every number below was produced by that command, here as \`npm run results -- ${args.filter((a, i) => !["--dist", "--out", "--cache"].includes(a) && !["--dist", "--out", "--cache"].includes(args[i - 1] ?? "")).join(" ")}\` (${cells.length} cells, ${digests.reduce((a, d) => a + d.length, 0)} runs; runs are cached by scenario and seed in .entropic/, and this last pass ran ${minutes} min); nothing is typed in by hand. Run counts per section are stated with each table.` +
+    (seedsAdversary < seeds || advContenders === "global"
+      ? ` This regeneration reduced the adversary grid (${seedsAdversary} runs per cell${advContenders === "global" ? ", global-sampling forms only" : ""}) to fit the time available; the default grid is ${seeds} runs per cell for every protocol form.`
+      : ""),
   "",
   "## How to read the statistics",
   "",

@@ -4,6 +4,7 @@
  * dist/cli/sweep/worker.js, one per core by default), cheapest cells first, with progress
  * on stderr. Digests are cached by (document, seed) in a JSON-lines file, so an interrupted
  * regeneration resumes where it stopped and a larger --seeds only runs the new seeds.
+ * The workers (results-worker.mjs) load the simulator from the build directory given.
  * A run is a pure function of its scenario and seed, so a cached digest is the digest.
  */
 import { createHash } from "node:crypto";
@@ -49,7 +50,7 @@ function loadCache(file: string): Map<string, RunDigest> {
 const seconds = (ms: number) => (ms < 120_000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 60_000).toFixed(1)} min`);
 
 /** Run every cell; returns the digests of each cell, sorted by seed. */
-export async function runCells(cells: readonly Cell[], opts: { workerUrl: URL; cacheFile: string; workers?: number }): Promise<RunDigest[][]> {
+export async function runCells(cells: readonly Cell[], opts: { dist: string; cacheFile: string; workers?: number }): Promise<RunDigest[][]> {
   mkdirSync(dirname(opts.cacheFile), { recursive: true });
   const cache = loadCache(opts.cacheFile);
   const results: RunDigest[][] = cells.map(() => []);
@@ -83,7 +84,7 @@ export async function runCells(cells: readonly Cell[], opts: { workerUrl: URL; c
     let doneRuns = 0;
     let doneCost = 0;
     let lastPrint = 0;
-    const workers = Array.from({ length: workerCount }, () => new Worker(opts.workerUrl));
+    const workers = Array.from({ length: workerCount }, () => new Worker(new URL("./results-worker.mjs", import.meta.url), { workerData: { dist: opts.dist } }));
     try {
       await Promise.all(
         workers.map(
@@ -94,7 +95,7 @@ export async function runCells(cells: readonly Cell[], opts: { workerUrl: URL; c
                 if (next >= tasks.length) return resolve();
                 current = next++;
                 const t = tasks[current]!;
-                worker.postMessage({ id: current, doc: cells[t.cell]!.doc, overrides: [], seeds: t.seeds });
+                worker.postMessage({ id: current, doc: cells[t.cell]!.doc, seeds: t.seeds });
               };
               worker.on("message", (msg: { id: number; digests?: RunDigest[]; error?: string }) => {
                 const t = tasks[msg.id]!;

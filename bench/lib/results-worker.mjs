@@ -1,0 +1,28 @@
+// Worker thread for `npm run results` (bench/lib/results-pool.ts): runs a chunk of seeds of
+// one scenario document on the build in workerData.dist and returns the run digests.
+// Plain JavaScript so it loads without a TypeScript loader, on the build it is handed.
+import { parentPort, workerData } from "node:worker_threads";
+import { pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+
+const from = (rel) => import(pathToFileURL(join(workerData.dist, rel)).href);
+const [{ nodeCrypto }, { simulate }, { applyOverrides }, { validateScenario }, { digestRun }] = await Promise.all([
+  from("runtime/crypto-node.js"),
+  from("sim/cycle/driver.js"),
+  from("sim/scenario/load.js"),
+  from("sim/scenario/schema.js"),
+  from("sim/sweep.js"),
+]);
+
+parentPort.on("message", (task) => {
+  try {
+    const digests = task.seeds.map((seed) => {
+      const scenario = validateScenario(applyOverrides(task.doc, [{ name: "seed", value: seed }]));
+      return digestRun(simulate(scenario, { clock: () => performance.now(), recordSteps: false, crypto: nodeCrypto }));
+    });
+    parentPort.postMessage({ id: task.id, digests });
+  } catch (error) {
+    parentPort.postMessage({ id: task.id, error: error instanceof Error ? error.message : String(error) });
+  }
+});
