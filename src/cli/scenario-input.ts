@@ -2,7 +2,7 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../core/errors.js";
-import { withScenarioFiles } from "../sim/scenario/files.js";
+import { SCENARIO_FILES_KEY, scenarioFiles, withScenarioFiles } from "../sim/scenario/files.js";
 import { applyOverrides, type Override, parseOverrideValue, parseScenarioText } from "../sim/scenario/load.js";
 import { type Scenario, validateScenario } from "../sim/scenario/schema.js";
 import { readTextFile } from "./files.js";
@@ -35,6 +35,17 @@ export function withFilesRead(doc: unknown, dir: string): unknown {
       throw new UsageError(`${field} ${path}: ${(error as Error).message}`);
     }
   });
+}
+
+/**
+ * The document with the files every grid point names read in too (a sweep over
+ * `topology.path` names a file per point), each relative to the scenario's folder `dir`.
+ */
+export function withFilesOfPoints(doc: unknown, dir: string, points: readonly (readonly Override[])[]): unknown {
+  const files: Record<string, string> = { ...scenarioFiles(doc) };
+  const before = Object.keys(files).length;
+  for (const overrides of points) Object.assign(files, scenarioFiles(withFilesRead(applyOverrides({ ...(doc as object), [SCENARIO_FILES_KEY]: files }, overrides), dir)));
+  return Object.keys(files).length === before ? doc : { ...(doc as object), [SCENARIO_FILES_KEY]: files };
 }
 
 /** Load the raw (unvalidated) scenario document, with the files it names read into it. */

@@ -14,7 +14,7 @@ import { shellQuote } from "../sim/format.js";
 import { EXIT_VIOLATION } from "../errors.js";
 import { checkOutputDir } from "../files.js";
 import { createProgress } from "../progress.js";
-import { parseAssignment, parseSeedRange, readScenarioDocument } from "../scenario-input.js";
+import { parseAssignment, parseSeedRange, readScenarioDocument, withFilesOfPoints } from "../scenario-input.js";
 import { runSweep } from "./pool.js";
 import { formatSweep } from "./format.js";
 import { aggregateAll, scenarioHash, type SweepIdentity, sweepDocument, writeShardOutputs, writeSweepOutputs } from "./output.js";
@@ -66,9 +66,12 @@ export function registerSweep(program: Command): void {
           throw new UsageError(`shard ${shard.index}/${shard.count} (from ${shard.from}) needs --out DIR for entropic merge; --no-shard runs the whole sweep`);
         }
       }
-      const { doc, source } = readScenarioDocument(scenarioPath);
+      const scenarioDoc = readScenarioDocument(scenarioPath);
+      const { source } = scenarioDoc;
       const grid = expandGrid(axes);
       const points = grid.map((p) => Object.entries(p).map(([name, value]) => ({ name, value })));
+      // Files a point names (a sweep over topology.path) are read here, relative to the scenario.
+      const doc = withFilesOfPoints(scenarioDoc.doc, scenarioDoc.dir, points);
       // Validate every point up front so a bad value fails before any worker starts.
       const protocol = points.map((overrides) => validateScenario(applyOverrides(doc, overrides), source).protocol)[0]!;
       if (opts.report) checkOutputDir(opts.report, "--report");

@@ -121,6 +121,14 @@ describe("entropic sim with a topology file (CLI)", () => {
     expect(ok.stderr).toContain("note: graphs/split.edges: 1 self-loop dropped");
   });
 
+  it("a sweep over topology.path reads each file relative to the scenario and runs every point", () => {
+    const r = entropic(["sweep", join(dir, "run.yaml"), "--seeds", "0..1", "--workers", "1", "--json", "--set", "topology.path=graphs/relays.gexf,graphs/split.edges", "--set", "topology.allowDisconnected=true"]);
+    expect(r.status).toBe(0);
+    const points = (JSON.parse(r.stdout) as { points: { params: Record<string, unknown>; runs: number }[] }).points;
+    expect(points.map((p) => p.params["topology.path"])).toEqual(["graphs/relays.gexf", "graphs/split.edges"]);
+    expect(points.map((p) => p.runs)).toEqual([2, 2]);
+  });
+
   it("a missing file is exit 2 naming the field and the file", () => {
     const r = entropic(["sim", join(dir, "run.yaml"), "--set", "topology.path=graphs/nope.graphml"]);
     expect(r.status).toBe(2);
