@@ -1,0 +1,33 @@
+/**
+ * `--cpu-prof` for processes we cannot start with flags: Node 20 refuses `--cpu-prof` in
+ * NODE_OPTIONS, but accepts `--import`. Loaded with
+ *   NODE_OPTIONS="--import ./bench/lib/cpu-prof-preload.mjs" ENTROPIC_CPU_PROF_DIR=DIR
+ * it starts the V8 sampling profiler through node:inspector at load and writes
+ * DIR/CPU.<pid>.cpuprofile (the format `--cpu-prof` writes) when the process exits.
+ * The in-process inspector session answers synchronously, so the 'exit' handler can stop
+ * the profiler and write the file before the process is gone.
+ */
+import { Session } from "node:inspector";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
+
+const dir = process.env.ENTROPIC_CPU_PROF_DIR;
+if (dir) {
+  const session = new Session();
+  session.connect();
+  session.post("Profiler.enable");
+  session.post("Profiler.setSamplingInterval", { interval: Number(process.env.ENTROPIC_CPU_PROF_INTERVAL_US ?? 1000) });
+  session.post("Profiler.start");
+  let written = false;
+  const write = () => {
+    if (written) return;
+    written = true;
+    session.post("Profiler.stop", (err, result) => {
+      if (err || !result) return;
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `CPU.${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+    });
+  };
+  process.on("exit", write);
+}
