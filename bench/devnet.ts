@@ -306,7 +306,7 @@ async function runConfig(c: Config, vr: VerifyRate): Promise<{ rows: Row[]; idle
         const clients = net.file.nodes.map((n) => new NodeClient(n.api));
         const t0 = Date.now();
         while ((await Promise.all(clients.map((cl) => cl.status()))).some((s) => s.peers.length < c.nodes - 1)) {
-          if (Date.now() - t0 > 60_000) throw new Error("devnet did not mesh within 60 s");
+          if (Date.now() - t0 > 180_000) throw new Error(`devnet of ${c.nodes} did not mesh within 180 s (every node connected to every other)`);
           await new Promise((r) => setTimeout(r, 200));
         }
         const pids = net.file.nodes.map((n) => n.pid);
@@ -434,6 +434,15 @@ process.stderr.write(`measuring verify_rate (load ${load1().toFixed(1)}) ... `);
 const vr = measureVerifyRate();
 process.stderr.write(`${f0(vr.projectPerCpuSecond)}/CPU-s (${f0(vr.project)}/s wall), OpenSSL ${f0(vr.opensslPerCpuSecond)}/CPU-s\n`);
 for (const c of configs) {
+  try {
+    await writeConfig(c);
+  } catch (e) {
+    process.stderr.write(`bench:devnet: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+async function writeConfig(c: Config): Promise<void> {
   const startedAt = new Date().toISOString().slice(0, 16) + "Z";
   const { rows, idle } = await runConfig(c, vr);
   const json = {
