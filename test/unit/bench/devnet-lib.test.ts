@@ -56,3 +56,23 @@ describe("bench devnet helpers", () => {
     expect(skipped.busyUs).toBe(40);
   });
 });
+
+describe("bench/devnet.ts usage", () => {
+  const run = async (args: string[]) => {
+    const { execFile } = await import("node:child_process");
+    return new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, ["--import", "tsx", "bench/devnet.ts", ...args], { timeout: 60_000 }, (_err, _stdout, stderr) =>
+        resolve({ code: child.exitCode, stderr }),
+      );
+    });
+  };
+
+  it("refuses a preset with options it fixes, and idle-only without --idle, in one line with exit 2", async () => {
+    const a = await run(["--preset", "4", "--nodes", "3"]);
+    expect(a.code).toBe(2);
+    expect(a.stderr.trim().split("\n")).toEqual(["bench:devnet: --preset fixes the configuration; drop --nodes"]);
+    const b = await run(["--rates", "none"]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/--rates none measures only idle CPU/);
+  }, 120_000);
+});
