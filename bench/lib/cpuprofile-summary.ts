@@ -154,13 +154,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.stderr.write("usage: cpuprofile-summary [--top N] [--skip S] [--json] FILE.cpuprofile...\n");
     process.exit(2);
   }
-  let profiles: CpuProfile[];
-  try {
-    profiles = positionals.map((f) => JSON.parse(readFileSync(f, "utf8")) as CpuProfile);
-  } catch (e) {
-    process.stderr.write(`cpuprofile-summary: ${(e as Error).message}\n`);
+  // A node killed while writing its profile (the devnet sends SIGKILL 5 s after SIGTERM)
+  // leaves a truncated file: say so and summarise the others.
+  const profiles: CpuProfile[] = [];
+  for (const f of positionals) {
+    try {
+      profiles.push(JSON.parse(readFileSync(f, "utf8")) as CpuProfile);
+    } catch (e) {
+      process.stderr.write(`cpuprofile-summary: skipping ${f}: ${(e as Error).message}\n`);
+    }
+  }
+  if (profiles.length === 0) {
+    process.stderr.write("cpuprofile-summary: no readable profile\n");
     process.exit(1);
   }
+  process.stderr.write(`cpuprofile-summary: ${profiles.length} of ${positionals.length} profiles\n`);
   const skip = Number(values.skip);
   if (!Number.isFinite(skip) || skip < 0) {
     process.stderr.write(`cpuprofile-summary: --skip must be seconds >= 0, got "${values.skip}"\n`);
