@@ -8,7 +8,7 @@
  * the profiler and write the file before the process is gone.
  */
 import { Session } from "node:inspector";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 
@@ -26,7 +26,11 @@ if (dir) {
     session.post("Profiler.stop", (err, result) => {
       if (err || !result) return;
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `CPU.${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      // written under a temporary name and renamed: a process killed mid-write (the devnet
+      // sends SIGKILL 5 s after SIGTERM) leaves a .tmp file, never a truncated profile
+      const file = join(dir, `CPU.${process.pid}.cpuprofile`);
+      writeFileSync(`${file}.tmp`, JSON.stringify(result.profile));
+      renameSync(`${file}.tmp`, file);
     });
   };
   process.on("exit", write);
