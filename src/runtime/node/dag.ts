@@ -14,13 +14,13 @@ import { Lru } from "./lru.js";
 export interface DagCacheSizes {
   /** vertex bytes kept in memory (default 1024: ~1 MiB at 1 KiB per vertex) */
   readonly vertices: number;
-  /** CIDs remembered as stored (default 65 536: ~10 MiB) */
+  /** CIDs remembered as stored (default 16 384: ~2.5 MiB) */
   readonly cids: number;
   /** authors whose newest vertex is tracked (default 4096; beyond it new authors are not heads) */
   readonly authors: number;
 }
 
-export const DEFAULT_DAG_CACHE: DagCacheSizes = { vertices: 1024, cids: 65_536, authors: 4096 };
+export const DEFAULT_DAG_CACHE: DagCacheSizes = { vertices: 1024, cids: 16_384, authors: 4096 };
 
 export interface Head {
   readonly cid: BlockCid;

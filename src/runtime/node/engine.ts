@@ -125,9 +125,9 @@ export interface EngineTuning {
   readonly headsIntervalMs: number;
   /** undecided instances beyond which submissions are refused as overloaded (default 50 000) */
   readonly maxPending: number;
-  /** finalized sets kept in memory (an LRU; older ones are served from the ledger) (default 4096) */
+  /** finalized sets kept in memory (an LRU; older ones are served from the ledger) (default 2048, ~3.5 KiB each) */
   readonly recentFinalized: number;
-  /** decisions (conflict key → CID) remembered for finality checks without a ledger read (default 65 536) */
+  /** decisions (conflict key → CID) remembered for finality checks without a ledger read (default 16 384, ~0.25 KiB each) */
   readonly recentDecisions: number;
   /** a pending set is re-gossiped after this long, then with doubling delays up to 60 s, ms (default 2000) */
   readonly regossipMs: number;
@@ -142,8 +142,8 @@ export const DEFAULT_TUNING: EngineTuning = {
   sealIntervalMs: 200,
   headsIntervalMs: 1000,
   maxPending: 50_000,
-  recentFinalized: 4096,
-  recentDecisions: 65_536,
+  recentFinalized: 2048,
+  recentDecisions: 16_384,
   regossipMs: 2000,
 };
 
@@ -151,7 +151,7 @@ export const DEFAULT_TUNING: EngineTuning = {
 const MAX_REGOSSIP_MS = 60_000;
 
 /** Ledger reads per query for sets no longer in memory (the rest count as unknown this time). */
-const MAX_RECORD_READS = 256;
+const MAX_RECORD_READS = 64;
 
 /** Epoch of answers about a final set this node no longer holds in memory (top of the session's range). */
 const FINAL_EPOCH_OFFSET = 1_048_575;
@@ -289,8 +289,14 @@ export class NodeEngine implements NodeFacade {
   /** finalized sets still in memory, oldest first; eviction forgets them (see {@link forget}) */
   private readonly recent: Lru<number, true>;
   /** recent decisions, for finality checks of sets no longer in memory */
-  private readonly decided: Lru<string, BlockCid>;
+  private readonly decided: Lru<string, string>;
   private lastRegossipScan = 0;
+  /**
+   * Instance ids a query asked about that had no final record in the ledger (cleared for
+   * an id when its set is registered): polls about sets this node has not received yet
+   * do not cost a ledger read each time. Bounded (16 384 ids).
+   */
+  private readonly notStored = new Lru<string, true>(16_384);
   private readonly txs = new Map<string, TxRecord>();
   private readonly sets = new Map<number, SetInfo>();
   private readonly byInstanceId = new Map<string, number>();
@@ -492,6 +498,7 @@ export class NodeEngine implements NodeFacade {
       };
       this.sets.set(index, info);
       this.byInstanceId.set(idKey(id), index);
+      this.notStored.delete(idKey(id));
       this.table.introduce(index, added.candidateIndex);
       this.undecided.add(index);
       this.wake();
@@ -537,7 +544,7 @@ export class NodeEngine implements NodeFacade {
     const set = this.registry.get(key);
     if (set !== undefined) return this.sets.get(set.index)!.final;
     const recent = this.decided.get(key);
-    if (recent !== undefined) return recent;
+    if (recent !== undefined) return parseCid(recent);
     const stored = await this.o.ledger.getFinal(key);
     return stored === undefined ? undefined : parseCid(stored);
   }
@@ -825,7 +832,9 @@ export class NodeEngine implements NodeFacade {
     const one = new Float64Array(w);
     for (let j = 0; j < batch.length; j++) {
       const i = batch[j]!;
-      const info = this.sets.get(i)!;
+      const info = this.sets.get(i);
+      // Decided (by an answer to a peer) and already forgotten while this round was asking.
+      if (info === undefined || info.final !== undefined) continue;
       let count = 0;
       for (let s = 0; s < sample.length; s++) {
         const r = responses[s];
@@ -898,7 +907,8 @@ export class NodeEngine implements NodeFacade {
   private async finalize(instances: readonly number[]): Promise<void> {
     const decisions: Decision[] = [];
     for (const i of instances) {
-      const info = this.sets.get(i)!;
+      const info = this.sets.get(i);
+      if (info === undefined) continue; // final and forgotten meanwhile
       const c = this.table.preference(i);
       const cid = info.set.candidates[c];
       // A set already final, or being written by another path right now (a poll round and
@@ -928,7 +938,7 @@ export class NodeEngine implements NodeFacade {
       const i = this.registry.get(key)!.index;
       const info = this.sets.get(i)!;
       this.finals.add(key, cid);
-      this.decided.set(key, cid);
+      this.decided.set(key, cid.toString());
       info.final = cid;
       info.finalizedAt = now;
       this.undecided.delete(i);
@@ -968,12 +978,15 @@ export class NodeEngine implements NodeFacade {
     const n = q.instances.length / ID_BYTES;
     const reads: Promise<void>[] = [];
     for (let j = 0; j < n && reads.length < MAX_RECORD_READS; j++) {
-      if (this.byInstanceId.has(idKey(q.instances, j * ID_BYTES))) continue;
+      const id = idKey(q.instances, j * ID_BYTES);
+      // Held in memory, or looked up in vain lately (a set only the asker holds so far).
+      if (this.byInstanceId.has(id) || this.notStored.has(id)) continue;
       const idHex = toHex(q.instances.subarray(j * ID_BYTES, (j + 1) * ID_BYTES));
       reads.push(
         this.o.ledger.getSet(idHex).then((raw) => {
           const rec = raw === undefined ? undefined : decodeSetRecord(raw);
           if (rec?.final !== undefined) out.set(j, rec);
+          else if (!this.byInstanceId.has(id)) this.notStored.set(id, true);
         }),
       );
     }
@@ -1411,6 +1424,7 @@ export class NodeEngine implements NodeFacade {
       outbox: this.outbox.length,
       latencies: this.recentLatencies.length,
       peerOfKey: this.peerOfKey.size,
+      notStored: this.notStored.size,
     };
   }
 

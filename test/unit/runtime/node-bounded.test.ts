@@ -52,7 +52,7 @@ describe("bounded memory of a live node", () => {
     expect(peaks.decisions).toBeLessThanOrEqual(DECISIONS);
     expect(peaks.segments).toBeLessThanOrEqual(Math.ceil(live / SEGMENT) + 2);
     expect(peaks.dagVertices).toBeLessThanOrEqual(1024);
-    expect(peaks.dagCids).toBeLessThanOrEqual(65_536);
+    expect(peaks.dagCids).toBeLessThanOrEqual(16_384);
     expect(peaks.latencies).toBeLessThanOrEqual(4096);
     for (const x of net.nodes) {
       const r = x.engine.retained();

@@ -1,0 +1,351 @@
+/**
+ * Soak benchmark (issue 14 §2, §4): a real devnet (the built CLI, `node dist/cli/main.js
+ * devnet`, one process per node) under a steady signed load for a configurable time.
+ *
+ *   npm run bench:soak -- [--minutes 10] [--rate 30] [--nodes 4] [--protocol snowball]
+ *                         [--abuse 60] [--abuse-concurrency 64] [--out bench/results]
+ *
+ * The load runs in consecutive one-minute windows (`entropic load`'s generator, 10% double
+ * spends, a 3 s drain between windows so each window's latencies are its own). Every 5 s
+ * it samples each node's RSS (VmRSS of /proc/PID/status) and finalized count. It reports:
+ * RSS per node over time, RSS growth between the end of minute 1 and the end of the run
+ * (target < 10%), RSS growth per 10⁴ finalized conflict sets (least-squares slope of mean
+ * RSS on finalized count after minute 1), and finality p99 per window (target: flat).
+ *
+ * With `--abuse S`, one more window of S seconds runs the same load while
+ * `--abuse-concurrency` clients send malformed HTTP requests (bad JSON, bad CIDs, unknown
+ * routes, oversized headers) to every node as fast as they are answered; the report gives
+ * that window's p99 beside the last normal window's, and how the abusive requests were
+ * answered (a 5xx is a failure).
+ *
+ * Results: bench/results/soak.json and soak.md (`--out DIR` elsewhere). Needs `npm run
+ * build` first (the npm script does it). Exit 1 when the devnet fails, 2 on bad options.
+ * `--render FILE` recomputes the summary of a soak.json and rewrites soak.json and soak.md
+ * beside it without measuring (for a change of the summary, not of the data).
+ *
+ * The figures are also given from the end of minute 2: the node's caches of recent
+ * history (2048 finalized sets, 16 384 decisions, 1024 vertices; see engine.ts) fill in
+ * the first ~70 s at 30 tx/s, so growth after that is what would make a node run out.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { nodeSignatures } from "../src/runtime/crypto-node.js";
+import { runLoad, type LoadReport } from "../src/runtime/load/generator.js";
+
+/** The 1-minute load average (the machine may be shared with other work). */
+function load1(): number {
+  return Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
+}
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: "string" },
+    rate: { type: "string" },
+    nodes: { type: "string" },
+    protocol: { type: "string" },
+    abuse: { type: "string" },
+    "abuse-concurrency": { type: "string" },
+    out: { type: "string" },
+    render: { type: "string" },
+  },
+});
+
+function usage(message: string): never {
+  process.stderr.write(`bench:soak: ${message}\n`);
+  process.exit(2);
+}
+
+function num(name: string, v: string | undefined, fallback: number, min: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) usage(`--${name} must be a number ≥ ${min}, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+const minutes = num("minutes", values.minutes, 10, 1);
+const rate = num("rate", values.rate, 30, 1);
+const nodes = num("nodes", values.nodes, 4, 2);
+const abuseS = num("abuse", values.abuse, 0, 0);
+const abuseConcurrency = num("abuse-concurrency", values["abuse-concurrency"], 64, 1);
+const protocol = values.protocol ?? "snowball";
+if (!["snowball", "emtd", "tmesh"].includes(protocol)) usage(`--protocol must be snowball, emtd or tmesh, got ${JSON.stringify(protocol)}`);
+const outDir = resolve(values.out ?? "bench/results");
+const cli = resolve("dist/cli/main.js");
+if (values.render === undefined && !existsSync(cli)) usage(`${cli} is missing: run npm run build first`);
+
+interface DevnetJson {
+  readonly nodes: readonly { readonly api: string; readonly pid: number }[];
+}
+
+interface Sample {
+  readonly t: number;
+  readonly rssMiB: number[];
+  readonly finalized: number;
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function startDevnetProcess(dir: string): Promise<{ child: ChildProcess; file: DevnetJson }> {
+  const child = spawn(process.execPath, [cli, "devnet", "--nodes", String(nodes), "--protocol", protocol, "--dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
+  let err = "";
+  child.stderr!.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  child.stdout!.resume();
+  const t0 = Date.now();
+  const path = join(dir, "devnet.json");
+  while (Date.now() - t0 < 120_000) {
+    if (child.exitCode !== null) throw new Error(`devnet exited with ${child.exitCode}: ${err.trim().split("\n").pop()}`);
+    if (existsSync(path)) {
+      const file = JSON.parse(readFileSync(path, "utf8")) as DevnetJson;
+      if (file.nodes.length === nodes && (await allReady(file))) return { child, file };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("devnet not ready after 120 s");
+}
+
+async function allReady(file: DevnetJson): Promise<boolean> {
+  try {
+    const peers = await Promise.all(file.nodes.map(async (n) => ((await (await fetch(`${n.api}/v1/status`)).json()) as { peers: string[] }).peers.length));
+    return peers.every((p) => p >= nodes - 1);
+  } catch {
+    return false;
+  }
+}
+
+async function finalizedCount(api: string): Promise<number> {
+  const s = (await (await fetch(`${api}/v1/status`)).json()) as { finalizedCount: number };
+  return s.finalizedCount;
+}
+
+/** Malformed requests, as fast as they are answered, until `signal` aborts. */
+async function abuse(apis: readonly string[], signal: AbortSignal): Promise<{ requests: number; byStatus: Record<string, number> }> {
+  const byStatus: Record<string, number> = {};
+  let requests = 0;
+  const shapes: ((api: string, i: number) => [string, RequestInit])[] = [
+    (api) => [`${api}/v1/tx`, { method: "POST", body: "{not json", headers: { "content-type": "application/json" } }],
+    (api, i) => [`${api}/v1/tx`, { method: "POST", body: JSON.stringify({ author: "AAAA", nonce: i, payload: "x", signature: "zz" }), headers: { "content-type": "application/json" } }],
+    (api, i) => [`${api}/v1/tx/not-a-cid-${i}`, {}],
+    (api, i) => [`${api}/v1/conflicts/%ff%fe${i}`, {}],
+    (api, i) => [`${api}/v1/nothing/${i}`, { method: "DELETE" }],
+    (api) => [`${api}/v1/status`, { headers: { "x-junk": "j".repeat(6000) } }],
+  ];
+  const worker = async (w: number) => {
+    for (let i = 0; !signal.aborted; i++) {
+      const [url, init] = shapes[(w + i) % shapes.length]!(apis[(w + i) % apis.length]!, i);
+      let key: string;
+      try {
+        const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+        await res.arrayBuffer();
+        key = String(res.status);
+      } catch (e) {
+        key = signal.aborted ? "aborted" : `error:${(e as Error).name}`;
+      }
+      requests++;
+      byStatus[key] = (byStatus[key] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: abuseConcurrency }, (_, w) => worker(w)));
+  return { requests, byStatus };
+}
+
+interface Window {
+  readonly index: number;
+  readonly kind: "steady" | "abuse";
+  readonly startS: number;
+  readonly report: LoadReport;
+  readonly abuse?: { requests: number; byStatus: Record<string, number> };
+}
+
+function slope(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return den === 0 ? NaN : num / den;
+}
+
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "entropic-soak-"));
+  const load0 = load1();
+  process.stderr.write(`bench:soak: ${nodes} ${protocol} nodes, ${rate} tx/s for ${minutes} min${abuseS > 0 ? `, then ${abuseS} s under abuse` : ""} (devnet in ${dir})\n`);
+  const { child, file } = await startDevnetProcess(dir);
+  const apis = file.nodes.map((n) => n.api);
+  const pids = file.nodes.map((n) => n.pid);
+  const samples: Sample[] = [];
+  const t0 = Date.now();
+  const sample = async () => {
+    samples.push({ t: (Date.now() - t0) / 1000, rssMiB: pids.map(rssMiB), finalized: await finalizedCount(apis[0]!).catch(() => NaN) });
+  };
+  await sample();
+  const sampler = setInterval(() => void sample().catch(() => undefined), 5000);
+  const keys = nodeSignatures.generateKeyPair(new Uint8Array(32).fill(0x50));
+  const windows: Window[] = [];
+  try {
+    for (let w = 0; w < minutes; w++) {
+      const startS = (Date.now() - t0) / 1000;
+      const report = await runLoad({ apis, rate, durationS: 60, conflictShare: 0.1, keys, drainS: 3 });
+      windows.push({ index: w, kind: "steady", startS, report });
+      const rss = pids.map(rssMiB).map((x) => x.toFixed(0)).join("/");
+      process.stderr.write(`  minute ${w + 1}: finalized ${report.finalized}/${report.submitted}, p99 ${report.latencyMs.p99.toFixed(0)} ms, RSS ${rss} MiB\n`);
+      if (child.exitCode !== null) throw new Error(`devnet exited with ${child.exitCode}`);
+    }
+    await sample();
+    if (abuseS > 0) {
+      const startS = (Date.now() - t0) / 1000;
+      const stop = new AbortController();
+      const abusing = abuse(apis, stop.signal);
+      const report = await runLoad({ apis, rate, durationS: abuseS, conflictShare: 0.1, keys, drainS: 3 });
+      stop.abort();
+      const a = await abusing;
+      windows.push({ index: windows.length, kind: "abuse", startS, report, abuse: a });
+      process.stderr.write(`  abuse: ${a.requests} malformed requests ${JSON.stringify(a.byStatus)}; load p99 ${report.latencyMs.p99.toFixed(0)} ms\n`);
+      await sample();
+    }
+  } finally {
+    clearInterval(sampler);
+    child.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 3000));
+    if (child.exitCode === null) child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const result = derive({
+    command: `npm run bench:soak -- --minutes ${minutes} --rate ${rate} --nodes ${nodes} --protocol ${protocol}${abuseS > 0 ? ` --abuse ${abuseS} --abuse-concurrency ${abuseConcurrency}` : ""}`,
+    date: new Date().toISOString(),
+    machine: { cores: cpus().length, load1AtStart: r1(load0), load1AtEnd: r1(load1()) },
+    config: { minutes, rate, nodes, protocol, abuseS, abuseConcurrency },
+    windows: windows.map((w) => ({
+      index: w.index,
+      kind: w.kind,
+      startS: r1(w.startS),
+      submitted: w.report.submitted,
+      finalized: w.report.finalized,
+      unfinalized: w.report.unfinalized,
+      refused: w.report.refused,
+      errors: w.report.errors,
+      p50Ms: r1(w.report.latencyMs.p50),
+      p99Ms: r1(w.report.latencyMs.p99),
+      ...(w.abuse ? { abuse: w.abuse } : {}),
+    })),
+    samples: samples.map((s) => ({ t: r1(s.t), rssMiB: s.rssMiB.map(r1), finalized: s.finalized })),
+  });
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "soak.json"), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(outDir, "soak.md"), markdown(result));
+  process.stderr.write(`bench:soak: RSS growth ${result.rss.afterMinute1.growthPct}% after minute 1, ${result.rss.afterMinute1.perTenThousandSetsMiB} MiB per 10^4 sets; wrote ${join(outDir, "soak.md")}\n`);
+}
+
+/** `--render FILE`: recompute the summary of a stored soak.json and rewrite both files beside it. */
+function render(file: string): void {
+  const raw = JSON.parse(readFileSync(file, "utf8")) as Raw;
+  const result = derive(raw);
+  const dir = resolve(file, "..");
+  writeFileSync(join(dir, "soak.json"), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(dir, "soak.md"), markdown(result));
+}
+
+interface Raw {
+  command: string;
+  date: string;
+  machine: { cores: number; load1AtStart: number; load1AtEnd: number };
+  config: { minutes: number; rate: number; nodes: number; protocol: string; abuseS: number; abuseConcurrency: number };
+  windows: { index: number; kind: string; startS: number; submitted: number; finalized: number; unfinalized: number; p50Ms: number; p99Ms: number; abuse?: { requests: number; byStatus: Record<string, number> } }[];
+  samples: { t: number; rssMiB: number[]; finalized: number }[];
+}
+
+interface Growth {
+  /** mean RSS over nodes at the start of the span and at the end of the steady load */
+  fromMiB: number[];
+  toMiB: number[];
+  growthPct: number;
+  /** least-squares slope of mean RSS on finalized count, per 10^4 sets */
+  perTenThousandSetsMiB: number;
+  finalized: number;
+}
+
+type Result = Raw & { rss: { afterMinute1: Growth; afterMinute2: Growth | null } };
+
+/** RSS growth from the end of steady minute `m` to the end of the steady load. */
+function growthAfter(r: Raw, m: number): Growth | null {
+  const steady = r.windows.filter((w) => w.kind === "steady");
+  if (steady.length <= m) return null;
+  const from = steady[m]!.startS;
+  const to = steady[steady.length - 1]!.startS + 63;
+  const span = r.samples.filter((s) => s.t >= from && s.t <= to && Number.isFinite(s.finalized));
+  if (span.length < 2) return null;
+  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const a = span[0]!;
+  const b = span[span.length - 1]!;
+  return {
+    fromMiB: a.rssMiB,
+    toMiB: b.rssMiB,
+    growthPct: r1((100 * (mean(b.rssMiB) - mean(a.rssMiB))) / mean(a.rssMiB)),
+    perTenThousandSetsMiB: r1(1e4 * slope(span.map((s) => s.finalized), span.map((s) => mean(s.rssMiB)))),
+    finalized: b.finalized - a.finalized,
+  };
+}
+
+function derive(raw: Raw): Result {
+  const afterMinute1 = growthAfter(raw, 1);
+  if (afterMinute1 === null) throw new Error("a soak needs at least 2 minutes of steady load to measure growth");
+  return { ...raw, rss: { afterMinute1, afterMinute2: growthAfter(raw, 2) } };
+}
+
+function markdown(r: Result): string {
+  const g1 = r.rss.afterMinute1;
+  const g2 = r.rss.afterMinute2;
+  const lines = [
+    "# Soak: RSS and latency of a live devnet over time",
+    "",
+    `Measured ${r.date.slice(0, 16).replace("T", " ")} UTC on ${r.machine.cores} cores (1-minute load average ${r.machine.load1AtStart} at the start, ${r.machine.load1AtEnd} at the end; the machine may be shared). Reproduce with:`,
+    "",
+    "```",
+    r.command,
+    "```",
+    "",
+    `Each node is a separate \`node dist/cli/main.js node\` process started by \`entropic devnet\`; the load is ${r.config.rate} tx/s (10% double spends) in one-minute windows with a 3 s drain between them. Targets (issue 14): RSS growth < 10% between the end of minute 1 and the end, flat p99.`,
+    "",
+    "| | value |",
+    "|---|---|",
+    `| RSS per node at the end of minute 1 (MiB) | ${g1.fromMiB.join(" / ")} |`,
+    ...(g2 ? [`| RSS per node at the end of minute 2 (MiB) | ${g2.fromMiB.join(" / ")} |`] : []),
+    `| RSS per node at the end of the steady load (MiB) | ${g1.toMiB.join(" / ")} |`,
+    `| RSS growth, end of minute 1 → end (mean over nodes) | ${g1.growthPct}% (${g1.finalized} sets) |`,
+    ...(g2 ? [`| RSS growth, end of minute 2 → end (caches of recent history full) | ${g2.growthPct}% (${g2.finalized} sets) |`] : []),
+    `| RSS growth per 10⁴ finalized conflict sets, slope after minute 1 | ${g1.perTenThousandSetsMiB} MiB |`,
+    ...(g2 ? [`| RSS growth per 10⁴ finalized conflict sets, slope after minute 2 | ${g2.perTenThousandSetsMiB} MiB |`] : []),
+    "",
+    "## Latency by window",
+    "",
+    "| window | kind | submitted | finalized | unfinalized | p50 ms | p99 ms |",
+    "|---|---|---|---|---|---|---|",
+    ...r.windows.map((w) => `| ${w.index + 1} | ${w.kind} | ${w.submitted} | ${w.finalized} | ${w.unfinalized} | ${w.p50Ms} | ${w.p99Ms} |`),
+    "",
+  ];
+  const abused = r.windows.find((w) => w.abuse);
+  if (abused?.abuse) {
+    lines.push(`Abuse window: ${abused.abuse.requests} malformed HTTP requests answered ${Object.entries(abused.abuse.byStatus).map(([s, n]) => `${s}: ${n}`).join(", ")}.`, "");
+  }
+  lines.push("## RSS per node over time (MiB)", "", "| t (s) | finalized (node 0) | RSS per node |", "|---|---|---|");
+  for (const s of r.samples.filter((_, i) => i % 6 === 0 || i === r.samples.length - 1)) lines.push(`| ${s.t} | ${s.finalized} | ${s.rssMiB.join(" / ")} |`);
+  lines.push("");
+  return lines.join("\n");
+}
+
+(values.render !== undefined ? Promise.resolve().then(() => render(values.render!)) : main()).catch((err: unknown) => {
+  process.stderr.write(`bench:soak: ${(err as Error).message}\n`);
+  process.exit(1);
+});
