@@ -64,6 +64,7 @@ const cases: Case[] = [
   { name: "devnet --dir FILE", args: (c) => ["devnet", "--dir", c.file], status: 2, says: /--dir .*not a folder/ },
   { name: "tx send --key DIR", args: (c) => ["tx", "send", "--api", `http://127.0.0.1:${c.closed}`, "--key", c.dir], status: 2, says: /--key .*adir: is a folder, expected a file/, not: /chmod/ },
   { name: "load --key DIR", args: (c) => ["load", "--api", `http://127.0.0.1:${c.closed}`, "--key", c.dir], status: 2, says: /--key .*is a folder/, not: /chmod/ },
+  { name: "load --latencies DIR", args: (c) => ["load", "--api", `http://127.0.0.1:${c.closed}`, "--latencies", c.dir], status: 2, says: /--latencies .*is a folder/ },
   { name: "commander's suggestion is whole", args: () => ["sim", "--sed", "3"], status: 2, says: /^error: unknown option '--sed' \(Did you mean one of --seed, --set\?\)$/ },
   // --- runtime failures: exit 1
   { name: "tx send to an unreachable node", args: (c) => ["tx", "send", "--api", `http://127.0.0.1:${c.closed}`, "--key", join(c.tmp, "client.key")], status: 1, says: /cannot reach http:\/\/127\.0\.0\.1:\d+\/v1\/tx/ },
@@ -106,6 +107,7 @@ const badFlags: [string, string[], RegExp][] = [
   ["load: missing option", ["load"], /load needs at least one --api URL/],
   ["load: bad number", ["load", "--api", "http://127.0.0.1:9", "--rate", "fast"], /--rate must be a number/],
   ["load: bad URL", ["load", "--api", "nope"], /--api expects an http\(s\) URL/],
+  ["load: --latencies in a missing folder", ["load", "--api", "http://127.0.0.1:9", "--latencies", "/nonexistent-entropic/x.csv"], /--latencies .*folder .* does not exist/],
   ["dashboard: unknown flag", ["dashboard", "--bogus"], /unknown option/],
   ["dashboard: bad number", ["dashboard", "--port", "x"], /--port expects an integer/],
   ["unknown command", ["simulate"], /unknown command 'simulate'/],

@@ -27,6 +27,20 @@ export interface LoadOptions {
   /** submissions allowed in flight at once (default 512) */
   readonly maxInFlight?: number;
   readonly onProgress?: (elapsedS: number, totalS: number, finalized: number) => void;
+  /** keep one record per conflict set submitted (for `entropic load --latencies FILE`) */
+  readonly recordSets?: boolean;
+}
+
+/** One conflict set of a load run: when it was submitted and when the first node finalized it. */
+export interface LoadSetRecord {
+  readonly conflict: string;
+  /** submission start, ms after the load began */
+  readonly submittedMs: number;
+  /** first finalized event from any node, ms after the load began; null if none by the drain's end */
+  readonly finalizedMs: number | null;
+  /** finality latency in ms (finalizedMs − submittedMs), or null */
+  readonly latencyMs: number | null;
+  readonly doubleSpend: boolean;
 }
 
 export interface LoadReport {
@@ -54,6 +68,8 @@ export interface LoadReport {
   readonly retried: number;
   /** the first failed request's error (with `errors` > 0) */
   readonly firstError?: string;
+  /** per conflict set, in submission order (with `recordSets`) */
+  readonly sets?: readonly LoadSetRecord[];
 }
 
 /** First and largest delay between reconnection attempts of an event stream, ms. */
@@ -97,6 +113,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   let finalizedInWindow = 0;
   let lastFinal = t0;
   let streamReconnects = 0;
+  // conflict key → [submitted, finalized, double spend] relative to t0, with recordSets
+  const records = new Map<string, { submittedMs: number; finalizedMs: number | null; doubleSpend: boolean }>();
+  const recordFinal = (conflict: string, at: number) => {
+    const r = records.get(conflict);
+    if (r !== undefined && r.finalizedMs === null) r.finalizedMs = at - t0;
+  };
   const onFinalized = (conflict: string) => {
     if (counted.has(conflict)) return;
     const now = performance.now();
@@ -108,6 +130,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     }
     pending.delete(conflict);
     counted.add(conflict);
+    recordFinal(conflict, now);
     latencies.push(now - t);
     lastFinal = now;
     if (now <= windowEnd) finalizedInWindow++;
@@ -163,10 +186,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
       }
       const [r] = await Promise.all(sends);
       submitted += sends.length;
+      if (o.recordSets && !records.has(r!.conflict)) records.set(r!.conflict, { submittedMs: t - t0, finalizedMs: null, doubleSpend: conflictTwin });
       const seen = early.get(r!.conflict);
       if (seen !== undefined) {
         early.delete(r!.conflict);
         counted.add(r!.conflict);
+        recordFinal(r!.conflict, seen);
         latencies.push(seen - t);
         lastFinal = Math.max(lastFinal, seen);
         if (seen <= windowEnd) finalizedInWindow++;
@@ -225,5 +250,18 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     streamReconnects,
     retried,
     ...(firstError !== undefined ? { firstError } : {}),
+    ...(o.recordSets
+      ? {
+          sets: [...records]
+            .sort((x, y) => x[1].submittedMs - y[1].submittedMs)
+            .map(([conflict, r]) => ({
+            conflict,
+            submittedMs: r.submittedMs,
+            finalizedMs: r.finalizedMs,
+            latencyMs: r.finalizedMs === null ? null : r.finalizedMs - r.submittedMs,
+            doubleSpend: r.doubleSpend,
+          })),
+        }
+      : {}),
   };
 }
