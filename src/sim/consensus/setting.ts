@@ -39,7 +39,7 @@ export const adversarySchema = z
   .strictObject({
     type: z.enum(adversaryTypes).default("none"),
     share: z.number().min(0).lt(1, { error: "share must be below 1 (some nodes must be honest)" }).default(0),
-    knowledge: z.enum(["none", "full"]).default("full").describe("balance attacker: sees all honest state, or only the asker's"),
+    knowledge: z.enum(["none", "full"]).default("full").describe("balance attacker: full sees every honest preference (informed); none estimates the split only from the queries its nodes receive (oblivious)"),
     placement: z.enum(["random", "hubs"]).default("random").describe("random nodes, or the highest-degree nodes"),
   })
   .describe("Byzantine or faulty nodes and their strategy");
