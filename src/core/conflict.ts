@@ -51,7 +51,8 @@ export type AddResult =
   | { readonly ok: true; readonly set: ConflictSet; readonly candidateIndex: number; readonly isNew: boolean; readonly isNewSet: boolean }
   | { readonly ok: false; readonly set: ConflictSet; readonly reason: "too-many-candidates"; readonly detail: string };
 
-class MutableConflictSet implements ConflictSet {
+/** A conflict set that grows by {@link MutableConflictSet.push}; shared by the registry and the live node's set table. */
+export class MutableConflictSet implements ConflictSet {
   readonly candidates: BlockCid[] = [];
   private readonly byCid = new Map<string, number>();
 

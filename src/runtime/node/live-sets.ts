@@ -5,31 +5,12 @@
  * index (the instance number in the protocol table) is never reused.
  */
 import type { BlockCid } from "../../core/codec.js";
-import type { ConflictSet } from "../../core/conflict.js";
+import { type ConflictSet, MutableConflictSet } from "../../core/conflict.js";
 import { parseConflictKey } from "../../core/tx.js";
 
-class LiveSet implements ConflictSet {
-  readonly candidates: BlockCid[] = [];
-  private readonly byCid = new Map<string, number>();
-
-  constructor(
-    readonly key: string,
-    readonly index: number,
-    readonly author: Uint8Array,
-    readonly nonce: number,
-  ) {}
-
-  indexOf(cid: BlockCid): number {
-    return this.byCid.get(cid.toString()) ?? -1;
-  }
-
-  push(cid: BlockCid): number {
-    const i = this.candidates.length;
-    this.candidates.push(cid);
-    this.byCid.set(cid.toString(), i);
-    return i;
-  }
-}
+/** The same growable set the simulators' registry uses. */
+const LiveSet = MutableConflictSet;
+type LiveSet = MutableConflictSet;
 
 export type LiveAdd =
   | { readonly ok: true; readonly set: ConflictSet; readonly candidateIndex: number; readonly isNewSet: boolean }
