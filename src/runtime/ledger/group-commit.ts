@@ -26,8 +26,14 @@ export class GroupCommitter {
   commit(batch: LedgerBatch): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ batch, resolve, reject });
-      if (!this.writing) void this.drain();
+      // drain() settles every queued write itself; a failure outside a write (a bug) must
+      // still reach the writers waiting on it, not reject unhandled
+      if (!this.writing) void this.drain().catch((err: unknown) => this.rejectQueued(err));
     });
+  }
+
+  private rejectQueued(err: unknown): void {
+    for (const w of this.queue.splice(0)) w.reject(err);
   }
 
   private async drain(): Promise<void> {

@@ -108,7 +108,9 @@ class ServedStream {
         return this.fail("requestsMalformed", `request id ${item.id} is already in flight`);
       } else {
         this.inFlight.add(item.id);
-        void this.handle(item.id, item.body);
+        // handle() catches the handler's failures itself; this catch is for the stream
+        // calls after it (answer, drain, pull), so a broken stream resets, never rejects unhandled
+        void this.handle(item.id, item.body).catch((err: unknown) => this.fail("requestHandlerErrors", `serving request ${item.id} failed: ${String(err)}`));
       }
     }
     if (this.ended) return;
