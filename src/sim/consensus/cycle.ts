@@ -43,7 +43,7 @@ export class ConsensusCycleRun<P> implements ProtocolRun {
   private readonly instances: number;
   private readonly candidates: number;
   private readonly width: number;
-  private readonly ctx: { tick: number; rng: Rng; trust: Float64Array };
+  private readonly ctx: { tick: number; rng: Rng; trust: Float64Array | undefined };
   private readonly schedule: Rng;
   private readonly sampler: PeerSampler;
   private readonly order: Int32Array;
@@ -77,7 +77,7 @@ export class ConsensusCycleRun<P> implements ProtocolRun {
     this.state = world.state;
     this.checker = world.checker;
     this.trust = world.ledger.trust;
-    this.ctx = { tick: 0, rng: env.rng("protocol"), trust: this.trust };
+    this.ctx = { tick: 0, rng: env.rng("protocol"), trust: undefined };
     this.schedule = env.rng("schedule");
     this.sampler = new PeerSampler(this.graph, world.sampleSize, world.setting.sampling, env.rng("sampling"));
     this.order = this.honestIds.slice();
@@ -107,6 +107,7 @@ export class ConsensusCycleRun<P> implements ProtocolRun {
     const round = ++this.steps;
     this.ctx.tick = round;
     this.world.ledger.applyDue(round);
+    this.ctx.trust = this.world.ledger.lowered ? this.trust : undefined; // absent = all trusted (TrustLedger.lowered)
     if (this.world.adversaryWatchesRounds) {
       this.world.countHonestPreferences();
       this.world.strategy.beginRound(this.world.honestCounts);

@@ -15,6 +15,12 @@ export class TrustLedger {
   readonly proven: Uint8Array;
   /** number of offenders proven */
   evidence = 0;
+  /**
+   * False while every trust is still 1: the drivers then pass no trust array to the
+   * protocols, which treat "absent" exactly as full trust, and the hot loop skips a random
+   * read of an 8 MB array per answer at 10^6 nodes (measured: Snowball 43 s → 81 s).
+   */
+  lowered = false;
   private readonly pending: { round: number; node: number }[] = [];
 
   constructor(
@@ -44,7 +50,10 @@ export class TrustLedger {
     if (this.pending.length === 0) return;
     const keep: { round: number; node: number }[] = [];
     for (const p of this.pending) {
-      if (p.round <= now) this.trust[p.node] = this.trust[p.node]! * (1 - this.spec.penalty);
+      if (p.round <= now) {
+        this.trust[p.node] = this.trust[p.node]! * (1 - this.spec.penalty);
+        if (this.trust[p.node] !== 1) this.lowered = true;
+      }
       else keep.push(p);
     }
     this.pending.length = 0;
