@@ -42,6 +42,21 @@ export interface PollContext {
 /** "No candidate yet" in preference queries and single-word answers. */
 export const NO_CANDIDATE = -1;
 
+/**
+ * How an answer's (and an exchange query's) float64 words refer to candidates: what a
+ * driver must do to move a vector between two nodes' candidate orders (the live node
+ * numbers a set's candidates in the order it first saw them, so two nodes' orders differ).
+ * - `index`: one word, a candidate index (or {@link NO_CANDIDATE});
+ * - `per-candidate`: `d` words, word x about candidate x (a share vector);
+ * - `matrix`: `2d²` words, a complex d×d matrix over the candidates, real parts then
+ *   imaginary parts, row-major (a density matrix).
+ */
+export interface AnswerLayout {
+  readonly kind: "index" | "per-candidate" | "matrix";
+  /** float64 words per answer (equals `answerWidth(candidates)`) */
+  readonly width: number;
+}
+
 /** How the harness draws a node's sample: from its topology neighbours, or from the whole network. */
 export type SamplingMode = "neighbors" | "global";
 
@@ -81,9 +96,11 @@ export interface ConsensusState {
   isFinal(node: number, instance: number): boolean;
   /**
    * Protocol-specific observables over the given nodes (e.g. EMTD's mean temperature,
-   * T-MESH's mean von Neumann entropy), averaged over instances. Optional.
+   * T-MESH's mean von Neumann entropy), averaged over instances: all of them, or only
+   * `instances` when given (then only per-instance quantities are reported, no counters
+   * of the whole table). Optional.
    */
-  observe?(nodes: ArrayLike<number>): Record<string, number>;
+  observe?(nodes: ArrayLike<number>, instances?: ArrayLike<number>): Record<string, number>;
   /** A copy of `node`'s density matrix for `instance`, for protocols whose state is one (T-MESH). Optional, read-only. */
   density?(node: number, instance: number): CMatrix;
 }
@@ -96,6 +113,12 @@ export interface ConsensusProtocol<P = unknown> {
   readonly params: z.ZodType<P>;
   /** float64 words per answer, for a given number of candidates */
   answerWidth(candidates: number): number;
+  /**
+   * How the words of an answer refer to candidates, for `candidates` candidates (its
+   * `width` equals {@link answerWidth}). Drivers that reorder candidates (the live node)
+   * need it; a protocol without it runs in the simulators only.
+   */
+  answerLayout?(candidates: number): AnswerLayout;
   /**
    * How many peers a node polls per round (Snowball's K; T-MESH's partner count; push-pull:
    * 1), given how the harness samples (`neighbors`: from the topology's neighbours;

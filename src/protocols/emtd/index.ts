@@ -405,7 +405,7 @@ export class EmtdState implements ConsensusState {
    * last measured), reheats per slot, and the share of slots frozen (T < tFreeze; final
    * slots included). Slots that never polled count with T(0) and energy 0. No nodes: zeros.
    */
-  observe(nodes: ArrayLike<number>): Record<string, number> {
+  observe(nodes: ArrayLike<number>, only?: ArrayLike<number>): Record<string, number> {
     const { instances } = this.layout;
     const { tFreeze } = this.params;
     let t = 0;
@@ -413,10 +413,11 @@ export class EmtdState implements ConsensusState {
     let r = 0;
     let f = 0;
     let n = 0;
+    const count = only === undefined ? instances : only.length;
     for (let k = 0; k < nodes.length; k++) {
       const base = nodes[k]! * instances;
-      for (let i = 0; i < instances; i++) {
-        const s = base + i;
+      for (let j = 0; j < count; j++) {
+        const s = base + (only === undefined ? j : only[j]!);
         const T = this.temperature[s]!;
         t += T;
         e += this.energy[s]!;
@@ -435,6 +436,7 @@ export const emtd: ConsensusProtocol<EmtdParams> = {
   description: "EMTD as consensus: Metropolis annealing of a Potts spin with entropy and switching-cost terms, trust-weighted couplings, cooling schedules, reheating, crystallisation",
   params: emtdParams,
   answerWidth: () => 1,
+  answerLayout: () => ({ kind: "index", width: 1 }),
   sampleSize: (p, sampling) => emtdSampleSize(p, sampling),
   checkSampling: (p, sampling) =>
     sampling === "global" && p.k === "all"

@@ -336,6 +336,7 @@ export const snowball: ConsensusProtocol<SnowballParams> = {
   description: "Avalanche's Snowball (avalanchego semantics: snowball Tree or Flat; K=20, αp=15, αc=15, β=20)",
   params: snowballParams,
   answerWidth: () => 1,
+  answerLayout: () => ({ kind: "index", width: 1 }),
   sampleSize: (p) => p.k,
   exchange: false,
   answersArePreferences: true,

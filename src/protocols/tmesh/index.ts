@@ -467,15 +467,16 @@ export class TmeshState implements ConsensusState {
     return found;
   }
 
-  observe(nodes: ArrayLike<number>): Record<string, number> {
+  observe(nodes: ArrayLike<number>, only?: ArrayLike<number>): Record<string, number> {
     const { instances } = this.layout;
     let sum = 0;
     let max = 0;
     let count = 0;
+    const n = only === undefined ? instances : only.length;
     for (let k = 0; k < nodes.length; k++) {
       const base = nodes[k]! * instances;
-      for (let i = 0; i < instances; i++) {
-        const s = base + i;
+      for (let j = 0; j < n; j++) {
+        const s = base + (only === undefined ? j : only[j]!);
         if (this.known[s] === 0) continue;
         this.load(s, this.mine);
         const S = this.entropyOf(this.mine);
@@ -484,12 +485,9 @@ export class TmeshState implements ConsensusState {
         count++;
       }
     }
-    return {
-      meanVonNeumann: count === 0 ? 0 : sum / count,
-      maxVonNeumann: max,
-      rejectedStates: this.rejectedStates,
-      sheafConflicts: this.sheafConflicts,
-    };
+    const perInstance = { meanVonNeumann: count === 0 ? 0 : sum / count, maxVonNeumann: max };
+    // The two counters are of the whole table, not of any instance.
+    return only === undefined ? { ...perInstance, rejectedStates: this.rejectedStates, sheafConflicts: this.sheafConflicts } : perInstance;
   }
 
   // ---- internals -------------------------------------------------------------------
@@ -772,6 +770,7 @@ export const tmesh: ConsensusProtocol<TmeshParams> = {
   description: "T-M.E.S.H.: partial-swap density-matrix gossip (Mazzarella–Sarlette–Ticozzi 2015) + dephase/amplify collapse, von Neumann finality, sheaf check",
   params: tmeshParams,
   answerWidth: (d) => 2 * d * d,
+  answerLayout: (d) => ({ kind: "matrix", width: 2 * d * d }),
   sampleSize: (p) => p.partners,
   exchange: true,
   answerFor: (candidate, d, out) => {

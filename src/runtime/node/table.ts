@@ -11,7 +11,7 @@
  * released (finalized and forgotten), so the memory held is bounded by the segments that
  * still hold a live instance, not by history.
  */
-import type { ConsensusProtocol, ConsensusState, PollContext } from "../../protocols/consensus.js";
+import type { AnswerLayout, ConsensusProtocol, ConsensusState, PollContext } from "../../protocols/consensus.js";
 
 /** Instances per segment: small enough that an idle node allocates little. */
 export const SEGMENT = 256;
@@ -83,9 +83,9 @@ export class InstanceTable {
   isFinal(i: number): boolean {
     return this.seg(i).isFinal(0, i % SEGMENT);
   }
-  /** The protocol's observables for one instance (a one-instance view is not available, so segment-wide). */
+  /** The protocol's observables of instance `i` alone (not of its segment). */
   observe(i: number): Record<string, number> {
-    return this.seg(i).observe?.([0]) ?? {};
+    return this.seg(i).observe?.([0], [i % SEGMENT]) ?? {};
   }
 }
 
@@ -129,29 +129,38 @@ export class PeerBook {
 
 /**
  * Move an answer or query vector between two candidate orders: `target[x] = source[map[x]]`
- * on the candidate axis (map[x] = −1: zero). Widths: d (a share vector, gossip-avg) and
- * 2d² (a complex d×d matrix, real parts then imaginary parts, row-major: T-MESH).
+ * on the candidate axis (map[x] = −1: zero), as the protocol's {@link AnswerLayout} says
+ * its words refer to candidates (`ConsensusProtocol.answerLayout`):
+ * - `index`: one word, a candidate index: target = x where map[x] = source (or NO_CANDIDATE);
+ * - `per-candidate`: d words (a share vector, gossip-avg);
+ * - `matrix`: 2d² words, a complex d×d matrix, real parts then imaginary parts, row-major (T-MESH).
  */
-export function permuteVector(source: Float64Array, target: Float64Array, map: readonly number[], d: number): void {
+export function permuteVector(source: Float64Array, target: Float64Array, map: readonly number[], layout: AnswerLayout, d: number): void {
   const width = target.length;
+  if (width !== layout.width || source.length !== layout.width) throw new RangeError(`a ${layout.kind} answer for ${d} candidates has ${layout.width} words, not ${source.length} → ${width}`);
   target.fill(0);
-  if (width === d) {
-    for (let x = 0; x < d; x++) if (map[x]! >= 0) target[x] = source[map[x]!]!;
-    return;
-  }
-  if (width === 2 * d * d) {
-    const d2 = d * d;
-    for (let a = 0; a < d; a++) {
-      const sa = map[a]!;
-      if (sa < 0) continue;
-      for (let b = 0; b < d; b++) {
-        const sb = map[b]!;
-        if (sb < 0) continue;
-        target[a * d + b] = source[sa * d + sb]!;
-        target[d2 + a * d + b] = source[d2 + sa * d + sb]!;
-      }
+  switch (layout.kind) {
+    case "index": {
+      const c = source[0]!;
+      target[0] = c < 0 ? c : map.indexOf(c);
+      return;
     }
-    return;
+    case "per-candidate":
+      for (let x = 0; x < d; x++) if (map[x]! >= 0) target[x] = source[map[x]!]!;
+      return;
+    case "matrix": {
+      const d2 = d * d;
+      for (let a = 0; a < d; a++) {
+        const sa = map[a]!;
+        if (sa < 0) continue;
+        for (let b = 0; b < d; b++) {
+          const sb = map[b]!;
+          if (sb < 0) continue;
+          target[a * d + b] = source[sa * d + sb]!;
+          target[d2 + a * d + b] = source[d2 + sa * d + sb]!;
+        }
+      }
+      return;
+    }
   }
-  throw new RangeError(`cannot permute a vector of width ${width} for ${d} candidates`);
 }

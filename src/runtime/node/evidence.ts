@@ -1,0 +1,78 @@
+/**
+ * Evidence: the memory of signed answers, equivocation checks and proofs, and the trust
+ * they lower.
+ *
+ * An answer is signed per (set, epoch): an honest node opens a new epoch whenever its
+ * preference changes, so two different candidates signed for one (set, epoch) prove an
+ * equivocation. The proof is gossiped once per culprit; every node that checks it stops
+ * trusting the culprit (trust 0: left out of samples, its answers ignored).
+ *
+ * Memory: one entry per (set in memory, peer) — `answerMemory`, cleared for a set when it
+ * leaves memory ({@link NodeState.forget}) — and one per proven culprit.
+ */
+import { toHex } from "../../core/bytes.js";
+import { DecodeError } from "../../core/errors.js";
+import { TOPICS, type Verdict } from "../ports.js";
+import { peerIdFromEd25519PublicKey } from "../transport/keys.js";
+import { PEER_SLOTS, type NodeState } from "./state.js";
+import { checkEvidence, decodeEvidence, encodeEvidence, type EquivocationProof, ID_BYTES, type SignedAnswer } from "./wire.js";
+
+/** idKey of the all-zero candidate id ("no preference"). */
+export const ZERO_KEY = "\0".repeat(ID_BYTES);
+
+export class Evidence {
+  constructor(private readonly s: NodeState) {}
+
+  /**
+   * Remember what `peer` signed for `set` at `epoch`; false (and the peer loses all
+   * trust, and the proof is gossiped) when it signed two candidates for one (set, epoch),
+   * or when the peer is no longer trusted at all.
+   */
+  check(set: number, peer: number, peerName: string, epoch: number, pref: string, signed: SignedAnswer): boolean {
+    const s = this.s;
+    const key = set * PEER_SLOTS + peer;
+    const seen = s.answerMemory.get(key);
+    if (seen && seen.epoch === epoch && seen.pref !== pref && pref !== ZERO_KEY && seen.pref !== ZERO_KEY) {
+      s.counters.equivocations++;
+      s.distrust(peerName, 0, `equivocation on ${s.sets.get(set)!.set.key} at epoch ${epoch}`);
+      this.report(peerName, { a: seen.signed, b: signed });
+      return false;
+    }
+    if (!seen || seen.epoch !== epoch || seen.pref !== pref) s.answerMemory.set(key, { epoch, pref, signed });
+    return s.peers.trust[peer]! > 0;
+  }
+
+  /** Gossip a proof once per equivocating peer, so nodes it never lied to can act too. */
+  private report(peer: string, proof: EquivocationProof): void {
+    if (this.s.reported.has(peer)) return;
+    this.s.reported.add(peer);
+    void this.s.c.transport.publish(TOPICS.evidence, encodeEvidence(proof)).catch(() => false);
+  }
+
+  /** An equivocation proof from the network: check it, and stop trusting the signer everywhere. */
+  ingest(bytes: Uint8Array, from: string): Verdict {
+    const s = this.s;
+    const proof = decodeEvidence(bytes);
+    const signer = checkEvidence(s.c.crypto.signatures, proof);
+    if (signer === null) throw new DecodeError("invalid", "evidence", "the two answers do not prove an equivocation");
+    const culprit = peerIdFromEd25519PublicKey(signer);
+    if (s.peers.trust[s.peers.index(culprit)] === 0) return "ignore"; // already known: do not re-flood
+    s.counters.evidenceAccepted++;
+    s.distrust(culprit, 0, `equivocation proven by ${from}`);
+    s.reported.add(culprit);
+    return "accept";
+  }
+
+  /** Whether `signer` is the public key behind `peer` (answers are signed with the peer identity key). */
+  signerIs(signer: Uint8Array, peer: string): boolean {
+    const map = this.s.peerOfKey;
+    const hex = toHex(signer);
+    let id = map.get(hex);
+    if (id === undefined) {
+      id = peerIdFromEd25519PublicKey(signer);
+      if (map.size > 10_000) map.clear();
+      map.set(hex, id);
+    }
+    return id === peer;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Finalization: a set the protocol declared final is decided here.
+ *
+ * Ordering contract (persist before announce): the decision and the set's record are
+ * written together first; only then is the set marked final in memory, queued for
+ * sealing, reported by a `finalized` event and counted. A write refused by the ledger
+ * (a different decision already stored for the key) decides nothing. So after `kill -9`
+ * a node never has to take back a decision it told anyone.
+ *
+ * Two paths may see one set final at once (a poll round, and an answer to a peer's
+ * exchange query); `finalizing` makes the second one skip it.
+ */
+import type { Decision } from "../../core/vertex.js";
+import { toHex } from "../../core/bytes.js";
+import { LedgerConflictError } from "../ports.js";
+import { encodeSetRecord } from "./set-record.js";
+import type { NodeState } from "./state.js";
+
+/** Finalization latencies kept for the observables' quantiles (halved when full). */
+const MAX_LATENCIES = 4096;
+
+export class Finalizer {
+  constructor(private readonly s: NodeState) {}
+
+  async finalize(instances: readonly number[]): Promise<void> {
+    const s = this.s;
+    const decisions: Decision[] = [];
+    for (const i of instances) {
+      const info = s.sets.get(i);
+      if (info === undefined) continue; // final and forgotten meanwhile
+      const c = s.table.preference(i);
+      const cid = info.set.candidates[c];
+      // A set already final, or being written by another path right now, is not decided a second time.
+      if (cid === undefined || info.final !== undefined || s.finalizing.has(info.set.key)) continue;
+      decisions.push([info.set.key, cid]);
+    }
+    if (decisions.length === 0) return;
+    for (const [k] of decisions) s.finalizing.add(k);
+    const now = s.c.clock.now();
+    try {
+      // The decision and the set's record land together, so the set can leave memory later.
+      const sets = decisions.map(([k, c]) => {
+        const info = s.sets.get(s.registry.get(k)!.index)!;
+        return [toHex(info.id), encodeSetRecord({ ...s.recordOf(info), final: c.toString(), finalizedAt: now })] as const;
+      });
+      await s.store.commit({ finalized: decisions.map(([k, c]) => [k, c.toString()] as const), sets });
+    } catch (err) {
+      if (!(err instanceof LedgerConflictError)) throw err;
+      s.counters.ledgerConflicts++;
+      s.c.log?.(err.message);
+      return;
+    } finally {
+      for (const [k] of decisions) s.finalizing.delete(k);
+    }
+    for (const [key, cid] of decisions) {
+      const i = s.registry.get(key)!.index;
+      const info = s.sets.get(i)!;
+      s.finals.add(key, cid);
+      s.decided.set(key, cid.toString());
+      info.final = cid;
+      info.finalizedAt = now;
+      s.undecided.delete(i);
+      s.pendingDecisions.push([key, cid]);
+      s.counters.finalized++;
+      s.finalizedSinceTick++;
+      const latencyMs = now - info.firstSeen;
+      s.recentLatencies.push(latencyMs);
+      if (s.recentLatencies.length > MAX_LATENCIES) s.recentLatencies.splice(0, MAX_LATENCIES / 2);
+      s.emit({ type: "finalized", conflict: key, cid: cid.toString(), latencyMs, at: now });
+    }
+    // Last: this may push older finalized sets out of memory (never one just decided).
+    for (const [key] of decisions) s.recent.set(s.registry.get(key)!.index, true);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * What a live node is given: its configuration ({@link EngineInit}: the protocol, its
+ * parameters, the tunables) apart from its dependencies ({@link EngineComponents}: the
+ * ports it runs on, its keys, its randomness, where it reports). The simulator and the
+ * real node differ only in the components.
+ */
+import type { CryptoSuite, KeyPair } from "../../core/crypto.js";
+import type { Rng } from "../../core/prng.js";
+import type { ConsensusProtocol } from "../../protocols/consensus.js";
+import type { Clock, Ledger, Transport } from "../ports.js";
+
+/** Tunables of the engine; every field has a default. */
+export interface EngineTuning {
+  /** candidates per conflict set (default 4) */
+  readonly maxCandidates: number;
+  /** pause between the end of one poll round and the start of the next, ms (default 20) */
+  readonly pollIntervalMs: number;
+  /** a peer that has not answered by then counts as silent, ms (default 1000) */
+  readonly pollTimeoutMs: number;
+  /** instances per query (default 2048) */
+  readonly maxPollBatch: number;
+  /** transaction gossip batching interval, ms (default 20) */
+  readonly gossipFlushMs: number;
+  /** vertex sealing interval, ms (default 200) */
+  readonly sealIntervalMs: number;
+  /** head announcement interval, ms (default 1000) */
+  readonly headsIntervalMs: number;
+  /** undecided instances beyond which submissions are refused as overloaded (default 50 000) */
+  readonly maxPending: number;
+  /** finalized sets kept in memory (an LRU; older ones are served from the ledger) (default 2048, ~3.5 KiB each) */
+  readonly recentFinalized: number;
+  /** decisions (conflict key → CID) remembered for finality checks without a ledger read (default 16 384, ~0.25 KiB each) */
+  readonly recentDecisions: number;
+  /** a pending set is re-gossiped after this long, then with doubling delays up to 60 s, ms (default 2000) */
+  readonly regossipMs: number;
+}
+
+export const DEFAULT_TUNING: EngineTuning = {
+  maxCandidates: 4,
+  pollIntervalMs: 20,
+  pollTimeoutMs: 1000,
+  maxPollBatch: 2048,
+  gossipFlushMs: 20,
+  sealIntervalMs: 200,
+  headsIntervalMs: 1000,
+  maxPending: 50_000,
+  recentFinalized: 2048,
+  recentDecisions: 16_384,
+  regossipMs: 2000,
+};
+
+/** The node's configuration: plain data (and the protocol object), no I/O. */
+export interface EngineInit {
+  /** a live-capable protocol: one with {@link ConsensusProtocol.answerLayout} */
+  readonly protocol: ConsensusProtocol<unknown>;
+  /** protocol parameters, already validated by `protocol.params` */
+  readonly params: unknown;
+  readonly tuning?: Partial<EngineTuning>;
+}
+
+/** The node's dependencies: ports, keys, randomness and where it reports. */
+export interface EngineComponents {
+  readonly transport: Transport;
+  readonly ledger: Ledger;
+  readonly clock: Clock;
+  readonly crypto: CryptoSuite;
+  /** this node's signing key (the same Ed25519 key as its libp2p identity) */
+  readonly keys: KeyPair;
+  /** the protocol's randomness */
+  readonly rng: Rng;
+  /** diagnostics (never the hot path) */
+  readonly log?: (line: string) => void;
+  /**
+   * Where a caught failure of a background task is reported (one line with its context;
+   * the node command writes it to stderr). Defaults to {@link log}.
+   */
+  readonly warn?: (line: string) => void;
+}
+
+/** Both in one object: the form `NodeEngine.open` has always taken. */
+export type EngineOptions = EngineInit & EngineComponents;
+
+/** Split one options object into configuration and dependencies. */
+export function splitOptions(o: EngineOptions): { init: EngineInit; components: EngineComponents } {
+  const { protocol, params, tuning, transport, ledger, clock, crypto, keys, rng, log, warn } = o;
+  return {
+    init: { protocol, params, ...(tuning !== undefined ? { tuning } : {}) },
+    components: { transport, ledger, clock, crypto, keys, rng, ...(log !== undefined ? { log } : {}), ...(warn !== undefined ? { warn } : {}) },
+  };
+}
+
+/**
+ * The node's background work: timer callbacks and fire-and-forget promises. None of them
+ * may reject unhandled; each failure is caught, reported through `warn`, counted in
+ * `entropic_background_failures_total{task}` and shown in `/v1/status` under `failures`.
+ * `unhandled` counts rejections that reached the process-level handler of `entropic node`.
+ */
+export const BACKGROUND_TASKS = ["seal", "heads", "poll", "fetch", "finalize", "gossip-out", "gossip-in", "observables", "stop", "dial", "unhandled"] as const;
+export type BackgroundTask = (typeof BACKGROUND_TASKS)[number];
+
+/** What `/v1/status` shows of caught background failures. */
+export interface FailureView {
+  readonly total: number;
+  readonly byTask: Readonly<Record<BackgroundTask, number>>;
+  /** `task: message` of the newest failure, or null */
+  readonly lastError: string | null;
+  /** clock time of the newest failure, or null */
+  readonly lastAt: number | null;
+}

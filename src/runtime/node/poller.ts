@@ -1,0 +1,236 @@
+/**
+ * Polling: ask `K` random known peers (all connected ones for EMTD) about every
+ * undecided instance in one batched, signed query, check each answer (signer, signature,
+ * shape, equivocation), feed each instance's answers to the protocol, and finalize what
+ * became final.
+ *
+ * The loop runs on the injected clock and only while there is work: it goes idle when
+ * nothing is undecided or wanted, and {@link NodeState.wake} re-arms it. Each round also
+ * starts the fetch of wanted blocks (beside the poll, never blocking it) and the
+ * re-gossip of long-pending sets (resync.ts).
+ */
+import { DecodeError } from "../../core/errors.js";
+import type { ConflictSet } from "../../core/conflict.js";
+import { ALL_NEIGHBOURS, NO_CANDIDATE } from "../../protocols/consensus.js";
+import type { TimerHandle } from "../ports.js";
+import type { Evidence } from "./evidence.js";
+import type { Finalizer } from "./finalizer.js";
+import type { Startable } from "./lifecycle.js";
+import type { Resync } from "./resync.js";
+import type { NodeState } from "./state.js";
+import {
+  type AnswerResponse,
+  candidateId,
+  decodeResponse,
+  encodeRequest,
+  ID_BYTES,
+  idKey,
+  isZeroId,
+  MAX_QUERY_INSTANCES,
+  type QueryRequest,
+  verifyAnswer,
+} from "./wire.js";
+
+/** Peers whose trust evidence has brought below this are no longer sampled. */
+export const MIN_SAMPLING_TRUST = 0.5;
+
+export class Poller implements Startable {
+  readonly name = "poll";
+  private polling = false;
+  private fetching = false;
+  private pollTimer: TimerHandle | null = null;
+
+  constructor(
+    private readonly s: NodeState,
+    private readonly evidence: Evidence,
+    private readonly finalizer: Finalizer,
+    private readonly resync: Resync,
+  ) {
+    s.wake = () => this.wake();
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.pollTimer?.cancel();
+    this.pollTimer = null;
+  }
+
+  /** Arm the poll loop if it went idle (new work arrived). */
+  wake(): void {
+    if (this.pollTimer === null && !this.polling && this.s.running) this.schedule(0);
+  }
+
+  private schedule(delay: number): void {
+    if (!this.s.running) return;
+    this.pollTimer = this.s.c.clock.after(delay, () => {
+      void this.pollRound()
+        .catch((err: unknown) => this.s.recordFailure("poll", err))
+        .finally(() => {
+          this.pollTimer = null;
+          // Idle: stop ticking until wake() is called by new work.
+          if (this.s.hasWork()) this.schedule(this.s.tuning.pollIntervalMs);
+        });
+    });
+  }
+
+  /** One poll round over up to `maxPollBatch` undecided instances. */
+  async pollRound(): Promise<void> {
+    const s = this.s;
+    if (this.polling) return;
+    this.polling = true;
+    const clock = s.c.clock;
+    const t0 = clock.now();
+    try {
+      if (!this.fetching) {
+        // Fetches run beside the polls: a slow peer must not stall consensus on everything else.
+        this.fetching = true;
+        const tf = clock.now();
+        void this.resync
+          .fetchWanted()
+          .catch((err: unknown) => s.recordFailure("fetch", err))
+          .finally(() => {
+            this.fetching = false;
+            s.counters.pollFetchMs += clock.now() - tf;
+          });
+      }
+      this.resync.regossipPending();
+      const connected = s.c.transport.peers();
+      for (const p of connected) s.peers.index(p);
+      if (connected.length === 0 || s.undecided.size === 0) return;
+      const batch: number[] = [];
+      for (const i of s.undecided) {
+        if (batch.length >= Math.min(s.tuning.maxPollBatch, MAX_QUERY_INSTANCES)) break;
+        if (s.table.wantsPoll(i)) batch.push(i);
+      }
+      if (batch.length === 0) return;
+      const k = s.protocol.sampleSize(s.params);
+      // The sample is drawn from every peer this node has known (a validator set, as
+      // Avalanche samples validators, not connections): an unreachable peer is asked and
+      // counts as a silent voter. Sampling only connected peers would let each side of a
+      // partition reach α among itself and finalize alone. Peers shown to misbehave
+      // (trust below MIN_SAMPLING_TRUST) are left out; silence alone is not evidence.
+      const known = k === ALL_NEIGHBOURS ? connected : s.peers.names();
+      const pool = known.filter((p) => s.peers.trust[s.peers.index(p)]! >= MIN_SAMPLING_TRUST);
+      if (pool.length === 0) return;
+      const sample = this.samplePeers(pool, k === ALL_NEIGHBOURS ? pool.length : Math.min(k, pool.length));
+      const query = this.buildQuery(batch);
+      const bytes = encodeRequest(query);
+      s.counters.queriesSent += sample.length;
+      const t2 = clock.now();
+      const responses = await Promise.all(sample.map((peer) => this.ask(peer, bytes, query)));
+      const t3 = clock.now();
+      s.counters.pollAskMs += t3 - t2;
+      const finalized = this.digest(batch, sample, responses, query.instances);
+      if (finalized.length > 0) await this.finalizer.finalize(finalized);
+      s.counters.pollFinalizeMs += clock.now() - t3;
+      s.counters.pollRounds++; // the protocols' tick (PollContext.tick)
+    } finally {
+      s.counters.pollMs += clock.now() - t0;
+      this.polling = false;
+    }
+  }
+
+  private samplePeers(peers: readonly string[], k: number): string[] {
+    const a = peers.slice();
+    for (let i = 0; i < k; i++) {
+      const j = i + this.s.c.rng.nextInt(a.length - i);
+      const t = a[i]!;
+      a[i] = a[j]!;
+      a[j] = t;
+    }
+    return a.slice(0, k);
+  }
+
+  private buildQuery(batch: readonly number[]): QueryRequest {
+    const s = this.s;
+    const ids = new Uint8Array(batch.length * ID_BYTES);
+    batch.forEach((i, j) => ids.set(s.sets.get(i)!.id, j * ID_BYTES));
+    if (!s.protocol.exchange) return { kind: "query", instances: ids };
+    const w = s.answerWidth;
+    const vectors = new Float64Array(batch.length * w);
+    const candidates = batch.map((i, j) => {
+      s.table.prepareQuery(i, vectors.subarray(j * w, (j + 1) * w));
+      return candidateIds(s.sets.get(i)!.set);
+    });
+    return { kind: "query", instances: ids, candidates, vectors };
+  }
+
+  private async ask(peer: string, bytes: Uint8Array, query: QueryRequest): Promise<AnswerResponse | null> {
+    const s = this.s;
+    let raw: Uint8Array;
+    try {
+      raw = await s.c.transport.request(peer, bytes, { timeoutMs: s.tuning.pollTimeoutMs });
+    } catch {
+      s.counters.queriesFailed++;
+      return null;
+    }
+    try {
+      const n = query.instances.length / ID_BYTES;
+      const r = decodeResponse(raw, n);
+      if (r.kind !== "answer") throw new DecodeError("invalid", "answer", `expected an answer, got ${r.kind}`);
+      if (!this.evidence.signerIs(r.signer, peer)) throw new DecodeError("invalid", "answer", "signed by a key that is not the peer's");
+      if (!verifyAnswer(s.c.crypto.signatures, query.instances, r)) throw new DecodeError("bad-signature", "answer", "signature does not verify");
+      if (s.protocol.exchange ? r.vectors === undefined || r.vectors.length !== n * s.answerWidth : r.preferences === undefined) {
+        throw new DecodeError("invalid", "answer", "answer does not match the protocol");
+      }
+      s.counters.queriesAnswered++;
+      return r;
+    } catch (err) {
+      s.counters.answersInvalid++;
+      s.distrust(peer, 0.5, `invalid answer: ${(err as Error).message}`);
+      return null;
+    }
+  }
+
+  /** Feed every instance's answers to the protocol; returns the instances that became final. */
+  private digest(batch: readonly number[], sample: readonly string[], responses: readonly (AnswerResponse | null)[], instances: Uint8Array): number[] {
+    const s = this.s;
+    const w = s.answerWidth;
+    const answers = new Float64Array(sample.length * w);
+    const from = new Int32Array(sample.length);
+    const peerIdx = sample.map((p) => s.peers.index(p));
+    const finalized: number[] = [];
+    const one = new Float64Array(w);
+    for (let j = 0; j < batch.length; j++) {
+      const i = batch[j]!;
+      const info = s.sets.get(i);
+      // Decided (by an answer to a peer) and already forgotten while this round was asking.
+      if (info === undefined || info.final !== undefined) continue;
+      let count = 0;
+      for (let x = 0; x < sample.length; x++) {
+        const r = responses[x];
+        if (!r) continue;
+        if (s.protocol.exchange) {
+          if (r.skipped?.[j] === 1) continue;
+          answers.set(r.vectors!.subarray(j * w, (j + 1) * w), count * w);
+        } else {
+          const pref = r.preferences!.subarray(j * ID_BYTES, (j + 1) * ID_BYTES);
+          const epoch = new DataView(r.epochs.buffer, r.epochs.byteOffset + j * 4, 4).getUint32(0, true);
+          const prefKey = idKey(pref);
+          if (!this.evidence.check(i, peerIdx[x]!, sample[x]!, epoch, prefKey, { instances, answer: r })) continue;
+          let c = NO_CANDIDATE;
+          if (!isZeroId(pref)) {
+            c = info.byCandidateId.get(prefKey) ?? NO_CANDIDATE;
+            if (c === NO_CANDIDATE) this.resync.wantSet(i, sample[x]!);
+          }
+          s.protocol.answerFor(c, s.tuning.maxCandidates, one);
+          answers.set(one.subarray(0, w), count * w);
+        }
+        from[count++] = peerIdx[x]!;
+      }
+      s.table.onPoll(i, answers, from, count, s.ctx);
+      if (s.table.isFinal(i)) finalized.push(i);
+    }
+    return finalized;
+  }
+}
+
+/** The 8-byte ids of a set's candidates, in this node's order. */
+export function candidateIds(set: ConflictSet): Uint8Array {
+  const out = new Uint8Array(set.candidates.length * ID_BYTES);
+  set.candidates.forEach((c, x) => out.set(candidateId(c), x * ID_BYTES));
+  return out;
+}

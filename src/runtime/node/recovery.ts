@@ -1,0 +1,51 @@
+/**
+ * Recovery: what a node loads from its ledger when it opens. Everything is streamed:
+ * memory holds the heads, the pending sets and (transiently) the keys this node sealed,
+ * never the whole history.
+ */
+import { cidOf, parseCid } from "../../core/codec.js";
+import { toHex } from "../../core/bytes.js";
+import { conflictKey, decodeTx } from "../../core/tx.js";
+import { decodeVertex } from "../../core/vertex.js";
+import type { Admission } from "./admission.js";
+import type { Outbox } from "./outbox.js";
+import type { NodeState } from "./state.js";
+
+const SESSION_META = "session";
+
+/** Sessions before epochs wrap (each session has 2^20 epochs per set). */
+const SESSIONS = 4096;
+
+export async function recover(s: NodeState, admission: Admission, outbox: Outbox): Promise<void> {
+  const { ledger, crypto } = s.c;
+  // Epochs must never repeat across restarts, or an honest node that changed its mind
+  // after a crash would sign two candidates for one (set, epoch): each session starts
+  // its epochs at session × 2^20 (4096 sessions of 2^20 preference changes per set).
+  const stored = await ledger.getMeta(SESSION_META);
+  const session = stored && stored.length === 4 ? new DataView(stored.buffer, stored.byteOffset, 4).getUint32(0, true) + 1 : 1;
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, session, true);
+  await ledger.commit({ meta: [[SESSION_META, bytes]] });
+  s.epochBase = (session % SESSIONS) * 1_048_576;
+  const sealed = new Set<string>();
+  for await (const [, bytes] of ledger.vertices()) {
+    const v = decodeVertex(bytes, crypto.signatures, { verify: false });
+    s.dag.note(v, cidOf(bytes, crypto.hasher));
+    if (toHex(v.author) === s.selfHex) for (const [k] of v.decisions) sealed.add(k);
+  }
+  for await (const [key, text] of ledger.finalized()) {
+    const cid = parseCid(text);
+    s.finals.add(key, cid);
+    // Decisions persisted but not yet sealed when the node stopped: seal them now.
+    if (!sealed.has(key)) s.pendingDecisions.push([key, cid]);
+  }
+  sealed.clear();
+  for await (const [, bytes] of ledger.txs()) {
+    const tx = decodeTx(bytes, crypto.signatures, { verify: false }); // our own, verified before it was stored
+    if ((await ledger.getFinal(conflictKey(tx))) !== undefined) continue;
+    const r = admission.register(tx, bytes, cidOf(bytes, crypto.hasher));
+    // Re-announce what is pending: this node may have accepted it and died before
+    // gossiping it, and then nobody else would ever decide it (issue 14 §3).
+    if (!("refused" in r)) outbox.queueGossip(bytes);
+  }
+}

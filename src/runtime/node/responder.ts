@@ -1,0 +1,210 @@
+/**
+ * Responder: answers peers' requests — queries (a signed answer per instance) and
+ * fetches (the blocks asked for, from memory or the ledger).
+ *
+ * Answers are signed per (set, epoch): a new preference opens a new epoch, so this node
+ * never signs two candidates for one (set, epoch) (evidence.ts). A final set no longer in
+ * memory is answered from its ledger record, at the top epoch of this session.
+ *
+ * Exchange protocols (T-MESH) send their state along with the query, in the asker's
+ * candidate order; the answer is computed in this node's order and moved back with the
+ * protocol's {@link AnswerLayout} (table.ts `permuteVector`). An exchange may make a set
+ * final here: it is finalized in the background (finalizer.ts: written before announced).
+ */
+import { parseCid } from "../../core/codec.js";
+import { toHex } from "../../core/bytes.js";
+import { NO_CANDIDATE } from "../../protocols/consensus.js";
+import type { Finalizer } from "./finalizer.js";
+import type { Resync } from "./resync.js";
+import { decodeSetRecord, type SetRecord } from "./set-record.js";
+import type { NodeState, SetInfo } from "./state.js";
+import { permuteVector } from "./table.js";
+import { candidateId, decodeRequest, encodeResponse, type FetchRequest, ID_BYTES, idKey, type QueryRequest, type Response, signAnswer } from "./wire.js";
+
+/** Ledger reads per query for sets no longer in memory (the rest count as unknown this time). */
+const MAX_RECORD_READS = 64;
+
+/** Epoch of answers about a final set this node no longer holds in memory (top of the session's range). */
+const FINAL_EPOCH_OFFSET = 1_048_575;
+
+/** Bytes of blocks per fetch response (below the transport's 1 MiB message limit). */
+const FETCH_BUDGET = 900 * 1024;
+
+export class Responder {
+  constructor(
+    private readonly s: NodeState,
+    private readonly finalizer: Finalizer,
+    private readonly resync: Resync,
+  ) {}
+
+  async onRequest(from: string, data: Uint8Array): Promise<Uint8Array> {
+    let req;
+    try {
+      req = decodeRequest(data);
+    } catch (err) {
+      this.s.counters.requestsInvalid++;
+      this.s.distrust(from, 0.9, `bad request: ${(err as Error).message}`);
+      return encodeResponse({ kind: "error", message: (err as Error).message.slice(0, 200) });
+    }
+    return encodeResponse(req.kind === "query" ? await this.answer(from, req) : await this.serveFetch(req));
+  }
+
+  /**
+   * Records of final sets no longer in memory that a query asks about (by position in
+   * the query), read from the ledger; at most {@link MAX_RECORD_READS} per query.
+   */
+  private async storedFinals(q: QueryRequest): Promise<Map<number, SetRecord>> {
+    const s = this.s;
+    const out = new Map<number, SetRecord>();
+    const n = q.instances.length / ID_BYTES;
+    const reads: Promise<void>[] = [];
+    for (let j = 0; j < n && reads.length < MAX_RECORD_READS; j++) {
+      const id = idKey(q.instances, j * ID_BYTES);
+      // Held in memory, or looked up in vain lately (a set only the asker holds so far).
+      if (s.byInstanceId.has(id) || s.notStored.has(id)) continue;
+      const idHex = toHex(q.instances.subarray(j * ID_BYTES, (j + 1) * ID_BYTES));
+      reads.push(
+        s.c.ledger.getSet(idHex).then((raw) => {
+          const rec = raw === undefined ? undefined : decodeSetRecord(raw);
+          if (rec?.final !== undefined) out.set(j, rec);
+          else if (!s.byInstanceId.has(id)) s.notStored.set(id, true);
+        }),
+      );
+    }
+    await Promise.all(reads);
+    return out;
+  }
+
+  private async answer(from: string, q: QueryRequest): Promise<Response> {
+    const s = this.s;
+    const n = q.instances.length / ID_BYTES;
+    const epochs = new Uint8Array(4 * n);
+    const view = new DataView(epochs.buffer);
+    const stored = await this.storedFinals(q);
+    // A final set no longer in memory is answered with its decision at the top epoch of
+    // this session (never used for a preference, so never two candidates for one epoch).
+    const finalEpoch = s.epochBase + FINAL_EPOCH_OFFSET;
+    if (!s.protocol.exchange) {
+      const preferences = new Uint8Array(ID_BYTES * n);
+      for (let j = 0; j < n; j++) {
+        const i = s.byInstanceId.get(idKey(q.instances, j * ID_BYTES));
+        if (i === undefined) {
+          const rec = stored.get(j);
+          if (rec !== undefined) {
+            view.setUint32(j * 4, finalEpoch, true);
+            preferences.set(candidateId(parseCid(rec.final!)), j * ID_BYTES);
+          } else {
+            // Polled about a set this node never heard of: fetch it from the asker, who
+            // holds its candidates (otherwise a set known to one node stays pending).
+            this.resync.wantSetById(q.instances.subarray(j * ID_BYTES, (j + 1) * ID_BYTES), from);
+          }
+          continue;
+        }
+        const info = s.sets.get(i)!;
+        const final = info.final;
+        const c = final !== undefined ? info.set.indexOf(final) : s.table.preference(i);
+        if (c === NO_CANDIDATE || c < 0) continue;
+        if (c !== info.lastAnswered) {
+          info.epoch++; // a new preference opens a new epoch: one signed candidate per (set, epoch)
+          info.lastAnswered = c;
+        }
+        view.setUint32(j * 4, info.epoch, true);
+        preferences.set(candidateId(info.set.candidates[c]!), j * ID_BYTES);
+      }
+      return signAnswer(s.c.crypto.signatures, s.c.keys, q.instances, { epochs, preferences });
+    }
+    const w = s.answerWidth;
+    const d = s.tuning.maxCandidates;
+    if (q.candidates === undefined || q.vectors === undefined || q.vectors.length !== n * w) {
+      return { kind: "error", message: `this node runs ${s.protocol.name}: queries carry candidates and ${w}-word vectors` };
+    }
+    const vectors = new Float64Array(n * w);
+    const skipped = new Uint8Array(n);
+    const mine = new Float64Array(w);
+    const out = new Float64Array(w);
+    for (let j = 0; j < n; j++) {
+      const i = s.byInstanceId.get(idKey(q.instances, j * ID_BYTES));
+      const theirs = q.candidates[j]!;
+      const rec = i === undefined ? stored.get(j) : undefined;
+      if (rec !== undefined) {
+        // final here, forgotten from memory: answer "I prefer the decision" in the asker's order
+        const finalId = idKey(candidateId(parseCid(rec.final!)));
+        let x = 0;
+        while (x < theirs.length / ID_BYTES && idKey(theirs, x * ID_BYTES) !== finalId) x++;
+        if (x < theirs.length / ID_BYTES) {
+          s.protocol.answerFor(x, d, vectors.subarray(j * w, (j + 1) * w));
+          continue;
+        }
+      }
+      const map = i === undefined ? null : orderMap(s.sets.get(i)!, theirs, d);
+      if (i === undefined || map === null) {
+        skipped[j] = 1;
+        if (i === undefined || theirs.length > 0) this.resync.wantSetById(q.instances.subarray(j * ID_BYTES, (j + 1) * ID_BYTES), from);
+        continue;
+      }
+      // asker order → our order, exchange, our order → asker order
+      permuteVector(q.vectors.subarray(j * w, (j + 1) * w), mine, invert(map, d), s.layout, d);
+      s.table.respond(i, mine, out, s.ctx);
+      permuteVector(out, vectors.subarray(j * w, (j + 1) * w), map, s.layout, d);
+      if (s.table.isFinal(i) && s.sets.get(i)!.final === undefined) s.background("finalize", () => this.finalizer.finalize([i]));
+    }
+    return signAnswer(s.c.crypto.signatures, s.c.keys, q.instances, { epochs, vectors, skipped });
+  }
+
+  /** Blocks a peer asked for: from memory when held there, else from the ledger. */
+  private async serveFetch(req: FetchRequest): Promise<Response> {
+    const s = this.s;
+    const txs: Uint8Array[] = [];
+    const vertices: Uint8Array[] = [];
+    let budget = FETCH_BUDGET;
+    const addTx = (bytes: Uint8Array | undefined): void => {
+      if (bytes && budget >= bytes.length) {
+        txs.push(bytes);
+        budget -= bytes.length;
+      }
+    };
+    const txBytes = async (cid: string): Promise<Uint8Array | undefined> => s.txs.get(cid)?.bytes ?? (await s.c.ledger.getTx(cid));
+    for (const c of req.txs) addTx(await txBytes(c.toString()));
+    for (let j = 0; j < req.sets.length / ID_BYTES; j++) {
+      const i = s.byInstanceId.get(idKey(req.sets, j * ID_BYTES));
+      if (i !== undefined) {
+        for (const c of s.sets.get(i)!.set.candidates) addTx(s.txs.get(c.toString())?.bytes);
+        continue;
+      }
+      const raw = await s.c.ledger.getSet(toHex(req.sets.subarray(j * ID_BYTES, (j + 1) * ID_BYTES)));
+      if (raw !== undefined) for (const c of decodeSetRecord(raw).candidates) addTx(await txBytes(c));
+    }
+    for (const c of req.vertices) {
+      const v = s.dag.bytes(c.toString()) ?? (await s.c.ledger.getVertex(c.toString()));
+      if (v && budget >= v.length) {
+        vertices.push(v);
+        budget -= v.length;
+      }
+    }
+    return { kind: "blocks", txs, vertices };
+  }
+}
+
+/**
+ * map[x] = our index of the asker's candidate x (identity beyond the candidates both
+ * know), or null when the two candidate lists are not the same set.
+ */
+function orderMap(info: SetInfo, theirs: Uint8Array, d: number): number[] | null {
+  const k = theirs.length / ID_BYTES;
+  if (k !== info.set.candidates.length) return null;
+  const map: number[] = [];
+  for (let x = 0; x < k; x++) {
+    const c = info.byCandidateId.get(idKey(theirs, x * ID_BYTES));
+    if (c === undefined) return null;
+    map.push(c);
+  }
+  for (let x = k; x < d; x++) map.push(x);
+  return map;
+}
+
+/** The inverse of a permutation given as map[x] = y. */
+function invert(map: readonly number[], d: number): number[] {
+  const inv = new Array<number>(d).fill(-1);
+  map.forEach((y, x) => (inv[y] = x));
+  return inv;
+}

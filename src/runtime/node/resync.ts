@@ -1,0 +1,192 @@
+/**
+ * Resync: how a node catches up on what others have, and makes sure others can catch up
+ * on what it has. Nothing stays pending for want of gossip (issue 14 §3):
+ * - heads: every `headsIntervalMs` the node announces its newest vertices and the Merkle
+ *   root of its finalized map; a node that hears of vertices it lacks walks back from
+ *   them (parents) and fetches what is missing;
+ * - wanted blocks: vertices, transactions (a decision's candidate this node lacks) and
+ *   whole sets (one it is polled about, or whose answer names a candidate it lacks) are
+ *   fetched from the peer that mentioned them, one request per peer per poll round;
+ * - re-gossip: a pending set is re-announced with exponential backoff
+ *   ({@link EngineTuning.regossipMs}, doubling up to 60 s) until it is decided.
+ *
+ * Vertex intake is here too, with the live node's sheaf check: each received vertex is a
+ * section (its author's decisions) over the conflict sets it covers; on the overlap with
+ * this node's finalized map the two must agree. A disagreement is a `sheaf-conflict`
+ * event with both CIDs. A received vertex is written before it is indexed or acted on.
+ *
+ * Memory: the wanted maps hold at most what one poll round mentions (sets: MAX_FETCH)
+ * and are emptied by each fetch.
+ */
+import { type BlockCid, cidOf, parseCid } from "../../core/codec.js";
+import { equalBytes } from "../../core/bytes.js";
+import { type Vertex, decodeVertex } from "../../core/vertex.js";
+import { type TimerHandle, TOPICS, type Verdict } from "../ports.js";
+import type { Admission } from "./admission.js";
+import type { Startable } from "./lifecycle.js";
+import type { Outbox } from "./outbox.js";
+import type { NodeState } from "./state.js";
+import { decodeHeads, decodeResponse, encodeHeads, encodeRequest, ID_BYTES, idKey, MAX_FETCH, MAX_HEADS } from "./wire.js";
+
+/** Unchanged heads are re-announced every this many heads intervals. */
+const QUIET_HEADS_EVERY = 5;
+
+/** Longest pause between two re-announcements of a pending set, ms. */
+const MAX_REGOSSIP_MS = 60_000;
+
+export class Resync implements Startable {
+  readonly name = "heads";
+  private headsSeq = 0;
+  private headsTicks = 0;
+  private lastHeads = "";
+  private lastRegossipScan = 0;
+  private timer: TimerHandle | null = null;
+
+  constructor(
+    private readonly s: NodeState,
+    private readonly admission: Admission,
+    private readonly outbox: Outbox,
+  ) {}
+
+  start(): void {
+    this.timer ??= this.s.c.clock.every(this.s.tuning.headsIntervalMs, () => this.s.running && this.s.background("heads", () => this.announceHeads()));
+  }
+
+  stop(): void {
+    this.timer?.cancel();
+    this.timer = null;
+  }
+
+  /** Fetch set `i` from `peer` (it answered with a candidate this node lacks). */
+  wantSet(i: number, peer: string): void {
+    this.s.wantedSets.set(idKey(this.s.sets.get(i)!.id), peer);
+    this.s.wake();
+  }
+
+  /** Fetch the set with instance id `id` from `peer` (it polled about a set this node lacks). */
+  wantSetById(id: Uint8Array, peer: string): void {
+    if (this.s.wantedSets.size < MAX_FETCH) this.s.wantedSets.set(idKey(id), peer);
+    this.s.wake();
+  }
+
+  /** Ask peers for the blocks this node heard of but lacks (one request per peer). */
+  async fetchWanted(): Promise<void> {
+    const s = this.s;
+    if (s.wantedSets.size + s.wantedTxs.size + s.wantedVertices.size === 0) return;
+    const byPeer = new Map<string, { txs: BlockCid[]; vertices: BlockCid[]; sets: string[] }>();
+    const slot = (p: string) => {
+      let x = byPeer.get(p);
+      if (!x) byPeer.set(p, (x = { txs: [], vertices: [], sets: [] }));
+      return x;
+    };
+    for (const [cid, p] of s.wantedTxs) if (!s.txs.has(cid) && slot(p).txs.length < MAX_FETCH) slot(p).txs.push(parseCid(cid));
+    for (const [cid, p] of s.wantedVertices) if (!s.dag.has(cid) && slot(p).vertices.length < MAX_FETCH) slot(p).vertices.push(parseCid(cid));
+    for (const [id, p] of s.wantedSets) if (slot(p).sets.length < MAX_FETCH) slot(p).sets.push(id);
+    s.wantedTxs.clear();
+    s.wantedVertices.clear();
+    s.wantedSets.clear();
+    await Promise.all(
+      [...byPeer].map(async ([peer, want]) => {
+        const sets = new Uint8Array(want.sets.length * ID_BYTES);
+        want.sets.forEach((id, j) => {
+          for (let b = 0; b < ID_BYTES; b++) sets[j * ID_BYTES + b] = id.charCodeAt(b);
+        });
+        s.counters.fetchesSent++;
+        try {
+          const raw = await s.c.transport.request(peer, encodeRequest({ kind: "fetch", txs: want.txs, vertices: want.vertices, sets }), {
+            timeoutMs: s.tuning.pollTimeoutMs * 2,
+          });
+          const r = decodeResponse(raw, 0);
+          if (r.kind !== "blocks") return;
+          await this.admission.ingestTxs(r.txs, peer, false);
+          for (const vb of r.vertices) await this.ingestVertex(vb, peer);
+        } catch (err) {
+          s.c.log?.(`fetch from ${peer} failed: ${(err as Error).message}`);
+        }
+      }),
+    );
+  }
+
+  /** A heads announcement: want every vertex it names that this node lacks. */
+  ingestHeads(data: Uint8Array, from: string): Verdict {
+    const h = decodeHeads(data);
+    for (const c of h.heads) if (!this.s.dag.has(c.toString())) this.s.wantedVertices.set(c.toString(), from);
+    this.s.wake();
+    return "accept";
+  }
+
+  async ingestVertex(bytes: Uint8Array, from: string): Promise<Verdict> {
+    const s = this.s;
+    let v: Vertex;
+    try {
+      v = decodeVertex(bytes, s.c.crypto.signatures);
+    } catch (err) {
+      s.counters.verticesInvalid++;
+      s.distrust(from, 0.8, `invalid vertex: ${(err as Error).message}`);
+      return "reject";
+    }
+    const cid = cidOf(bytes, s.c.crypto.hasher);
+    if (await this.hasVertex(cid.toString())) return "ignore";
+    await s.store.commit({ vertices: [[cid.toString(), bytes]] });
+    s.dag.add(v, bytes, cid);
+    s.counters.verticesReceived++;
+    for (const p of v.parents) if (!(await this.hasVertex(p.toString()))) s.wantedVertices.set(p.toString(), from);
+    s.wake();
+    for (const [key, txCid] of v.decisions) {
+      const ours = await s.finalOf(key);
+      if (ours === undefined) {
+        // Not decided here yet: make sure we hold the candidate the author chose.
+        const text = txCid.toString();
+        if (!s.txs.has(text)) s.wantedTxs.set(text, from);
+      } else if (!equalBytes(ours.bytes, txCid.bytes)) {
+        s.counters.sheafConflicts++;
+        s.emit({ type: "sheaf-conflict", conflict: key, peer: from, ours: ours.toString(), theirs: txCid.toString(), at: s.c.clock.now() });
+      }
+    }
+    return "accept";
+  }
+
+  /** Whether a vertex is stored: the DAG's caches first, then the ledger. */
+  private async hasVertex(cid: string): Promise<boolean> {
+    return this.s.dag.has(cid) || (await this.s.c.ledger.getVertex(cid)) !== undefined;
+  }
+
+  /**
+   * Re-announce the candidates of sets pending for a while, each with its own doubling
+   * delay: when the candidates are known only here (a node that accepted them was killed
+   * before gossiping, or a gossip message was lost), nobody else would ever poll them.
+   * Scanned at most once a second (or every `regossipMs`, when shorter).
+   */
+  regossipPending(): void {
+    const s = this.s;
+    const now = s.c.clock.now();
+    if (now - this.lastRegossipScan < Math.min(1000, s.tuning.regossipMs)) return;
+    this.lastRegossipScan = now;
+    for (const i of s.undecided) {
+      const info = s.sets.get(i)!;
+      if (now < info.nextRegossip) continue;
+      info.nextRegossip = now + info.regossipDelay;
+      info.regossipDelay = Math.min(info.regossipDelay * 2, MAX_REGOSSIP_MS);
+      for (const c of info.set.candidates) {
+        const r = s.txs.get(c.toString());
+        if (r) this.outbox.queueGossip(r.bytes);
+      }
+    }
+  }
+
+  /**
+   * Announce heads when they changed, and otherwise every {@link QUIET_HEADS_EVERY}-th
+   * tick (so a peer that just joined or restarted still hears them): with 16 peers, an
+   * unchanged announcement every second from everyone was a visible share of idle CPU.
+   */
+  async announceHeads(): Promise<void> {
+    const s = this.s;
+    const heads = s.dag.heads(MAX_HEADS);
+    const fingerprint = `${heads.map((h) => h.toString()).join(",")}|${s.finals.size}`;
+    this.headsTicks++;
+    if (fingerprint === this.lastHeads && this.headsTicks % QUIET_HEADS_EVERY !== 0) return;
+    this.lastHeads = fingerprint;
+    const bytes = encodeHeads({ heads, root: s.finals.root(), count: s.finals.size, seq: this.headsSeq++ });
+    await s.c.transport.publish(TOPICS.heads, bytes).catch(() => false);
+  }
+}

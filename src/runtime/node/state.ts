@@ -1,0 +1,295 @@
+/**
+ * The shared state of one live node: what every job module (admission, poller, evidence,
+ * finalizer, responder, resync, sealer, views) reads and changes, and the few helpers
+ * they all use (events, caught failures, trust, the set lookups).
+ *
+ * Memory (issue 14): finalized history lives in the ledger, not here. In memory are the
+ * pending sets and their transactions, the {@link EngineTuning.recentFinalized} newest
+ * finalized sets (an LRU; an evicted set is written as a set record and its protocol
+ * state released, see {@link NodeState.forget}), a bounded LRU of recent decisions
+ * (conflict key → CID) for finality checks, the DAG's bounded caches ({@link DagIndex}),
+ * a 2 KiB set commitment of the finalized map ({@link FinalizedCommitment}) and the
+ * bounded caches named below. Anything older is read from the ledger. `retained()` in
+ * views.ts lists every structure for the boundedness test.
+ */
+import { type BlockCid, parseCid } from "../../core/codec.js";
+import type { ConflictSet } from "../../core/conflict.js";
+import { toHex } from "../../core/bytes.js";
+import type { Tx } from "../../core/tx.js";
+import type { Decision } from "../../core/vertex.js";
+import type { AnswerLayout, ConsensusProtocol, PollContext } from "../../protocols/consensus.js";
+import type { NodeEvent, TxStatus } from "../api/facade.js";
+import { GroupCommitter } from "../ledger/group-commit.js";
+import { DagIndex } from "./dag.js";
+import { LiveSets } from "./live-sets.js";
+import { Lru } from "./lru.js";
+import { FinalizedCommitment } from "./merkle.js";
+import { BACKGROUND_TASKS, type BackgroundTask, DEFAULT_TUNING, type EngineComponents, type EngineInit, type EngineTuning, type FailureView } from "./options.js";
+import type { SetRecord } from "./set-record.js";
+import { InstanceTable, PeerBook } from "./table.js";
+import { idKey, type SignedAnswer } from "./wire.js";
+
+/** A transaction held in memory (its set is pending or recently finalized). */
+export interface TxRecord {
+  readonly tx: Tx;
+  readonly cid: BlockCid;
+  readonly cidText: string;
+  readonly bytes: Uint8Array;
+  readonly set: number;
+  readonly seenAt: number;
+}
+
+/** A conflict set held in memory. */
+export interface SetInfo {
+  readonly set: ConflictSet;
+  /** candidate id (8 bytes, as a string key) → candidate index */
+  readonly byCandidateId: Map<string, number>;
+  readonly firstSeen: number;
+  /** the set's 8-byte instance id (cached: it goes into every query) */
+  readonly id: Uint8Array;
+  /** epoch of this node's signed answers for the set, and the candidate it last signed */
+  epoch: number;
+  lastAnswered: number;
+  /** clock time each candidate was first seen (candidate order) */
+  readonly seenAt: number[];
+  finalizedAt?: number;
+  /** the decision, once final */
+  final?: BlockCid;
+  /** when to re-gossip the candidates of this pending set next, and the delay after that */
+  nextRegossip: number;
+  regossipDelay: number;
+}
+
+export const COUNTERS = [
+  "txSubmitted",
+  "txReceived",
+  "txInvalid",
+  "txRefused",
+  "txDuplicates",
+  "gossipPublished",
+  "queriesSent",
+  "queriesFailed",
+  "queriesAnswered",
+  "answersInvalid",
+  "equivocations",
+  "evidenceAccepted",
+  "requestsInvalid",
+  "fetchesSent",
+  "verticesSealed",
+  "verticesReceived",
+  "verticesInvalid",
+  "sheafConflicts",
+  "finalized",
+  "ledgerConflicts",
+  "pollRounds",
+  "pollMs",
+  "pollFetchMs",
+  "ledgerWrites",
+  "pollAskMs",
+  "pollFinalizeMs",
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+
+/** answerMemory key of (set, peer): peers are numbered below 2^20. */
+export const PEER_SLOTS = 1_048_576;
+
+export class NodeState {
+  readonly protocol: ConsensusProtocol<unknown>;
+  readonly params: unknown;
+  readonly tuning: EngineTuning;
+  /** how the protocol's answer words refer to candidates */
+  readonly layout: AnswerLayout;
+  readonly answerWidth: number;
+  readonly startedAt: number;
+  readonly selfHex: string;
+  /** the ledger behind a group committer: every write of the node goes through it */
+  readonly store: GroupCommitter;
+  readonly registry: LiveSets;
+  readonly table: InstanceTable;
+  readonly peers = new PeerBook();
+  /** set commitment over the whole finalized map (the announced root) */
+  readonly finals: FinalizedCommitment;
+  /** finalized sets still in memory, oldest first; eviction forgets them (see {@link forget}) */
+  readonly recent: Lru<number, true>;
+  /** recent decisions, for finality checks of sets no longer in memory */
+  readonly decided: Lru<string, string>;
+  /**
+   * Instance ids a query asked about that had no final record in the ledger (cleared for
+   * an id when its set is registered): polls about sets this node has not received yet
+   * do not cost a ledger read each time. Bounded (16 384 ids).
+   */
+  readonly notStored = new Lru<string, true>(16_384);
+  readonly txs = new Map<string, TxRecord>();
+  readonly sets = new Map<number, SetInfo>();
+  readonly byInstanceId = new Map<string, number>();
+  /** undecided instances in first-seen order (a Set keeps insertion order) */
+  readonly undecided = new Set<number>();
+  readonly dag: DagIndex;
+  /** cid → peer to ask; bounded by MAX_FETCH per fetch round and cleared by each */
+  readonly wantedVertices = new Map<string, string>();
+  readonly wantedTxs = new Map<string, string>();
+  /** instance id key → peer */
+  readonly wantedSets = new Map<string, string>();
+  /** (set × 2^20 + peer) → last (epoch, candidate id key) that peer signed for the set */
+  readonly answerMemory = new Map<number, { epoch: number; pref: string; signed: SignedAnswer }>();
+  /** peers whose equivocation this node has already proven to the network */
+  readonly reported = new Set<string>();
+  /** first epoch of this session: epochs restart above every earlier session's (see recovery.ts) */
+  epochBase = 0;
+  readonly counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
+  readonly listeners = new Set<(e: NodeEvent) => void>();
+  /** decisions persisted and not yet sealed into a vertex */
+  readonly pendingDecisions: Decision[] = [];
+  readonly recentLatencies: number[] = [];
+  finalizedSinceTick = 0;
+  /** signer public key hex → peer id (cleared past 10 000) */
+  readonly peerOfKey = new Map<string, string>();
+  /** conflict keys whose decision is being written (two paths may finalize one set at once) */
+  readonly finalizing = new Set<string>();
+  running = false;
+  /** The protocols' context: the tick is the node's poll-round counter (rounds completed). */
+  readonly ctx: PollContext;
+  private readonly failureCounts = Object.fromEntries(BACKGROUND_TASKS.map((t) => [t, 0])) as Record<BackgroundTask, number>;
+  private lastFailure: { readonly line: string; readonly at: number } | null = null;
+  /** Called when new work arrives (the poller re-arms its loop); set by the assembly. */
+  wake: () => void = () => undefined;
+
+  constructor(
+    init: EngineInit,
+    readonly c: EngineComponents,
+  ) {
+    const { protocol } = init;
+    if (protocol.answerLayout === undefined) throw new Error(`protocol ${protocol.name} has no answerLayout: it cannot run on a live node`);
+    this.protocol = protocol;
+    this.params = init.params;
+    this.tuning = { ...DEFAULT_TUNING, ...init.tuning };
+    this.layout = protocol.answerLayout(this.tuning.maxCandidates);
+    this.answerWidth = protocol.answerWidth(this.tuning.maxCandidates);
+    if (this.layout.width !== this.answerWidth) throw new Error(`protocol ${protocol.name}: answerLayout width ${this.layout.width} is not answerWidth ${this.answerWidth}`);
+    this.store = new GroupCommitter(c.ledger);
+    this.registry = new LiveSets(this.tuning.maxCandidates);
+    this.table = new InstanceTable(protocol, init.params, this.tuning.maxCandidates);
+    this.finals = new FinalizedCommitment(c.crypto.hasher);
+    this.recent = new Lru(this.tuning.recentFinalized, (i) => this.forget(i));
+    this.decided = new Lru(this.tuning.recentDecisions);
+    this.startedAt = c.clock.now();
+    this.selfHex = toHex(c.keys.publicKey);
+    this.dag = new DagIndex(this.selfHex);
+    const peers = this.peers;
+    const counters = this.counters;
+    this.ctx = {
+      get tick() {
+        return counters.pollRounds;
+      },
+      rng: c.rng,
+      get trust() {
+        return peers.trust;
+      },
+    };
+  }
+
+  emit(e: NodeEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+
+  /**
+   * Run background work (a timer callback, a fire-and-forget promise): a synchronous
+   * throw or a rejection is caught and recorded, never left to kill the process.
+   */
+  background(task: BackgroundTask, work: () => Promise<unknown> | void): void {
+    try {
+      const p = work();
+      if (p !== undefined) p.catch((err: unknown) => this.recordFailure(task, err));
+    } catch (err) {
+      this.recordFailure(task, err);
+    }
+  }
+
+  /** Count a caught failure of background work and report it (with its stack) through `warn`. */
+  recordFailure(task: BackgroundTask, err: unknown): void {
+    this.failureCounts[task]++;
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const line = `${task}: ${message}`;
+    this.lastFailure = { line, at: this.c.clock.now() };
+    const report = this.c.warn ?? this.c.log;
+    report?.(`background task ${task} failed (caught; node keeps running, failure #${this.failureCounts[task]}): ${err instanceof Error ? (err.stack ?? message) : message}`);
+  }
+
+  failures(): FailureView {
+    const byTask = { ...this.failureCounts };
+    return {
+      total: Object.values(byTask).reduce((a, b) => a + b, 0),
+      byTask,
+      lastError: this.lastFailure?.line ?? null,
+      lastAt: this.lastFailure?.at ?? null,
+    };
+  }
+
+  failureCount(task: BackgroundTask): number {
+    return this.failureCounts[task];
+  }
+
+  /** Lower a peer's trust on evidence (bad signatures, malformed data, equivocation); it feeds gossipsub's application score. */
+  distrust(peer: string, factor: number, why: string): void {
+    const t = this.peers.penalise(peer, factor);
+    this.c.transport.setAppScore(peer, -100 * (1 - t));
+    this.c.log?.(`distrust ${peer}: ${why}`);
+  }
+
+  /** The ledger record of an in-memory set. */
+  recordOf(info: SetInfo): SetRecord {
+    return {
+      key: info.set.key,
+      candidates: info.set.candidates.map((c) => c.toString()),
+      seenAt: info.set.candidates.map((_, x) => info.seenAt[x] ?? info.firstSeen),
+      firstSeen: info.firstSeen,
+      ...(info.final !== undefined ? { final: info.final.toString(), finalizedAt: info.finalizedAt ?? info.firstSeen } : {}),
+    };
+  }
+
+  /**
+   * Forget a finalized set (pushed out of the recent-finalized LRU): its record is in the
+   * ledger (written when it was finalized, and again for each later candidate), so from
+   * now on it is served from there. Its protocol state, transactions and answers go.
+   */
+  forget(i: number): void {
+    const info = this.sets.get(i);
+    if (info === undefined) return;
+    this.sets.delete(i);
+    this.registry.delete(info.set.key);
+    this.byInstanceId.delete(idKey(info.id));
+    for (const c of info.set.candidates) this.txs.delete(c.toString());
+    for (let p = 0; p < this.peers.names().length; p++) this.answerMemory.delete(i * PEER_SLOTS + p);
+    this.undecided.delete(i);
+    this.table.release(i);
+  }
+
+  /** The decision on a set: from memory, the recent decisions, or the ledger. */
+  async finalOf(key: string): Promise<BlockCid | undefined> {
+    const set = this.registry.get(key);
+    if (set !== undefined) return this.sets.get(set.index)!.final;
+    const recent = this.decided.get(key);
+    if (recent !== undefined) return parseCid(recent);
+    const stored = await this.c.ledger.getFinal(key);
+    return stored === undefined ? undefined : parseCid(stored);
+  }
+
+  statusOf(r: TxRecord): TxStatus {
+    const info = this.sets.get(r.set)!;
+    const final = info.final;
+    if (final !== undefined) return final.equals(r.cid) ? "finalized" : "rejected";
+    const c = this.table.preference(r.set);
+    return c >= 0 && info.set.candidates[c]?.equals(r.cid) ? "preferred" : "pending";
+  }
+
+  /** Whether a poll round would have anything to do. */
+  hasWork(): boolean {
+    return this.undecided.size > 0 || this.wantedSets.size + this.wantedTxs.size + this.wantedVertices.size > 0;
+  }
+}
