@@ -12,12 +12,20 @@ import { startRun } from "../../src/sim/cycle/driver.js";
 import { loadScenario } from "../../src/sim/scenario/load.js";
 import { buildTopology } from "../../src/topology/index.js";
 import { anneal, empiricalCheck, fixedTemperature } from "./exact.js";
+import { createLaggedInformed, createSynchronousOblivious, type SyncWorldView } from "./sync-attacker.js";
 import { twoCliques } from "./exact.js";
 
 const root = resolve(import.meta.dirname, "../..");
 
 export type Task =
-  | { readonly kind: "sim"; readonly file: string; readonly set: Readonly<Record<string, unknown>>; readonly seed: number }
+  | {
+      readonly kind: "sim";
+      readonly file: string;
+      readonly set: Readonly<Record<string, unknown>>;
+      readonly seed: number;
+      /** replace the scenario's balancing attacker (knowledge: full) by the synchronous-round model of sync-attacker.ts, K queries per poll */
+      readonly attacker?: { readonly kind: "synchronous"; readonly k: number } | { readonly kind: "lagged" };
+    }
   | { readonly kind: "fixedT"; readonly n: number; readonly T: number; readonly rule: "uniform" | "emtd"; readonly steps: number }
   | { readonly kind: "empirical"; readonly n: number; readonly T: number; readonly rule: "uniform" | "emtd"; readonly steps: number; readonly chains: number; readonly seed: number }
   | { readonly kind: "anneal"; readonly rule: "uniform" | "emtd"; readonly schedule: "geometric" | "logarithmic"; readonly param: number; readonly rounds: number }
@@ -43,6 +51,7 @@ export function runTask(task: Task): unknown {
       const scenario = loadScenario(scenarioText(task.file), task.file, overrides);
       // simulate()'s run, stepped here to keep it, so the winner can be read from the final state.
       const run = startRun(scenario, { crypto: nodeCrypto });
+      if (task.attacker) installAttacker(run, task.attacker, task.seed);
       let simMs = 0;
       for (let more = true; more; ) {
         const t0 = performance.now();
@@ -82,6 +91,22 @@ export function runTask(task: Task): unknown {
       return { diameter: diameterEstimate(g, 8) };
     }
   }
+}
+
+/** Swap the run's informed balancing strategy for a model of sync-attacker.ts (the driver must call beginRound: knowledge full). */
+function installAttacker(run: unknown, attacker: NonNullable<Extract<Task, { kind: "sim" }>["attacker"]>, seed: number): void {
+  const world = (run as { world?: SyncWorldView & { strategy: unknown; candidates: number; instances: number; adversaryWatchesRounds: boolean } }).world;
+  if (!world || !world.adversaryWatchesRounds) throw new Error("the synchronous attacker needs a cycle-driver run with adversary.type balance, knowledge full");
+  const { candidates, instances } = world;
+  const initial = new Int32Array(instances * candidates);
+  for (const node of world.honestIds) for (let inst = 0; inst < instances; inst++) {
+    const c = world.state.preference(node, inst);
+    if (c >= 0 && c < candidates) initial[inst * candidates + c]! += 1;
+  }
+  world.strategy =
+    attacker.kind === "synchronous"
+      ? createSynchronousOblivious(world, candidates, instances, world.nodes - world.honestIds.length, attacker.k, initial, createRng(seed, "synchronous-attacker"))
+      : createLaggedInformed(candidates, initial);
 }
 
 /** Largest BFS eccentricity from `probes` start nodes (a lower bound on the diameter, exact for vertex-transitive graphs). */
