@@ -16,7 +16,14 @@
  * `--abuse-concurrency` clients send malformed HTTP requests (bad JSON, bad CIDs, unknown
  * routes, oversized headers) to every node as fast as they are answered; the report gives
  * that window's p99 beside the last normal window's, and how the abusive requests were
- * answered (a 5xx is a failure).
+ * answered (a 5xx is a failure). The attacker is its own process (bench/soak-abuse.ts),
+ * so it does not share the load generator's event loop, and connects from
+ * `--abuse-from` (default 127.0.0.2): a client address other than the load's 127.0.0.1,
+ * as a remote attacker's would be.
+ *
+ * Every window also reports the CPU time spent in it by the nodes (summed), by this
+ * process (load generator and sampler) and by the attacker, from /proc: where the time
+ * goes when the machine is shared.
  *
  * Results: bench/results/soak.json and soak.md (`--out DIR` elsewhere). Needs `npm run
  * build` first (the npm script does it). Exit 1 when the devnet fails, 2 on bad options.
@@ -27,10 +34,11 @@
  * history (2048 finalized sets, 16 384 decisions, 1024 vertices; see engine.ts) fill in
  * the first ~70 s at 30 tx/s, so growth after that is what would make a node run out.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { nodeSignatures } from "../src/runtime/crypto-node.js";
 import { runLoad, type LoadReport } from "../src/runtime/load/generator.js";
@@ -48,6 +56,7 @@ const { values } = parseArgs({
     protocol: { type: "string" },
     abuse: { type: "string" },
     "abuse-concurrency": { type: "string" },
+    "abuse-from": { type: "string" },
     out: { type: "string" },
     render: { type: "string" },
   },
@@ -70,6 +79,8 @@ const rate = num("rate", values.rate, 30, 1);
 const nodes = num("nodes", values.nodes, 4, 2);
 const abuseS = num("abuse", values.abuse, 0, 0);
 const abuseConcurrency = num("abuse-concurrency", values["abuse-concurrency"], 64, 1);
+const abuseFrom = values["abuse-from"] ?? "127.0.0.2";
+if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(abuseFrom)) usage(`--abuse-from must be a loopback IPv4 address (127.x.y.z), got ${JSON.stringify(abuseFrom)}`);
 const protocol = values.protocol ?? "snowball";
 if (!["snowball", "emtd", "tmesh"].includes(protocol)) usage(`--protocol must be snowball, emtd or tmesh, got ${JSON.stringify(protocol)}`);
 const outDir = resolve(values.out ?? "bench/results");
@@ -84,6 +95,32 @@ interface Sample {
   readonly t: number;
   readonly rssMiB: number[];
   readonly finalized: number;
+}
+
+/** Clock ticks per second of /proc/PID/stat's utime and stime. */
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system) a process has used so far, or NaN when it is gone. */
+function cpuS(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU seconds used by this process so far. */
+function selfCpuS(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
 }
 
 function rssMiB(pid: number): number {
@@ -123,35 +160,36 @@ async function finalizedCount(api: string): Promise<number> {
   return s.finalizedCount;
 }
 
-/** Malformed requests, as fast as they are answered, until `signal` aborts. */
-async function abuse(apis: readonly string[], signal: AbortSignal): Promise<{ requests: number; byStatus: Record<string, number> }> {
-  const byStatus: Record<string, number> = {};
-  let requests = 0;
-  const shapes: ((api: string, i: number) => [string, RequestInit])[] = [
-    (api) => [`${api}/v1/tx`, { method: "POST", body: "{not json", headers: { "content-type": "application/json" } }],
-    (api, i) => [`${api}/v1/tx`, { method: "POST", body: JSON.stringify({ author: "AAAA", nonce: i, payload: "x", signature: "zz" }), headers: { "content-type": "application/json" } }],
-    (api, i) => [`${api}/v1/tx/not-a-cid-${i}`, {}],
-    (api, i) => [`${api}/v1/conflicts/%ff%fe${i}`, {}],
-    (api, i) => [`${api}/v1/nothing/${i}`, { method: "DELETE" }],
-    (api) => [`${api}/v1/status`, { headers: { "x-junk": "j".repeat(6000) } }],
-  ];
-  const worker = async (w: number) => {
-    for (let i = 0; !signal.aborted; i++) {
-      const [url, init] = shapes[(w + i) % shapes.length]!(apis[(w + i) % apis.length]!, i);
-      let key: string;
-      try {
-        const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-        await res.arrayBuffer();
-        key = String(res.status);
-      } catch (e) {
-        key = signal.aborted ? "aborted" : `error:${(e as Error).name}`;
-      }
-      requests++;
-      byStatus[key] = (byStatus[key] ?? 0) + 1;
-    }
+interface AbuseResult {
+  requests: number;
+  byStatus: Record<string, number>;
+  /** CPU seconds the attacker process used */
+  cpuS: number;
+}
+
+const ABUSE_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "soak-abuse.ts");
+
+/** Start the attacker process (bench/soak-abuse.ts); `stop()` ends it and returns its counts. */
+function startAbuse(apis: readonly string[]): { stop: () => Promise<AbuseResult> } {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, ABUSE_SCRIPT, "--apis", apis.join(","), "--concurrency", String(abuseConcurrency), "--local-address", abuseFrom],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return {
+    async stop(): Promise<AbuseResult> {
+      child.kill("SIGTERM");
+      const code = await exited;
+      const line = out.trim().split("\n").pop() ?? "";
+      if (code !== 0 || !line.startsWith("{")) throw new Error(`the attacker process exited with ${code}: ${err.trim().split("\n").pop() ?? ""}`);
+      return JSON.parse(line) as AbuseResult;
+    },
   };
-  await Promise.all(Array.from({ length: abuseConcurrency }, (_, w) => worker(w)));
-  return { requests, byStatus };
 }
 
 interface Window {
@@ -159,7 +197,9 @@ interface Window {
   readonly kind: "steady" | "abuse";
   readonly startS: number;
   readonly report: LoadReport;
-  readonly abuse?: { requests: number; byStatus: Record<string, number> };
+  readonly abuse?: AbuseResult;
+  /** CPU seconds used during the window: all nodes together, and this process */
+  readonly cpu: { nodesS: number; benchS: number };
 }
 
 function slope(xs: readonly number[], ys: readonly number[]): number {
@@ -193,25 +233,37 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => void sample().catch(() => undefined), 5000);
   const keys = nodeSignatures.generateKeyPair(new Uint8Array(32).fill(0x50));
   const windows: Window[] = [];
+  const nodesCpuS = () => pids.map(cpuS).reduce((a, b) => a + b, 0);
+  const cpuMeter = () => {
+    const n0 = nodesCpuS();
+    const b0 = selfCpuS();
+    return () => ({ nodesS: r1(nodesCpuS() - n0), benchS: r1(selfCpuS() - b0) });
+  };
   try {
     for (let w = 0; w < minutes; w++) {
       const startS = (Date.now() - t0) / 1000;
+      const meter = cpuMeter();
       const report = await runLoad({ apis, rate, durationS: 60, conflictShare: 0.1, keys, drainS: 3 });
-      windows.push({ index: w, kind: "steady", startS, report });
+      const cpu = meter();
+      windows.push({ index: w, kind: "steady", startS, report, cpu });
       const rss = pids.map(rssMiB).map((x) => x.toFixed(0)).join("/");
-      process.stderr.write(`  minute ${w + 1}: finalized ${report.finalized}/${report.submitted}, p99 ${report.latencyMs.p99.toFixed(0)} ms, RSS ${rss} MiB\n`);
+      process.stderr.write(
+        `  minute ${w + 1}: finalized ${report.finalized}/${report.submitted}, p99 ${report.latencyMs.p99.toFixed(0)} ms, RSS ${rss} MiB, CPU s nodes ${cpu.nodesS} bench ${cpu.benchS}, load ${load1()}\n`,
+      );
       if (child.exitCode !== null) throw new Error(`devnet exited with ${child.exitCode}`);
     }
     await sample();
     if (abuseS > 0) {
       const startS = (Date.now() - t0) / 1000;
-      const stop = new AbortController();
-      const abusing = abuse(apis, stop.signal);
+      const meter = cpuMeter();
+      const attacker = startAbuse(apis);
       const report = await runLoad({ apis, rate, durationS: abuseS, conflictShare: 0.1, keys, drainS: 3 });
-      stop.abort();
-      const a = await abusing;
-      windows.push({ index: windows.length, kind: "abuse", startS, report, abuse: a });
-      process.stderr.write(`  abuse: ${a.requests} malformed requests ${JSON.stringify(a.byStatus)}; load p99 ${report.latencyMs.p99.toFixed(0)} ms\n`);
+      const a = await attacker.stop();
+      const cpu = meter();
+      windows.push({ index: windows.length, kind: "abuse", startS, report, abuse: a, cpu });
+      process.stderr.write(
+        `  abuse: ${a.requests} malformed requests ${JSON.stringify(a.byStatus)}; load p99 ${report.latencyMs.p99.toFixed(0)} ms, CPU s nodes ${cpu.nodesS} bench ${cpu.benchS} attacker ${a.cpuS}, load ${load1()}\n`,
+      );
       await sample();
     }
   } finally {
@@ -223,7 +275,7 @@ async function main(): Promise<void> {
   }
 
   const result = derive({
-    command: `npm run bench:soak -- --minutes ${minutes} --rate ${rate} --nodes ${nodes} --protocol ${protocol}${abuseS > 0 ? ` --abuse ${abuseS} --abuse-concurrency ${abuseConcurrency}` : ""}`,
+    command: `npm run bench:soak -- --minutes ${minutes} --rate ${rate} --nodes ${nodes} --protocol ${protocol}${abuseS > 0 ? ` --abuse ${abuseS} --abuse-concurrency ${abuseConcurrency} --abuse-from ${abuseFrom}` : ""}`,
     date: new Date().toISOString(),
     machine: { cores: cpus().length, load1AtStart: r1(load0), load1AtEnd: r1(load1()) },
     config: { minutes, rate, nodes, protocol, abuseS, abuseConcurrency },
@@ -238,6 +290,7 @@ async function main(): Promise<void> {
       errors: w.report.errors,
       p50Ms: r1(w.report.latencyMs.p50),
       p99Ms: r1(w.report.latencyMs.p99),
+      cpu: w.cpu,
       ...(w.abuse ? { abuse: w.abuse } : {}),
     })),
     samples: samples.map((s) => ({ t: r1(s.t), rssMiB: s.rssMiB.map(r1), finalized: s.finalized })),
@@ -262,7 +315,19 @@ interface Raw {
   date: string;
   machine: { cores: number; load1AtStart: number; load1AtEnd: number };
   config: { minutes: number; rate: number; nodes: number; protocol: string; abuseS: number; abuseConcurrency: number };
-  windows: { index: number; kind: string; startS: number; submitted: number; finalized: number; unfinalized: number; p50Ms: number; p99Ms: number; abuse?: { requests: number; byStatus: Record<string, number> } }[];
+  windows: {
+    index: number;
+    kind: string;
+    startS: number;
+    submitted: number;
+    finalized: number;
+    unfinalized: number;
+    p50Ms: number;
+    p99Ms: number;
+    /** absent in results measured before CPU was recorded */
+    cpu?: { nodesS: number; benchS: number };
+    abuse?: { requests: number; byStatus: Record<string, number>; cpuS?: number };
+  }[];
   samples: { t: number; rssMiB: number[]; finalized: number }[];
 }
 
@@ -330,14 +395,22 @@ function markdown(r: Result): string {
     "",
     "## Latency by window",
     "",
-    "| window | kind | submitted | finalized | unfinalized | p50 ms | p99 ms |",
-    "|---|---|---|---|---|---|---|",
-    ...r.windows.map((w) => `| ${w.index + 1} | ${w.kind} | ${w.submitted} | ${w.finalized} | ${w.unfinalized} | ${w.p50Ms} | ${w.p99Ms} |`),
+    "| window | kind | submitted | finalized | unfinalized | p50 ms | p99 ms | CPU s: nodes / load generator / attacker |",
+    "|---|---|---|---|---|---|---|---|",
+    ...r.windows.map(
+      (w) =>
+        `| ${w.index + 1} | ${w.kind} | ${w.submitted} | ${w.finalized} | ${w.unfinalized} | ${w.p50Ms} | ${w.p99Ms} | ${w.cpu ? `${w.cpu.nodesS} / ${w.cpu.benchS} / ${w.abuse?.cpuS ?? "–"}` : "–"} |`,
+    ),
     "",
   ];
   const abused = r.windows.find((w) => w.abuse);
   if (abused?.abuse) {
-    lines.push(`Abuse window: ${abused.abuse.requests} malformed HTTP requests answered ${Object.entries(abused.abuse.byStatus).map(([s, n]) => `${s}: ${n}`).join(", ")}.`, "");
+    lines.push(
+      `Abuse window: ${abused.abuse.requests} malformed HTTP requests answered ${Object.entries(abused.abuse.byStatus)
+        .map(([s, n]) => `${s}: ${n}`)
+        .join(", ")} (\`error:CODE\`: no answer, e.g. the connection was cut).`,
+      "",
+    );
   }
   lines.push("## RSS per node over time (MiB)", "", "| t (s) | finalized (node 0) | RSS per node |", "|---|---|---|");
   for (const s of r.samples.filter((_, i) => i % 6 === 0 || i === r.samples.length - 1)) lines.push(`| ${s.t} | ${s.finalized} | ${s.rssMiB.join(" / ")} |`);

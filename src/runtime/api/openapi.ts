@@ -56,6 +56,12 @@ const retryAfter: Json = { "Retry-After": { description: "seconds to wait before
 /** Replies every route may give before any handler runs (the server's own limits). */
 const LIMITS: Record<string, Json> = {
   "408": error("`timeout`: the request's headers (or body) did not arrive in time"),
+  "429": {
+    description:
+      "`rate-limited`: this client address sent too many requests, or too many malformed ones; the answer comes after a delay and the connection closes",
+    headers: retryAfter,
+    content: jsonContent("ApiError"),
+  },
   "503": {
     description: "`too-many-connections` (this client address holds too many connections), `overloaded` or `too-many-streams`",
     headers: retryAfter,

@@ -26,6 +26,7 @@ import {
   type Histogram,
   type SignatureCountsView,
 } from "./metrics.js";
+import { AddressGuard, type ThrottleReason } from "./guard.js";
 import { formatSseComment, formatSseEvent } from "./sse.js";
 import { conflictViewToJson, txViewToJson, type ApiErrorBody, type ApiErrorCode, type SubmitResponse } from "./wire.js";
 
@@ -45,6 +46,20 @@ export const DEFAULT_MAX_CONNECTIONS_PER_IP = 1024;
 export const DEFAULT_MAX_EVENT_STREAMS = 128;
 /** How long an event stream may stay backed up (its socket refusing more) before the client is dropped. */
 export const DEFAULT_EVENT_STALL_MS = 30_000;
+/**
+ * Requests per second one client address may send, and its burst (default 2000/s, burst
+ * 4000: far above what honest bulk clients send; `bench:devnet` submits up to 1600 tx/s
+ * spread over the nodes).
+ */
+export const DEFAULT_RATE_LIMIT = { perSecond: 2000, burst: 4000 } as const;
+/**
+ * Malformed requests per second one client address may send, and its burst (default
+ * 20/s, burst 200). Malformed: answered 400, 405, 408, 413, 415 or 431, or 404 for a
+ * route that does not exist (a 404 for an unknown transaction or set does not count).
+ */
+export const DEFAULT_MALFORMED_LIMIT = { perSecond: 20, burst: 200 } as const;
+/** How long a throttled address waits for its 429 (default 1 s). */
+export const DEFAULT_THROTTLE_DELAY_MS = 1_000;
 /** After refusing an oversized or late body, how long the rest is discarded before the socket is cut. */
 const TOO_LARGE_GRACE_MS = 1_000;
 /** On close, how long event streams may take to flush their end before connections are cut. */
@@ -79,6 +94,16 @@ export interface ApiServerOptions {
   readonly bodyTimeoutMs?: number;
   /** Open connections per remote address; one more is answered 503 `too-many-connections` (default {@link DEFAULT_MAX_CONNECTIONS_PER_IP}). */
   readonly maxConnectionsPerIp?: number;
+  /**
+   * Per-address request budget, a token bucket (default {@link DEFAULT_RATE_LIMIT}). Over
+   * it, or over {@link malformedLimit}, the address is throttled: each of its requests is
+   * answered 429 `rate-limited` after {@link throttleDelayMs}, unread, and its connection closed.
+   */
+  readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
+  /** Per-address budget of malformed requests (default {@link DEFAULT_MALFORMED_LIMIT}). */
+  readonly malformedLimit?: { readonly perSecond: number; readonly burst: number };
+  /** Delay before a throttled address is answered 429 (default {@link DEFAULT_THROTTLE_DELAY_MS}). */
+  readonly throttleDelayMs?: number;
   /**
    * The counts behind `entropic_signature_verifications_total`. By default: the
    * `verifications` of the signature scheme when it keeps them (`nodeSignatures` does, for
@@ -116,6 +141,10 @@ interface ServerStats {
   /** event clients dropped for reading too slowly, by reason */
   streamsDroppedBuffer: number;
   streamsDroppedStall: number;
+  /** requests answered with a malformed-request status (they take the address's malformed budget) */
+  malformed: number;
+  /** requests and connections answered 429, by the budget the address had exhausted */
+  rateLimited: Record<ThrottleReason, number>;
 }
 
 interface Context {
@@ -129,6 +158,8 @@ interface Context {
   readonly maxEventStreams: number;
   readonly bodyTimeoutMs: number;
   readonly headersTimeoutMs: number;
+  readonly guard: AddressGuard;
+  readonly throttleDelayMs: number;
   /** open event streams, fed by the server's one facade subscription and ended cleanly by close() */
   readonly eventStreams: Set<EventStream>;
   readonly stats: ServerStats;
@@ -196,6 +227,26 @@ function sendRawJson(res: ServerResponse, text: string): void {
   res.end(text);
 }
 
+/** Error codes that mark a request malformed (they take the address's malformed budget). */
+const MALFORMED_CODES: ReadonlySet<ApiErrorCode> = new Set<ApiErrorCode>([
+  "bad-json",
+  "invalid",
+  "bad-signature",
+  "unsupported-media-type",
+  "too-large",
+  "method-not-allowed",
+  "timeout",
+  "bad-request",
+]);
+
+/** Set on a response that answered a malformed request. */
+const MALFORMED = Symbol("malformed");
+type Marked = ServerResponse & { [MALFORMED]?: true };
+
+function markMalformed(res: ServerResponse): void {
+  (res as Marked)[MALFORMED] = true;
+}
+
 function sendError(
   res: ServerResponse,
   status: number,
@@ -204,6 +255,7 @@ function sendError(
   headers: Record<string, string> = {},
   issues?: ApiErrorBody["error"]["issues"],
 ): void {
+  if (MALFORMED_CODES.has(code)) markMalformed(res);
   const body: ApiErrorBody = { error: issues === undefined ? { code, message } : { code, message, issues } };
   sendJson(res, status, body, headers);
 }
@@ -230,8 +282,8 @@ function declaredLength(req: IncomingMessage): number | undefined {
  * sending can then read the answer instead of hitting a reset), for a short grace period
  * at most, after which the socket is cut.
  */
-function refuseBody(req: IncomingMessage, res: ServerResponse, status: number, code: ApiErrorCode, message: string): void {
-  sendError(res, status, code, message, { Connection: "close" });
+function refuseBody(req: IncomingMessage, res: ServerResponse, status: number, code: ApiErrorCode, message: string, headers: Record<string, string> = {}): void {
+  sendError(res, status, code, message, { ...headers, Connection: "close" });
   req.removeAllListeners("data");
   req.on("data", () => {});
   req.resume();
@@ -392,6 +444,18 @@ function serverSamples(ctx: Context): MetricSample[] {
     c("entropic_http_request_timeouts_total", "Requests answered 408 because their headers or body did not arrive in time.", ctx.stats.requestTimeouts),
     c("entropic_http_connections_refused_total", "Connections refused by the per-address connection cap.", ctx.stats.connectionsRefused),
     c("entropic_event_streams_refused_total", "Event streams refused (503) by the concurrent-stream cap.", ctx.stats.streamsRefused),
+    c(
+      "entropic_http_malformed_requests_total",
+      "Requests answered 400, 405, 408, 413, 415 or 431, or 404 for no route; each takes its address's malformed budget.",
+      ctx.stats.malformed,
+    ),
+    c(
+      "entropic_http_requests_rate_limited_total",
+      "Requests and connections answered 429 (after the throttle delay), by the per-address budget exhausted.",
+      ctx.stats.rateLimited.malformed,
+      { reason: "malformed" },
+    ),
+    c("entropic_http_requests_rate_limited_total", "", ctx.stats.rateLimited.rate, { reason: "rate" }),
     c("entropic_event_streams_dropped_total", "Event clients disconnected for reading too slowly, by reason.", ctx.stats.streamsDroppedBuffer, { reason: "buffer" }),
     c("entropic_event_streams_dropped_total", "", ctx.stats.streamsDroppedStall, { reason: "stall" }),
     { name: "entropic_event_streams", help: "Event streams open.", type: "gauge", value: ctx.eventStreams.size },
@@ -530,10 +594,47 @@ async function dispatch(ctx: Context, req: IncomingMessage, res: ServerResponse)
     await handler(ctx, req, res, param);
     return;
   }
+  markMalformed(res);
   sendError(res, 404, "not-found", `no route ${method} ${quote(path)}`);
 }
 
+function retryAfterS(ctx: Context): string {
+  return String(Math.max(1, Math.ceil(ctx.throttleDelayMs / 1000)));
+}
+
+function throttleMessage(reason: ThrottleReason): string {
+  return reason === "malformed" ? "too many malformed requests from this address; slow down" : "too many requests from this address; slow down";
+}
+
+/**
+ * A request from a throttled address: nothing of it is read or routed; after the delay
+ * it is answered 429 and the connection closes. The client that waits for answers is
+ * thereby held to its concurrency per delay.
+ */
+function throttleRequest(ctx: Context, req: IncomingMessage, res: ServerResponse, reason: ThrottleReason): void {
+  ctx.stats.rateLimited[reason]++;
+  const socket = req.socket;
+  socket.pause();
+  const timer = setTimeout(() => {
+    socket.resume();
+    refuseBody(req, res, 429, "rate-limited", throttleMessage(reason), { "Retry-After": retryAfterS(ctx) });
+  }, ctx.throttleDelayMs);
+  timer.unref();
+  res.once("close", () => clearTimeout(timer));
+}
+
 function onRequest(ctx: Context, req: IncomingMessage, res: ServerResponse): void {
+  const address = req.socket.remoteAddress ?? "?";
+  const refused = ctx.guard.admit(address);
+  if (refused !== undefined) {
+    throttleRequest(ctx, req, res, refused);
+    return;
+  }
+  res.once("close", () => {
+    if ((res as Marked)[MALFORMED] !== true) return;
+    ctx.stats.malformed++;
+    ctx.guard.malformed(address);
+  });
   dispatch(ctx, req, res).catch((error: unknown) => {
     ctx.log(`api: ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     if (res.headersSent) res.destroy();
@@ -564,6 +665,8 @@ function onClientError(ctx: Context, error: NodeJS.ErrnoException, socket: Socke
     return;
   }
   const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  ctx.stats.malformed++;
+  ctx.guard.malformed(socket.remoteAddress ?? "?");
   socket.end(
     timeout
       ? rawError("408 Request Timeout", { error: { code: "timeout", message: `request headers not received within ${ctx.headersTimeoutMs} ms` } })
@@ -640,8 +743,24 @@ export async function startApiServer(facade: NodeFacade, options: ApiServerOptio
     maxEventStreams: positive("maxEventStreams", options.maxEventStreams ?? DEFAULT_MAX_EVENT_STREAMS),
     headersTimeoutMs: positive("headersTimeoutMs", options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS),
     bodyTimeoutMs: positive("bodyTimeoutMs", options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS),
+    guard: new AddressGuard(
+      {
+        requests: options.rateLimit ?? DEFAULT_RATE_LIMIT,
+        malformed: options.malformedLimit ?? DEFAULT_MALFORMED_LIMIT,
+      },
+      () => performance.now(),
+    ),
+    throttleDelayMs: positive("throttleDelayMs", options.throttleDelayMs ?? DEFAULT_THROTTLE_DELAY_MS),
     eventStreams: new Set(),
-    stats: { requestTimeouts: 0, connectionsRefused: 0, streamsRefused: 0, streamsDroppedBuffer: 0, streamsDroppedStall: 0 },
+    stats: {
+      requestTimeouts: 0,
+      connectionsRefused: 0,
+      streamsRefused: 0,
+      streamsDroppedBuffer: 0,
+      streamsDroppedStall: 0,
+      malformed: 0,
+      rateLimited: { rate: 0, malformed: 0 },
+    },
     finality: finalityLatencyHistogram(),
     signatureCounts,
   };

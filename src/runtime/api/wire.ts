@@ -91,6 +91,7 @@ export const apiErrorCodeSchema = z
     "timeout",
     "too-many-streams",
     "too-many-connections",
+    "rate-limited",
     "bad-request",
     "internal",
   ])

@@ -330,6 +330,8 @@ describe("HTTP API: reads", () => {
       "entropic_http_request_timeouts_total",
       "entropic_http_connections_refused_total",
       "entropic_event_streams_refused_total",
+      "entropic_http_malformed_requests_total",
+      "entropic_http_requests_rate_limited_total",
       "entropic_event_streams_dropped_total",
       "entropic_event_streams",
     ]);
