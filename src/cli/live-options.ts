@@ -76,16 +76,9 @@ export async function checkApiPort(port: number, host = "127.0.0.1"): Promise<vo
 
 /** The parameter schemas of the live protocols, loaded without libp2p. */
 async function liveProtocol(name: string): Promise<ConsensusProtocol<unknown>> {
-  switch (name) {
-    case "snowball":
-      return (await import("../protocols/snowball/index.js")).snowball as ConsensusProtocol<unknown>;
-    case "emtd":
-      return (await import("../protocols/emtd/index.js")).emtd as ConsensusProtocol<unknown>;
-    case "tmesh":
-      return (await import("../protocols/tmesh/index.js")).tmesh as ConsensusProtocol<unknown>;
-    default:
-      throw new UsageError(`--protocol: unknown protocol ${JSON.stringify(name)}`);
-  }
+  const { isLiveProtocolName, liveProtocols } = await import("../runtime/node/protocols.js");
+  if (!isLiveProtocolName(name)) throw new UsageError(`--protocol: unknown protocol ${JSON.stringify(name)}`);
+  return liveProtocols[name];
 }
 
 /**

@@ -1,6 +1,7 @@
 /** `entropic node`: run one live node until Ctrl-C or SIGTERM. */
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
+import { LIVE_PROTOCOL_NAMES, type LiveProtocolName } from "../../runtime/node/protocols.js";
 import { collect } from "../sim/command.js";
 import { parseAssignment } from "../scenario-input.js";
 import { checkFileIfPresent, checkOutputDir } from "../files.js";
@@ -34,9 +35,9 @@ export function parseParams(raw: readonly string[]): Record<string, unknown> {
   return out;
 }
 
-/** The protocols a live node runs (runtime/node/start.ts `liveProtocols`; listed here so the CLI starts without loading libp2p). */
-export const LIVE_PROTOCOLS = ["snowball", "emtd", "tmesh"] as const;
-export type LiveProtocol = (typeof LIVE_PROTOCOLS)[number];
+/** The protocols a live node runs: the one live registry (runtime/node/protocols.ts, which loads no libp2p). */
+export const LIVE_PROTOCOLS = LIVE_PROTOCOL_NAMES;
+export type LiveProtocol = LiveProtocolName;
 
 export function parseProtocol(raw: string): LiveProtocol {
   if (!(LIVE_PROTOCOLS as readonly string[]).includes(raw)) throw new UsageError(`--protocol must be one of ${LIVE_PROTOCOLS.join(", ")}, got ${JSON.stringify(raw)}`);

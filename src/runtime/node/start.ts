@@ -8,27 +8,19 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRng } from "../../core/prng.js";
 import { ScenarioError } from "../../core/errors.js";
-import type { ConsensusProtocol } from "../../protocols/consensus.js";
-import { emtd } from "../../protocols/emtd/index.js";
-import { snowball } from "../../protocols/snowball/index.js";
-import { tmesh } from "../../protocols/tmesh/index.js";
 import { type ApiServer, startApiServer } from "../api/server.js";
 import { systemClock } from "../clock.js";
 import { nodeCrypto, nodeSignatures } from "../crypto-node.js";
 import { LevelLedger } from "../ledger/level.js";
-import type { Transport } from "../ports.js";
+import type { TimerHandle, Transport } from "../ports.js";
 import { createLibp2pTransport } from "../transport/libp2p.js";
 import { NodeEngine, type EngineTuning } from "./engine.js";
 import { KEY_FILE, loadOrCreateIdentity } from "./identity.js";
+import { service, type Startable, stopAll } from "./lifecycle.js";
+import { isLiveProtocolName, liveParams, liveProtocols, type LiveProtocolName } from "./protocols.js";
 import { checkKeyMatches, writeLabelKeyIfAbsent } from "./key-label.js";
 
-/** The protocols a live node can run. */
-export const liveProtocols = {
-  snowball: snowball as ConsensusProtocol<unknown>,
-  emtd: emtd as ConsensusProtocol<unknown>,
-  tmesh: tmesh as ConsensusProtocol<unknown>,
-} as const;
-export type LiveProtocolName = keyof typeof liveProtocols;
+export { liveParams, liveProtocols, type LiveProtocolName } from "./protocols.js";
 
 export interface NodeConfig {
   /** the node's folder: key file, ledger, node.json */
@@ -80,34 +72,29 @@ export interface RunningNode extends NodeInfo {
   stop(): Promise<void>;
 }
 
-/** Validate protocol parameters, naming the bad field. */
-export function liveParams(protocol: LiveProtocolName, raw: Readonly<Record<string, unknown>> = {}): unknown {
-  const parsed = liveProtocols[protocol].params.safeParse(raw);
-  if (!parsed.success) {
-    throw new ScenarioError(
-      parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      `--protocol ${protocol}`,
-    );
-  }
-  return parsed.data;
-}
-
 export async function createNode(config: NodeConfig): Promise<RunningNode> {
+  if (!isLiveProtocolName(config.protocol)) throw new ScenarioError([{ path: "protocol", message: `expected one of ${Object.keys(liveProtocols).join(", ")}` }]);
   const protocol = liveProtocols[config.protocol];
-  if (protocol === undefined) throw new ScenarioError([{ path: "protocol", message: `expected one of ${Object.keys(liveProtocols).join(", ")}` }]);
   const params = liveParams(config.protocol, config.params);
   mkdirSync(config.dataDir, { recursive: true });
   if (config.keyLabel !== undefined) writeLabelKeyIfAbsent(join(config.dataDir, KEY_FILE), config.keyLabel);
   const identity = loadOrCreateIdentity(config.dataDir, nodeSignatures);
   if (config.keyLabel !== undefined) checkKeyMatches(join(config.dataDir, KEY_FILE), identity.seed, config.keyLabel);
   const ledger = new LevelLedger(join(config.dataDir, "ledger"));
-  await ledger.open();
+  // Every service is a Startable, started in order and stopped in reverse (lifecycle.ts).
+  // The engine is opened (ledger loaded, handlers installed) before the transport starts,
+  // so no message arrives before it can be handled; the API closes first at stop.
+  const started: Startable[] = [];
+  const run = async (x: Startable): Promise<void> => {
+    await x.start();
+    started.push(x);
+  };
   let transport: Transport | undefined;
   let api: ApiServer | undefined;
   let engine: NodeEngine | undefined;
-  const stoppers: (() => void)[] = [];
   try {
-    transport = await createLibp2pTransport({
+    await run(service("ledger", () => ledger.open(), () => ledger.close()));
+    const t = await createLibp2pTransport({
       listen: [...(config.listen ?? ["/ip4/127.0.0.1/tcp/0"])],
       ...(config.announce?.length ? { announce: [...config.announce] } : {}),
       privateKey: identity.seed,
@@ -117,51 +104,52 @@ export async function createNode(config: NodeConfig): Promise<RunningNode> {
       // message per node (measured: the largest CPU item under load).
       gossip: { signaturePolicy: "StrictNoSign" },
     });
+    transport = t;
     const seed = randomBytes(4).readUInt32LE(0);
-    engine = await NodeEngine.open({
-      protocol,
-      params,
-      transport,
-      ledger,
-      clock: systemClock,
-      crypto: nodeCrypto,
-      keys: identity.keys,
-      rng: createRng(seed, "live-node"),
-      ...(config.tuning ? { tuning: config.tuning } : {}),
-      ...(config.log ? { log: config.log } : {}),
-      ...(config.warn ? { warn: config.warn } : {}),
-    });
-    await transport.start();
-    api = await startApiServer(engine, { port: config.apiPort ?? 0, host: config.apiHost ?? "127.0.0.1" });
-    engine.start();
-    const e = engine;
-    stoppers.push(keepDialing(transport, config.bootstrap ?? [], config.log, (err) => e.recordFailure("dial", err)));
-    if (config.denyFile) stoppers.push(watchDenyFile(transport, config.denyFile, config.log));
+    const e = await NodeEngine.create(
+      { protocol, params, ...(config.tuning ? { tuning: config.tuning } : {}) },
+      {
+        transport: t,
+        ledger,
+        clock: systemClock,
+        crypto: nodeCrypto,
+        keys: identity.keys,
+        rng: createRng(seed, "live-node"),
+        ...(config.log ? { log: config.log } : {}),
+        ...(config.warn ? { warn: config.warn } : {}),
+      },
+    );
+    engine = e;
+    await run(service("transport", () => t.start(), () => t.stop()));
+    await run(e);
+    await run(
+      service(
+        "api",
+        async () => {
+          api = await startApiServer(e, { port: config.apiPort ?? 0, host: config.apiHost ?? "127.0.0.1" });
+        },
+        () => api?.close(),
+      ),
+    );
+    await run(keepDialing(t, config.bootstrap ?? [], config.log, (err) => e.recordFailure("dial", err)));
+    if (config.denyFile) await run(watchDenyFile(t, config.denyFile, config.log));
   } catch (err) {
-    await api?.close().catch(() => undefined);
-    await engine?.stop().catch(() => undefined);
-    await transport?.stop().catch(() => undefined);
-    await ledger.close().catch(() => undefined);
+    // A transport created but never started is stopped too (libp2p holds resources from creation).
+    if (transport !== undefined && !started.some((x) => x.name === "transport")) await transport.stop().catch(() => undefined);
+    await stopAll(started);
     throw err;
   }
-  const info: NodeInfo = { peerId: transport.peerId, api: api.url, multiaddrs: transport.addresses(), pid: process.pid, protocol: config.protocol };
+  const info: NodeInfo = { peerId: transport.peerId, api: api!.url, multiaddrs: transport.addresses(), pid: process.pid, protocol: config.protocol };
   const infoPath = join(config.dataDir, "node.json");
   writeFileSync(`${infoPath}.tmp`, `${JSON.stringify(info, null, 2)}\n`);
   renameSync(`${infoPath}.tmp`, infoPath);
   let stopped: Promise<void> | null = null;
-  const [t, a, e] = [transport, api, engine];
   return {
     ...info,
-    engine: e,
-    transport: t,
+    engine,
+    transport,
     stop() {
-      stopped ??= (async () => {
-        for (const s of stoppers) s();
-        await a.close().catch(() => undefined);
-        await e.stop().catch(() => undefined);
-        await t.stop().catch(() => undefined);
-        await ledger.close().catch(() => undefined);
-      })();
+      stopped ??= stopAll(started);
       return stopped;
     },
   };
@@ -172,10 +160,10 @@ export async function createNode(config: NodeConfig): Promise<RunningNode> {
  * address naming this node itself is skipped, so every node of a deployment can be given
  * one list of all nodes (a StatefulSet's pods share one template).
  */
-function keepDialing(transport: Transport, all: readonly string[], log: ((line: string) => void) | undefined, failed: (err: unknown) => void): () => void {
+function keepDialing(transport: Transport, all: readonly string[], log: ((line: string) => void) | undefined, failed: (err: unknown) => void): Startable {
   const peerOf = (a: string) => a.split("/p2p/")[1];
   const addresses = all.filter((a) => peerOf(a) !== transport.peerId);
-  if (addresses.length === 0) return () => undefined;
+  let timer: TimerHandle | null = null;
   let busy = false;
   const tick = async () => {
     if (busy) return;
@@ -194,13 +182,22 @@ function keepDialing(transport: Transport, all: readonly string[], log: ((line: 
   // A refused dial is normal (the peer is down) and only logged above; anything else that
   // throws is counted by the engine (task "dial").
   const run = () => void tick().catch(failed);
-  run();
-  const timer = systemClock.every(1000, run);
-  return () => timer.cancel();
+  return service(
+    "dial",
+    () => {
+      if (addresses.length === 0 || timer !== null) return;
+      run();
+      timer = systemClock.every(1000, run);
+    },
+    () => {
+      timer?.cancel();
+      timer = null;
+    },
+  );
 }
 
 /** Apply the deny list in `path` (a JSON array of peer ids; missing file: deny nobody). */
-function watchDenyFile(transport: Transport, path: string, log?: (line: string) => void): () => void {
+function watchDenyFile(transport: Transport, path: string, log?: (line: string) => void): Startable {
   let last = "";
   const tick = () => {
     let text = "[]";
@@ -221,9 +218,19 @@ function watchDenyFile(transport: Transport, path: string, log?: (line: string) 
       last = text;
     }
   };
-  tick();
-  const timer = systemClock.every(250, tick);
-  return () => timer.cancel();
+  let timer: TimerHandle | null = null;
+  return service(
+    "deny-file",
+    () => {
+      if (timer !== null) return;
+      tick();
+      timer = systemClock.every(250, tick);
+    },
+    () => {
+      timer?.cancel();
+      timer = null;
+    },
+  );
 }
 
 /** What {@link guardProcess} counts into: the running node's engine. */

@@ -1,0 +1,246 @@
+// Issue 11, "fix what the walk through the code found": one test per finding, each of
+// which failed on the engine before its fix (checked against the pre-split engine).
+import { afterEach, describe, expect, it } from "vitest";
+import { equalBytes, utf8 } from "../../../src/core/bytes.js";
+import type { CryptoSuite } from "../../../src/core/crypto.js";
+import { createRng } from "../../../src/core/prng.js";
+import { conflictKey, createTx, encodeTx } from "../../../src/core/tx.js";
+import type { ConsensusProtocol, ConsensusState } from "../../../src/protocols/consensus.js";
+import { emtd } from "../../../src/protocols/emtd/index.js";
+import { snowball } from "../../../src/protocols/snowball/index.js";
+import { tmesh } from "../../../src/protocols/tmesh/index.js";
+import { systemClock } from "../../../src/runtime/clock.js";
+import { nodeCrypto, nodeSignatures } from "../../../src/runtime/crypto-node.js";
+import { MemoryLedger } from "../../../src/runtime/ledger/memory.js";
+import { TOPICS } from "../../../src/runtime/ports.js";
+import { MemoryNetwork } from "../../../src/runtime/transport/memory.js";
+import { peerIdFromKeySeed } from "../../../src/runtime/transport/keys.js";
+import { NodeEngine } from "../../../src/runtime/node/engine.js";
+import { InstanceTable, permuteVector } from "../../../src/runtime/node/table.js";
+import { service, startAll, stopAll } from "../../../src/runtime/node/lifecycle.js";
+import { isLiveCapable, LIVE_PROTOCOL_NAMES, liveProtocols } from "../../../src/runtime/node/protocols.js";
+import { LIVE_PROTOCOLS } from "../../../src/cli/node/command.js";
+import { protocols as simProtocols } from "../../../src/sim/registry.js";
+import { encodeTxBatch } from "../../../src/runtime/node/wire.js";
+import { startTestNet, stopTestNet, type TestNet, until } from "./node-net.js";
+
+const author = nodeSignatures.generateKeyPair(new Uint8Array(32).fill(7));
+const FAST = { pollIntervalMs: 2, sealIntervalMs: 20, headsIntervalMs: 50, gossipFlushMs: 5 };
+
+let net: TestNet | undefined;
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  if (net) await stopTestNet(net);
+  net = undefined;
+  for (const c of closers.splice(0).reverse()) await c();
+});
+
+async function loneEngine(crypto: CryptoSuite, maxCandidates = 4, hub = new MemoryNetwork()) {
+  const seed = new Uint8Array(32).fill(1);
+  const transport = hub.createTransport(peerIdFromKeySeed(seed));
+  const ledger = new MemoryLedger();
+  await ledger.open();
+  await transport.start();
+  const engine = await NodeEngine.open({
+    protocol: snowball as ConsensusProtocol<unknown>,
+    params: snowball.params.parse({}),
+    transport,
+    ledger,
+    clock: systemClock,
+    crypto,
+    keys: nodeSignatures.generateKeyPair(seed),
+    rng: createRng(1, "walkthrough"),
+    tuning: { ...FAST, maxCandidates },
+  });
+  closers.push(async () => {
+    await engine.stop();
+    await transport.stop();
+    await ledger.close();
+  });
+  return { engine, transport, ledger, hub };
+}
+
+async function ledgerTxs(ledger: MemoryLedger): Promise<string[]> {
+  const out: string[] = [];
+  for await (const [cid] of ledger.txs()) out.push(cid);
+  return out;
+}
+
+describe("walk-through fixes", () => {
+  it("submitTx verifies the signature once and hashes the transaction's CID once", async () => {
+    const tx = createTx(nodeSignatures, author, 1, utf8("pay once"));
+    const bytes = encodeTx(tx);
+    let verifies = 0;
+    let hashes = 0;
+    const crypto: CryptoSuite = {
+      signatures: {
+        generateKeyPair: (s) => nodeSignatures.generateKeyPair(s),
+        sign: (k, m) => nodeSignatures.sign(k, m),
+        verify: (p, m, s) => {
+          if (equalBytes(s, tx.signature)) verifies++;
+          return nodeSignatures.verify(p, m, s);
+        },
+      },
+      hasher: {
+        sha256: (b) => {
+          if (equalBytes(b, bytes)) hashes++;
+          return nodeCrypto.hasher.sha256(b);
+        },
+      },
+    };
+    const { engine } = await loneEngine(crypto);
+    const r = await engine.submitTx(tx);
+    expect(r.ok && r.isNew).toBe(true);
+    expect(verifies).toBe(1);
+    expect(hashes).toBe(1);
+  });
+
+  it("a transaction for a full set is refused before it is written (gossip path, and within one batch)", async () => {
+    const hub = new MemoryNetwork();
+    const { engine, ledger, transport } = await loneEngine(nodeCrypto, 2, hub);
+    const peer = hub.createTransport(peerIdFromKeySeed(new Uint8Array(32).fill(2)));
+    await peer.start();
+    closers.push(() => peer.stop());
+    await peer.dial(transport.addresses()[0]!);
+    // Three candidates of one conflict set in one batch: the set takes two.
+    const txs = [1, 2, 3].map((k) => createTx(nodeSignatures, author, 5, utf8(`spend ${k}`)));
+    await peer.publish(TOPICS.tx, encodeTxBatch(txs.map(encodeTx)));
+    await until("the batch is taken in", () => engine.status().counters.txReceived + engine.status().counters.txRefused === 3);
+    expect(engine.status().counters.txReceived).toBe(2);
+    expect(engine.status().counters.txRefused).toBe(1);
+    // A fourth, later: the set is full.
+    const late = createTx(nodeSignatures, author, 5, utf8("spend 4"));
+    await peer.publish(TOPICS.tx, encodeTxBatch([encodeTx(late)]));
+    await until("the late one is refused", () => engine.status().counters.txRefused === 2);
+    expect(await ledgerTxs(ledger)).toHaveLength(2);
+    expect(engine.getConflict(conflictKey(late))!.candidates).toHaveLength(2);
+  });
+
+  it("a set's observables are its own, not averaged over its table segment", () => {
+    const params = emtd.params.parse({ alpha: 0.7, beta: 4 });
+    const table = new InstanceTable(emtd as ConsensusProtocol<unknown>, params, 2);
+    const a = table.allocate();
+    const b = table.allocate();
+    table.introduce(a, 0);
+    table.introduce(b, 0);
+    const ctx = { tick: 0, rng: createRng(3, "t") };
+    const answers = Float64Array.of(0, 0, 0);
+    const from = Int32Array.of(1, 2, 3);
+    for (let r = 0; r < 5; r++) table.onPoll(a, answers, from, 3, ctx);
+    const T0 = (params as { T0: number }).T0;
+    expect(table.observe(b).meanTemperature).toBe(T0); // never polled: still at T0
+    expect(table.observe(a).meanTemperature).toBeLessThan(T0); // cooled by its five rounds
+    expect(table.observe(a).meanTemperature).not.toBe(table.observe(b).meanTemperature);
+  });
+
+  it("the protocols' PollContext.tick is the node's poll-round counter, not 0", async () => {
+    const ticks: number[] = [];
+    const spy: ConsensusProtocol<unknown> = {
+      ...(snowball as ConsensusProtocol<unknown>),
+      createState(layout, params): ConsensusState {
+        const state = snowball.createState(layout, params as never);
+        const onPoll = state.onPoll.bind(state);
+        state.onPoll = (node, instance, answers, from, count, ctx) => {
+          ticks.push(ctx.tick);
+          onPoll(node, instance, answers, from, count, ctx);
+        };
+        return state;
+      },
+    };
+    net = await startTestNet(spy, { k: 2, alphaPreference: 2, alphaConfidence: 2, beta: 6 }, 3, () => FAST);
+    expect((await net.nodes[0]!.engine.submitTx(createTx(nodeSignatures, author, 9, utf8("tick")))).ok).toBe(true);
+    await until("every node decides", () => net!.nodes.every((x) => x.engine.status().finalizedCount === 1));
+    expect(Math.max(...ticks)).toBeGreaterThan(0);
+    const rounds = Math.max(...net.nodes.map((x) => x.engine.status().counters.pollRounds));
+    expect(Math.max(...ticks)).toBeLessThanOrEqual(rounds);
+  });
+
+  it("a protocol without an answer layout is refused by the live node, in one line", async () => {
+    const { answerLayout: _dropped, ...bare } = tmesh as ConsensusProtocol<unknown>;
+    const seed = new Uint8Array(32).fill(3);
+    const ledger = new MemoryLedger();
+    await ledger.open();
+    await expect(
+      NodeEngine.open({
+        protocol: bare,
+        params: tmesh.params.parse({}),
+        transport: new MemoryNetwork().createTransport(peerIdFromKeySeed(seed)),
+        ledger,
+        clock: systemClock,
+        crypto: nodeCrypto,
+        keys: nodeSignatures.generateKeyPair(seed),
+        rng: createRng(1, "x"),
+      }),
+    ).rejects.toThrow(/^protocol tmesh has no answerLayout/);
+  });
+
+  it("every live protocol declares its answer layout, as wide as its answers", () => {
+    for (const name of LIVE_PROTOCOL_NAMES) {
+      const p = liveProtocols[name];
+      expect(isLiveCapable(p)).toBe(true);
+      for (let d = 1; d <= 6; d++) expect(p.answerLayout!(d).width).toBe(p.answerWidth(d));
+    }
+    expect(snowball.answerLayout!(4).kind).toBe("index");
+    expect(emtd.answerLayout!(4).kind).toBe("index");
+    expect(tmesh.answerLayout!(4).kind).toBe("matrix");
+  });
+
+  it("answers move between candidate orders by their layout, not by guessing from their width", () => {
+    const map = [2, 0, 1, 3]; // target candidate x is source candidate map[x]
+    const out = new Float64Array(1);
+    permuteVector(Float64Array.of(2), out, map, { kind: "index", width: 1 }, 4);
+    expect(out[0]).toBe(0);
+    permuteVector(Float64Array.of(-1), out, map, { kind: "index", width: 1 }, 4);
+    expect(out[0]).toBe(-1);
+    // d = 2: a 2-word per-candidate vector and a 2d² = 8-word matrix; d = 1: 1 and 2 words.
+    const shares = new Float64Array(2);
+    permuteVector(Float64Array.of(0.25, 0.75), shares, [1, 0], { kind: "per-candidate", width: 2 }, 2);
+    expect([...shares]).toEqual([0.75, 0.25]);
+    const rho = new Float64Array(8);
+    permuteVector(Float64Array.of(1, 2, 3, 4, 5, 6, 7, 8), rho, [1, 0], tmesh.answerLayout!(2), 2);
+    expect([...rho]).toEqual([4, 3, 2, 1, 8, 7, 6, 5]);
+    expect(() => permuteVector(new Float64Array(3), new Float64Array(3), [0, 1], tmesh.answerLayout!(2), 2)).toThrow(RangeError);
+  });
+
+  it("one live-protocol registry: the CLI lists it, the simulators hold each of its protocols", () => {
+    expect([...LIVE_PROTOCOLS]).toEqual(LIVE_PROTOCOL_NAMES);
+    for (const name of LIVE_PROTOCOL_NAMES) expect(simProtocols[name].name).toBe(liveProtocols[name].name);
+  });
+
+  it("NodeEngine.create takes configuration and components apart; open(options) is the same node", async () => {
+    const seed = new Uint8Array(32).fill(4);
+    const hub = new MemoryNetwork();
+    const transport = hub.createTransport(peerIdFromKeySeed(seed));
+    const ledger = new MemoryLedger();
+    await ledger.open();
+    const engine = await NodeEngine.create(
+      { protocol: tmesh as ConsensusProtocol<unknown>, params: tmesh.params.parse({}), tuning: { maxCandidates: 3 } },
+      { transport, ledger, clock: systemClock, crypto: nodeCrypto, keys: nodeSignatures.generateKeyPair(seed), rng: createRng(1, "c") },
+    );
+    expect(engine.tuning.maxCandidates).toBe(3);
+    const services = [service("transport", () => transport.start(), () => transport.stop()), engine];
+    await startAll(services);
+    expect((await engine.submitTx(createTx(nodeSignatures, author, 1, utf8("x")))).ok).toBe(true);
+    await stopAll(services); // the engine first, then the transport
+    expect(engine.status().protocol).toBe("tmesh");
+    await ledger.close();
+  });
+
+  it("startAll stops what started, in reverse order, when a later service fails to start; stopAll stops every one", async () => {
+    const log: string[] = [];
+    const ok = (n: string) => service(n, () => void log.push(`start ${n}`), () => void log.push(`stop ${n}`));
+    const bad = service("bad", () => {
+      throw new Error("no port");
+    }, () => void log.push("stop bad"));
+    await expect(startAll([ok("a"), ok("b"), bad, ok("c")])).rejects.toThrow("no port");
+    expect(log).toEqual(["start a", "start b", "stop b", "stop a"]);
+    log.length = 0;
+    const failing = service("f", () => undefined, () => {
+      throw new Error("stuck");
+    });
+    const errors: string[] = [];
+    await stopAll([ok("a"), failing, ok("c")], (name, err) => errors.push(`${name}: ${(err as Error).message}`));
+    expect(log).toEqual(["stop c", "stop a"]);
+    expect(errors).toEqual(["f: stuck"]);
+  });
+});
