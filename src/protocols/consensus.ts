@@ -27,7 +27,11 @@ export interface Layout {
 
 /** What a protocol may consult while digesting a poll or answering one. */
 export interface PollContext {
-  /** the current tick (cycle driver: the round number) */
+  /**
+   * the current tick (cycle driver: the round number; event driver: the event tick; live
+   * node: its poll rounds completed). No protocol here reads it: EMTD's cooling counts
+   * each instance's own polled rounds.
+   */
   readonly tick: number;
   /** the driver's protocol stream; protocols draw from nothing else */
   readonly rng: Rng;
