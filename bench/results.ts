@@ -9,6 +9,7 @@
  *   --seeds-large N   runs per cell at 10^4 nodes (default 20)
  *   --seeds-huge N    runs per cell at 10^5 nodes (default 10)
  *   --seeds-adversary N  runs per cell in the adversary grid (default: --seeds)
+ *   --seeds-partition N  runs per row of the partition experiment (event driver; default: --seeds)
  *   --adversary-contenders all|global  which protocol forms face the adversaries (default all)
  *   --quick           smaller grids and 10/5/0 runs, for a smoke test (no 10^5 cells)
  *   --workers N       worker threads (default: one per core)
@@ -38,11 +39,12 @@ const seeds = Number(flag("--seeds") ?? (quick ? 10 : 100));
 const seedsLarge = Number(flag("--seeds-large") ?? (quick ? 5 : 20));
 const seedsHuge = Number(flag("--seeds-huge") ?? (quick ? 0 : 10));
 const seedsAdversary = Number(flag("--seeds-adversary") ?? seeds);
+const seedsPartition = Number(flag("--seeds-partition") ?? (quick ? 4 : seeds));
 const workers = flag("--workers") === undefined ? undefined : Number(flag("--workers"));
 const outFile = resolve(root, flag("--out") ?? "docs/results.md");
 const cacheArg = flag("--cache") ?? ".entropic/results-cache.jsonl";
 const cacheFile = cacheArg === "none" ? resolve(root, `.entropic/results-cache-${process.pid}.tmp.jsonl`) : resolve(root, cacheArg);
-for (const [name, v] of [["--seeds", seeds], ["--seeds-large", seedsLarge], ["--seeds-huge", seedsHuge], ["--seeds-adversary", seedsAdversary]] as const) {
+for (const [name, v] of [["--seeds", seeds], ["--seeds-large", seedsLarge], ["--seeds-huge", seedsHuge], ["--seeds-adversary", seedsAdversary], ["--seeds-partition", seedsPartition]] as const) {
   if (!(Number.isInteger(v) && v >= 0)) {
     console.error(`results: ${name} expects a non-negative integer, got ${v}`);
     process.exit(2);
@@ -74,6 +76,8 @@ interface Contender {
 const contenders: Contender[] = [
   { label: "emtd, neighbours (literal: all neighbours)", protocol: "emtd", doc: { protocol: "emtd", sampling: "neighbors" }, cost: 0.4, global: false },
   { label: "emtd, global K=20 (default)", protocol: "emtd", doc: { protocol: "emtd", sampling: "global" }, cost: 0.05, global: true },
+  // The cheapest (K, β) that §2b finds safe and live (50/50, 60/40, 60/40 with 5% stubborn).
+  { label: "emtd, global K=5 β=3 (best)", protocol: "emtd", doc: { protocol: "emtd", sampling: "global", params: { k: 5, beta: 3 } }, cost: 0.04, global: true },
   { label: "tmesh, neighbours", protocol: "tmesh", doc: { protocol: "tmesh", sampling: "neighbors" }, cost: 0.06, global: false },
   { label: "tmesh, global (default)", protocol: "tmesh", doc: { protocol: "tmesh", sampling: "global" }, cost: 0.04, global: true },
   { label: "snowball, neighbours", protocol: "snowball", doc: { protocol: "snowball", sampling: "neighbors" }, cost: 0.12, global: false },
@@ -174,7 +178,7 @@ const emtdCells = emtdKs.flatMap((k) =>
 
 // 3. A 50/50 partition, then heal (event driver).
 const partN = quick ? 200 : 1000;
-const partitionRuns = Math.min(runsFor(partN), quick ? 4 : 20);
+const partitionRuns = seedsPartition;
 const partitionCells = contenders.map((c) => ({
   c,
   at: cell(
@@ -194,7 +198,7 @@ const partitionCells = contenders.map((c) => ({
 
 // 4. Metastable traps.
 const ringN = quick ? 200 : 1000;
-const ringRuns = Math.min(runsFor(ringN), quick ? 4 : 20);
+const ringRuns = quick ? 4 : runsFor(ringN);
 const ringCells = [true, false].map((reheat) => ({
   reheat,
   at: cell(`ring reheat=${reheat}`, { protocol: "emtd", sampling: "neighbors", topology: { kind: "ring", n: ringN }, workload: { instances: 1, candidates: 2, bias: 0.5 }, maxRounds: 600, params: { reheat } }, ringRuns, ringN / 1000),
@@ -206,8 +210,9 @@ const seedCell = cell("emtd-seed", { protocol: "emtd-seed", rng: "xoshiro", para
 
 const started = performance.now();
 let digests: RunDigest[][];
+const counts = { ran: 0, cached: 0 };
 try {
-  digests = await runCells(cells, { dist: resolve(root, flag("--dist") ?? "dist"), cacheFile, ...(workers ? { workers } : {}) });
+  digests = await runCells(cells, { dist: resolve(root, flag("--dist") ?? "dist"), cacheFile, counts, ...(workers ? { workers } : {}) });
 } catch (error) {
   console.error(`results: ${(error as Error).message}`);
   process.exit(1);
@@ -417,6 +422,56 @@ function cheapestEmtd(): string[] {
   );
 }
 
+/** Each global-sampling form's safety over §1–§2 and its cost beside Snowball's, from the same runs. */
+function bestConfigurations(): string[] {
+  const runsOf = (ats: number[]) => ats.reduce((a, at) => a + digests[at]!.length, 0);
+  const unsafeOf = (ats: number[]) => ats.reduce((a, at) => a + digests[at]!.filter((d) => d.outcome === "safety_violation").length, 0);
+  const tally = (ats: number[]) => {
+    const runs = runsOf(ats);
+    const bad = unsafeOf(ats);
+    const ci = unsafeRunShare(bad, runs);
+    return runs === 0 ? "no runs" : bad === 0 ? `0/${runs} (≤ ${pct(ci.high)})` : `${bad}/${runs} (${pct(ci.low)}–${pct(ci.high)})`;
+  };
+  const cost = (at: number) => {
+    let msgs = 0;
+    let bytes = 0;
+    let made = 0;
+    for (const d of digests[at]!) {
+      msgs += (num(d, "messagesPerNodePerDecision") ?? 0) * (num(d, "honestNodes") ?? 0);
+      bytes += (num(d, "bytesPerNodePerDecision") ?? 0) * (num(d, "honestNodes") ?? 0);
+      made += num(d, "decisions") ?? 0;
+    }
+    return { msgs: made > 0 ? msgs / made : null, bytes: made > 0 ? bytes / made : null, rounds: spread(digests[at]!.map((d) => num(d, "roundsTo99")))?.median ?? null };
+  };
+  const globals = advCells.filter((a) => a.c.global);
+  const sb = globals.find((a) => a.c.protocol === "snowball");
+  const sbCost = sb ? cost(sb.none) : null;
+  const ratio = (x: number | null, y: number | null | undefined) => (x === null || y === null || y === undefined || y === 0 ? "" : ` (${(x / y).toFixed(2)}×)`);
+  const lowShares = shares.slice(1).filter((s) => s <= 0.1);
+  const rows = globals.map(({ c, none, rows: advRows }) => {
+    const scale = scaleCells.filter((x) => x.c === c).map((x) => x.at);
+    const low = [none, ...advRows.flatMap((r) => r.at.filter((_, i) => shares[i + 1]! <= 0.1))];
+    const high = advRows.flatMap((r) => r.at.filter((_, i) => shares[i + 1]! > 0.1));
+    const k = cost(none);
+    const live5 = advRows.map((r) => spread(digests[r.at[0]!]!.map((d) => num(d, "finalizedShare")))?.median ?? 0);
+    const liveAll = live5.every((x) => x >= 0.99);
+    return `| ${c.label} | ${tally(scale)} | ${tally(low)} | ${tally(high)} | ${liveAll ? "yes" : `no (${advRows.filter((_, i) => live5[i]! < 0.99).map((r) => r.a.label).join(", ")})`} | ${fmt(k.msgs, 0)}${ratio(k.msgs, sbCost?.msgs)} | ${fmt(k.rounds, 0)}${ratio(k.rounds, sbCost?.rounds)} | ${k.bytes === null ? "—" : `${fmt(k.bytes / 1024, 1)} KiB`}${ratio(k.bytes, sbCost?.bytes)} |`;
+  });
+  return [
+    `## Best configurations beside Snowball`,
+    "",
+    `Every global-sampling form over the runs of §1 (all sizes) and §2 (${advN} nodes, every adversary type), and its cost with no adversary at ${advN} nodes, 60/40 (§2's 0% column; ratios to Snowball's). *Live at ${pct(shares[1]!, 0)}* = median finalized share ≥ 99% against every adversary type at ${pct(shares[1]!, 0)}.`,
+    "",
+    `| protocol, sampling | unsafe runs, §1 | unsafe runs, §2 at 0–${pct(lowShares.at(-1)!, 0)} | unsafe runs, §2 at ${shares.filter((s) => s > 0.1).map((s) => pct(s, 0)).join("–")} | live at ${pct(shares[1]!, 0)} | messages / decision | rounds to 99% (median) | bytes / decision |`,
+    "|---|---|---|---|---|---|---|---|",
+    ...rows,
+  ];
+}
+
+{
+  sections.push(bestConfigurations().join("\n"));
+}
+
 {
   const rows = partitionCells.map(({ c, at }) => {
     const s = stats(at);
@@ -428,7 +483,7 @@ function cheapestEmtd(): string[] {
     [
       `## 3. A 50/50 partition from the start, healed at round 40 (${partN} nodes, event driver)`,
       "",
-      `Nodes [0, n/2) and the rest cannot talk for the first 400 ticks (40 rounds), 50/50 first sight, uniform 1–3 tick latency, cap 200 rounds; ${partitionRuns} runs per row (event-driver runs are the slowest cells).`,
+      `Nodes [0, n/2) and the rest cannot talk for the first 400 ticks (40 rounds), 50/50 first sight, uniform 1–3 tick latency, cap 200 rounds; ${partitionRuns} runs per row.`,
       "",
       "| protocol, sampling | unsafe runs (95% CI) | severity | finalized | messages dropped by the partition (median) |",
       "|---|---|---|---|---|",
@@ -471,13 +526,19 @@ sections.push(
   ].join("\n"),
 );
 
+const shownArgs = args.filter((a, i) => !["--dist", "--out", "--cache", "--workers"].includes(a) && !["--dist", "--out", "--cache", "--workers"].includes(args[i - 1] ?? ""));
 const ruleOut = (n: number) => pct(unsafeRunShare(0, n).high);
 const doc = [
   "# Consensus results",
   "",
-  `Regenerate with \`npm run results\` (flags: \`-- --seeds N --seeds-large N --seeds-huge N --seeds-adversary N --adversary-contenders all|global\`, \`--quick\`). Every number below was produced by that command, here as \`npm run results -- ${args.filter((a, i) => !["--dist", "--out", "--cache"].includes(a) && !["--dist", "--out", "--cache"].includes(args[i - 1] ?? "")).join(" ")}\` (${cells.length} cells, ${digests.reduce((a, d) => a + d.length, 0)} runs; runs are cached by scenario and seed in .entropic/, and this last pass ran ${minutes} min); nothing is typed in by hand. Run counts per section are stated with each table.` +
-    (seedsAdversary < seeds || advContenders === "global"
-      ? ` This regeneration reduced the adversary grid (${seedsAdversary} runs per cell${advContenders === "global" ? ", global-sampling forms only" : ""}) to fit the time available; the default grid is ${seeds} runs per cell for every protocol form.`
+  `Regenerate with \`npm run results\` (flags: \`-- --seeds N --seeds-large N --seeds-huge N --seeds-adversary N --seeds-partition N --adversary-contenders all|global\`, \`--quick\`). Every number below was produced by that command, here as \`${["npm run results", ...(shownArgs.length ? ["--", ...shownArgs] : [])].join(" ")}\` (${cells.length} cells, ${digests.reduce((a, d) => a + d.length, 0)} runs; runs are cached by scenario and seed in .entropic/; the pass that wrote this file computed ${counts.ran} runs and read ${counts.cached} from that cache in ${minutes} min); nothing is typed in by hand. Run counts per section are stated with each table.` +
+    (seedsAdversary < seeds || advContenders === "global" || seedsPartition < seeds
+      ? ` This regeneration ran fewer runs than the default where stated (${[
+          seedsAdversary < seeds || advContenders === "global" ? `adversary grid: ${seedsAdversary} runs per cell${advContenders === "global" ? ", global-sampling forms only" : ""}` : "",
+          seedsPartition < seeds ? `partition: ${seedsPartition} runs per row` : "",
+        ]
+          .filter(Boolean)
+          .join("; ")}) to fit the time available; the default (\`npm run results\` with no flags) is ${seeds} runs per cell up to 2000 nodes, ${seedsLarge} at 10⁴ and ${seedsHuge} at 10⁵, for every protocol form.`
       : ""),
   "",
   "## How to read the statistics",

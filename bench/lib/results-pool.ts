@@ -29,6 +29,9 @@ interface Task {
   readonly seeds: number[];
 }
 
+/** Seeds per block of the run order (see runCells). */
+const BLOCK = 25;
+
 const key = (doc: unknown, seed: number) => createHash("sha256").update(JSON.stringify(doc)).update(`#${seed}`).digest("hex").slice(0, 32);
 
 /** Load the cache file (missing: empty). */
@@ -50,7 +53,7 @@ function loadCache(file: string): Map<string, RunDigest> {
 const seconds = (ms: number) => (ms < 120_000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 60_000).toFixed(1)} min`);
 
 /** Run every cell; returns the digests of each cell, sorted by seed. */
-export async function runCells(cells: readonly Cell[], opts: { dist: string; cacheFile: string; workers?: number }): Promise<RunDigest[][]> {
+export async function runCells(cells: readonly Cell[], opts: { dist: string; cacheFile: string; workers?: number; counts?: { ran: number; cached: number } }): Promise<RunDigest[][]> {
   mkdirSync(dirname(opts.cacheFile), { recursive: true });
   const cache = loadCache(opts.cacheFile);
   const results: RunDigest[][] = cells.map(() => []);
@@ -68,15 +71,29 @@ export async function runCells(cells: readonly Cell[], opts: { dist: string; cac
         cached++;
       } else missing.push(seed);
     }
-    // Chunks of a few seconds each: cheap cells in big chunks, expensive ones seed by seed.
-    const chunk = Math.max(1, Math.min(25, Math.floor(2 / Math.max(cell.cost, 1e-3))));
-    for (let i = 0; i < missing.length; i += chunk) {
-      tasks.push({ cell: c, seeds: missing.slice(i, i + chunk) });
-      totalCost += cell.cost * Math.min(chunk, missing.length - i);
+    // Chunks of a few seconds each: cheap cells in big chunks, expensive ones seed by seed;
+    // a chunk never crosses a block of BLOCK seeds.
+    const chunk = Math.max(1, Math.min(BLOCK, Math.floor(2 / Math.max(cell.cost, 1e-3))));
+    for (let i = 0; i < missing.length; ) {
+      const block = Math.floor(missing[i]! / BLOCK);
+      let j = i;
+      while (j < missing.length && j - i < chunk && Math.floor(missing[j]! / BLOCK) === block) j++;
+      tasks.push({ cell: c, seeds: missing.slice(i, j) });
+      totalCost += cell.cost * (j - i);
+      i = j;
     }
   }
+  // Seeds in blocks: every cell's first BLOCK seeds (cheapest cell first), then the next
+  // block, and so on — an interrupted run leaves every cell with a whole number of blocks,
+  // so a smaller --seeds renders from the cache alone.
+  const blockOf = (t: Task) => Math.floor(t.seeds[0]! / BLOCK);
+  tasks.sort((a, b) => blockOf(a) - blockOf(b) || cells[a.cell]!.cost - cells[b.cell]!.cost || a.cell - b.cell || a.seeds[0]! - b.seeds[0]!);
   const totalRuns = tasks.reduce((a, t) => a + t.seeds.length, 0);
   process.stderr.write(`results: ${cells.length} cells, ${totalRuns + cached} runs (${cached} cached, ${totalRuns} to run)\n`);
+  if (opts.counts) {
+    opts.counts.ran = totalRuns;
+    opts.counts.cached = cached;
+  }
   if (tasks.length > 0) {
     const workerCount = Math.max(1, Math.min(opts.workers ?? availableParallelism(), tasks.length));
     const started = performance.now();
