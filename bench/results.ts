@@ -16,6 +16,10 @@
  *   --out FILE        default docs/results.md
  *   --cache FILE      default .entropic/results-cache.jsonl ("none": no cache)
  *   --dist DIR        the build the workers run (default dist/)
+ *   --cost            run nothing: estimate the CPU time of a regeneration from scratch with
+ *                     these flags, per cell, from the runs' own CPU times in the cache; cells
+ *                     with none recorded are sampled (--cost-sample N seeds, default 2, run
+ *                     into a scratch cache)
  *
  * Statistics (src/sim/stats.ts): safety is the share of RUNS with any violation, with its
  * exact Clopper–Pearson 95% interval; severity is conflicting / decided honest nodes per
@@ -207,6 +211,40 @@ const seedRuns = quick ? 50 : 500;
 const seedCell = cell("emtd-seed", { protocol: "emtd-seed", rng: "xoshiro", params: { nodes: 200, decay: 0.1, input: 10 } }, seedRuns, 0.01);
 
 // ---------- run ----------
+
+if (args.includes("--cost")) {
+  const { cpuPerRun, loadCache } = await import("./lib/results-pool.js");
+  const sample = Number(flag("--cost-sample") ?? 2);
+  const cache = loadCache(cacheFile);
+  const unmeasured = cells.filter((c) => c.seeds > 0 && cpuPerRun(c, cache) === null);
+  const scratch = resolve(root, `.entropic/results-cost-${process.pid}.tmp.jsonl`);
+  if (unmeasured.length > 0 && sample > 0) {
+    process.stderr.write(`results: sampling ${unmeasured.length} cells without recorded CPU times (${sample} seeds each)\n`);
+    await runCells(
+      unmeasured.map((c) => ({ ...c, seeds: Math.min(sample, c.seeds) })),
+      { dist: resolve(root, flag("--dist") ?? "dist"), cacheFile: scratch, ...(workers ? { workers } : {}) },
+    );
+  }
+  const sampled = loadCache(scratch);
+  (await import("node:fs")).rmSync(scratch, { force: true });
+  const rows = cells
+    .filter((c) => c.seeds > 0)
+    .map((c) => {
+      const m = cpuPerRun(c, cache) ?? cpuPerRun({ ...c, seeds: Math.min(sample, c.seeds) }, sampled);
+      return { label: c.label, runs: c.seeds, perRun: m?.ms ?? null, measured: m?.measured ?? 0, total: m ? (m.ms * c.seeds) / 1000 : null };
+    })
+    .sort((a, b) => (b.total ?? 0) - (a.total ?? 0));
+  const total = rows.reduce((a, r) => a + (r.total ?? 0), 0);
+  console.log(`cells: ${rows.length}, runs: ${rows.reduce((a, r) => a + r.runs, 0)}, estimated CPU from scratch: ${(total / 60).toFixed(1)} CPU-minutes (workers only; ${(total / 120).toFixed(1)} min on 2 idle cores)`);
+  const groups = new Map<string, number>();
+  for (const r of rows) {
+    const g = r.label.split(" ")[0]!;
+    groups.set(g, (groups.get(g) ?? 0) + (r.total ?? 0));
+  }
+  console.log(`by section: ${[...groups].map(([g, t]) => `${g} ${(t / 60).toFixed(1)}`).join(", ")} (CPU-minutes)`);
+  for (const r of rows) console.log(`${r.total === null ? "—" : r.total.toFixed(0).padStart(6)} s  ${r.runs} runs × ${r.perRun === null ? "—" : `${(r.perRun / 1000).toFixed(3)} s`} (${r.measured} measured)  ${r.label}`);
+  process.exit(0);
+}
 
 const started = performance.now();
 let digests: RunDigest[][];

@@ -32,10 +32,10 @@ interface Task {
 /** Seeds per block of the run order (see runCells). */
 const BLOCK = 25;
 
-const key = (doc: unknown, seed: number) => createHash("sha256").update(JSON.stringify(doc)).update(`#${seed}`).digest("hex").slice(0, 32);
+export const key = (doc: unknown, seed: number) => createHash("sha256").update(JSON.stringify(doc)).update(`#${seed}`).digest("hex").slice(0, 32);
 
 /** Load the cache file (missing: empty). */
-function loadCache(file: string): Map<string, RunDigest> {
+export function loadCache(file: string): Map<string, RunDigest> {
   const cache = new Map<string, RunDigest>();
   if (!existsSync(file)) return cache;
   for (const line of readFileSync(file, "utf8").split("\n")) {
@@ -147,4 +147,18 @@ export async function runCells(cells: readonly Cell[], opts: { dist: string; cac
   }
   for (const r of results) r.sort((a, b) => a.seed - b.seed);
   return results;
+}
+
+/** A cell's CPU cost per run: the mean of the cached runs' own CPU times (cpuMs), or null when none was recorded. */
+export function cpuPerRun(cell: Cell, cache: ReadonlyMap<string, RunDigest>): { ms: number; measured: number } | null {
+  let sum = 0;
+  let measured = 0;
+  for (let seed = 0; seed < cell.seeds; seed++) {
+    const d = cache.get(key(cell.doc, seed)) as (RunDigest & { cpuMs?: number }) | undefined;
+    if (d && typeof d.cpuMs === "number") {
+      sum += d.cpuMs;
+      measured++;
+    }
+  }
+  return measured === 0 ? null : { ms: sum / measured, measured };
 }
