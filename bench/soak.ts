@@ -405,6 +405,12 @@ function markdown(r: Result): string {
   ];
   const abused = r.windows.find((w) => w.abuse);
   if (abused?.abuse) {
+    const steady = r.windows.filter((w) => w.kind === "steady");
+    const last = steady[steady.length - 1]!;
+    lines.push(
+      `Abuse window p99 ${abused.p99Ms} ms beside ${last.p99Ms} ms in the last steady minute (×${(abused.p99Ms / last.p99Ms).toFixed(2)}); the attacker (${r.config.abuseConcurrency} clients${r.command.includes("--abuse-from") ? ` from ${/--abuse-from (\S+)/.exec(r.command)![1]}` : ", in the load generator's process"}) sent ${Math.round(abused.abuse.requests / r.config.abuseS)} requests per second.`,
+      "",
+    );
     lines.push(
       `Abuse window: ${abused.abuse.requests} malformed HTTP requests answered ${Object.entries(abused.abuse.byStatus)
         .map(([s, n]) => `${s}: ${n}`)
