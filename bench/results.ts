@@ -213,7 +213,7 @@ const seedCell = cell("emtd-seed", { protocol: "emtd-seed", rng: "xoshiro", para
 // ---------- run ----------
 
 if (args.includes("--cost")) {
-  const { cpuPerRun, loadCache } = await import("./lib/results-pool.js");
+  const { cpuPerRun, key, loadCache } = await import("./lib/results-pool.js");
   const sample = Number(flag("--cost-sample") ?? 2);
   const cache = loadCache(cacheFile);
   const unmeasured = cells.filter((c) => c.seeds > 0 && cpuPerRun(c, cache) === null);
@@ -231,7 +231,9 @@ if (args.includes("--cost")) {
     .filter((c) => c.seeds > 0)
     .map((c) => {
       const m = cpuPerRun(c, cache) ?? cpuPerRun({ ...c, seeds: Math.min(sample, c.seeds) }, sampled);
-      return { label: c.label, runs: c.seeds, perRun: m?.ms ?? null, measured: m?.measured ?? 0, total: m ? (m.ms * c.seeds) / 1000 : null };
+      let cached = 0;
+      while (cached < c.seeds && cache.has(key(c.doc, cached))) cached++;
+      return { label: c.label, runs: c.seeds, cached, perRun: m?.ms ?? null, measured: m?.measured ?? 0, total: m ? (m.ms * c.seeds) / 1000 : null };
     })
     .sort((a, b) => (b.total ?? 0) - (a.total ?? 0));
   const total = rows.reduce((a, r) => a + (r.total ?? 0), 0);
@@ -242,7 +244,10 @@ if (args.includes("--cost")) {
     groups.set(g, (groups.get(g) ?? 0) + (r.total ?? 0));
   }
   console.log(`by section: ${[...groups].map(([g, t]) => `${g} ${(t / 60).toFixed(1)}`).join(", ")} (CPU-minutes)`);
-  for (const r of rows) console.log(`${r.total === null ? "—" : r.total.toFixed(0).padStart(6)} s  ${r.runs} runs × ${r.perRun === null ? "—" : `${(r.perRun / 1000).toFixed(3)} s`} (${r.measured} measured)  ${r.label}`);
+  const fewest = new Map<string, number>();
+  for (const r of rows) fewest.set(r.label.split(" ")[0]!, Math.min(fewest.get(r.label.split(" ")[0]!) ?? Infinity, r.cached));
+  console.log(`runs already cached (first seeds, fewest over the section's cells): ${[...fewest].map(([g, n]) => `${g} ${n}`).join(", ")}`);
+  for (const r of rows) console.log(`${r.total === null ? "—" : r.total.toFixed(0).padStart(6)} s  ${r.runs} runs × ${r.perRun === null ? "—" : `${(r.perRun / 1000).toFixed(3)} s`} (${r.measured} measured, ${r.cached} cached)  ${r.label}`);
   process.exit(0);
 }
 
