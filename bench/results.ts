@@ -81,7 +81,7 @@ const contenders: Contender[] = [
   { label: "emtd, neighbours (literal: all neighbours)", protocol: "emtd", doc: { protocol: "emtd", sampling: "neighbors" }, cost: 0.4, global: false },
   { label: "emtd, global K=20 (default)", protocol: "emtd", doc: { protocol: "emtd", sampling: "global" }, cost: 0.05, global: true },
   // The cheapest (K, β) that §2b finds safe and live (50/50, 60/40, 60/40 with 5% stubborn).
-  { label: "emtd, global K=5 β=3 (best)", protocol: "emtd", doc: { protocol: "emtd", sampling: "global", params: { k: 5, beta: 3 } }, cost: 0.04, global: true },
+  { label: "emtd, global K=5 β=3 (cheapest of §2b)", protocol: "emtd", doc: { protocol: "emtd", sampling: "global", params: { k: 5, beta: 3 } }, cost: 0.04, global: true },
   { label: "tmesh, neighbours", protocol: "tmesh", doc: { protocol: "tmesh", sampling: "neighbors" }, cost: 0.06, global: false },
   { label: "tmesh, global (default)", protocol: "tmesh", doc: { protocol: "tmesh", sampling: "global" }, cost: 0.04, global: true },
   { label: "snowball, neighbours", protocol: "snowball", doc: { protocol: "snowball", sampling: "neighbors" }, cost: 0.12, global: false },
@@ -433,7 +433,7 @@ function cheapestEmtd(): string[] {
     }),
   );
   ok.sort((a, b) => a.cost - b.cost);
-  const snow = advCells.find((a) => a.c.protocol === "snowball");
+  const snow = advCells.find((a) => a.c.protocol === "snowball" && a.c.global);
   const sb = snow ? messagesPerDecision(snow.none) : null;
   if (ok.length === 0) return ["No (K, β) above was safe and live in every setting."];
   const best = ok[0]!;
@@ -441,8 +441,18 @@ function cheapestEmtd(): string[] {
     `Cheapest (K, β) with no unsafe run and a median finalized share ≥ 99% in every setting above: K = ${best.k}, β = ${best.beta}, at most ${fmt(best.cost, 0)} messages per decision` +
       (sb !== null && Number.isFinite(sb) ? ` (${(best.cost / sb).toFixed(2)}× Snowball's ${fmt(sb, 0)} with global sampling at ${advN} nodes, 60/40, §2).` : ".") +
       ` Others that qualify: ${ok.slice(1).map((o) => `K = ${o.k}, β = ${o.beta}`).join("; ") || "none"}.` +
-      (ok.some((o) => o.k === 20 && o.beta === 10) ? "" : " The default (K = 20, β = 10) does not: finality needs β consecutive unanimous samples of K, which a few stubborn nodes deny (a liveness failure, not a safety one)."),
+      (ok.some((o) => o.k === 20 && o.beta === 10) ? "" : " The default (K = 20, β = 10) does not: finality needs β consecutive unanimous samples of K, which a few stubborn nodes deny (a liveness failure, not a safety one).") +
+      gridCheck(best.k, best.beta),
   ];
+  /** How the chosen (K, β) fares in the §2 grid, when it is one of its contenders. */
+  function gridCheck(k: number, beta: number): string {
+    const g = advCells.find((a) => a.c.protocol === "emtd" && a.c.global && (a.c.doc.params as { k?: number; beta?: number } | undefined)?.k === k && (a.c.doc.params as { beta?: number }).beta === beta);
+    if (!g) return "";
+    const bad = g.rows.flatMap((r) => r.at.map((at, i) => ({ a: r.a.label, s: shares[i + 1]!, u: digests[at]!.filter((d) => d.outcome === "safety_violation").length, n: digests[at]!.length }))).filter((x) => x.u > 0);
+    return bad.length === 0
+      ? ` In the adversary grid of §2 it has no unsafe run either.`
+      : ` But the settings above have no balancing attacker: in the adversary grid of §2 it is unsafe against ${bad.map((x) => `${x.a} at ${pct(x.s, 0)} (${x.u}/${x.n} runs)`).join(", ")} — so it is the cheapest configuration safe and live without that attack, not safe in experiments 1–2.`;
+  }
 }
 
 {
@@ -491,6 +501,7 @@ function bestConfigurations(): string[] {
   const sbCost = sb ? cost(sb.none) : null;
   const ratio = (x: number | null, y: number | null | undefined) => (x === null || y === null || y === undefined || y === 0 ? "" : ` (${(x / y).toFixed(2)}×)`);
   const lowShares = shares.slice(1).filter((s) => s <= 0.1);
+  const verdicts: { label: string; safe: boolean; live: boolean; partitionSafe: boolean }[] = [];
   const rows = globals.map(({ c, none, rows: advRows }) => {
     const scale = scaleCells.filter((x) => x.c === c).map((x) => x.at);
     const low = [none, ...advRows.flatMap((r) => r.at.filter((_, i) => shares[i + 1]! <= 0.1))];
@@ -498,16 +509,20 @@ function bestConfigurations(): string[] {
     const k = cost(none);
     const live5 = advRows.map((r) => spread(digests[r.at[0]!]!.map((d) => num(d, "finalizedShare")))?.median ?? 0);
     const liveAll = live5.every((x) => x >= 0.99);
-    return `| ${c.label} | ${tally(scale)} | ${tally(low)} | ${tally(high)} | ${liveAll ? "yes" : `no (${advRows.filter((_, i) => live5[i]! < 0.99).map((r) => r.a.label).join(", ")})`} | ${fmt(k.msgs, 0)}${ratio(k.msgs, sbCost?.msgs)} | ${fmt(k.rounds, 0)}${ratio(k.rounds, sbCost?.rounds)} | ${k.bytes === null ? "—" : `${fmt(k.bytes / 1024, 1)} KiB`}${ratio(k.bytes, sbCost?.bytes)} |`;
+    const part = partitionCells.filter((x) => x.c === c).map((x) => x.at);
+    verdicts.push({ label: c.label, safe: unsafeOf([...scale, ...low, ...high]) === 0, live: liveAll, partitionSafe: unsafeOf(part) === 0 });
+    return `| ${c.label} | ${tally(scale)} | ${tally(low)} | ${tally(high)} | ${tally(part)} | ${liveAll ? "yes" : `no (${advRows.filter((_, i) => live5[i]! < 0.99).map((r) => r.a.label).join(", ")})`} | ${fmt(k.msgs, 0)}${ratio(k.msgs, sbCost?.msgs)} | ${fmt(k.rounds, 0)}${ratio(k.rounds, sbCost?.rounds)} | ${k.bytes === null ? "—" : `${fmt(k.bytes / 1024, 1)} KiB`}${ratio(k.bytes, sbCost?.bytes)} |`;
   });
   return [
     `## Best configurations beside Snowball`,
     "",
     `Every global-sampling form over the runs of §1 (all sizes) and §2 (${advN} nodes, every adversary type), and its cost with no adversary at ${advN} nodes, 60/40 (§2's 0% column; ratios to Snowball's). *Live at ${pct(shares[1]!, 0)}* = median finalized share ≥ 99% against every adversary type at ${pct(shares[1]!, 0)}.`,
     "",
-    `| protocol, sampling | unsafe runs, §1 | unsafe runs, §2 at 0–${pct(lowShares.at(-1)!, 0)} | unsafe runs, §2 at ${shares.filter((s) => s > 0.1).map((s) => pct(s, 0)).join("–")} | live at ${pct(shares[1]!, 0)} | messages / decision | rounds to 99% (median) | bytes / decision |`,
-    "|---|---|---|---|---|---|---|---|",
+    `| protocol, sampling | unsafe runs, §1 | unsafe runs, §2 at 0–${pct(lowShares.at(-1)!, 0)} | unsafe runs, §2 at ${shares.filter((s) => s > 0.1).map((s) => pct(s, 0)).join("–")} | unsafe runs, §3 partition | live at ${pct(shares[1]!, 0)} | messages / decision | rounds to 99% (median) | bytes / decision |`,
+    "|---|---|---|---|---|---|---|---|---|",
     ...rows,
+    "",
+    `No unsafe run anywhere in §1–§2: ${verdicts.filter((v) => v.safe).map((v) => `${v.label}${v.live ? "" : " (but not live at " + pct(shares[1]!, 0) + ")"}${v.partitionSafe ? "" : " (but unsafe in the §3 partition)"}`).join("; ") || "none"}. Unsafe somewhere in §1–§2: ${verdicts.filter((v) => !v.safe).map((v) => v.label).join("; ") || "none"}. A form that is unsafe here has no claim to be a best *safe* configuration, whatever its cost.`,
   ];
 }
 

@@ -42,13 +42,13 @@ function coarseShares(quick: boolean): number[] {
   return quick ? [0, 0.05] : [0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1];
 }
 
-/** EMTD's cheapest configuration found safe and live in docs/results.md §2b (global sampling, K = 5, β = 3). */
+/** EMTD's cheapest configuration found safe and live in docs/results.md §2b (global sampling, K = 5, β = 3; no balancing attacker there). */
 export const EMTD_BEST = { "params.k": 5, "params.beta": 3 } as const;
 
 const KNIEP_TARGETS = [
   { label: "snowball", chart: "kniep-snowball", file: "kniep-snowball.yaml", set: {}, shares: kniepShares, runsFactor: 0.5, k: 20 },
   { label: "tmesh (global, default β)", chart: "kniep-tmesh", file: "kniep-tmesh.yaml", set: {}, shares: coarseShares, runsFactor: 0.5, k: 0 },
-  { label: "emtd (global, K=5, β=3: best)", chart: "kniep-emtd-best", file: "kniep-emtd.yaml", set: EMTD_BEST, shares: coarseShares, runsFactor: 0.5, k: 5 },
+  { label: "emtd (global, K=5, β=3: cheapest of results §2b)", chart: "kniep-emtd-best", file: "kniep-emtd.yaml", set: EMTD_BEST, shares: coarseShares, runsFactor: 0.5, k: 5 },
   { label: "emtd (global, K=20: default)", chart: "kniep-emtd", file: "kniep-emtd.yaml", set: {}, shares: coarseShares, runsFactor: 0.25, k: 20 },
 ] as const;
 
@@ -188,7 +188,7 @@ export const kniep: Section = {
       "",
       "Parameters: Snowball runs avalanchego's defaults (K = 20, αp = αc = 15, β = 20). The paper's own parameter table was not found in the sources available to us (its abstract gives only n = 2000 and the two thresholds), so no second parameter set is run; Avalanche's documentation has also listed α = 14, which we did not substitute for the paper's unknown values. Add one with `--set params.…` on scenarios/claims/kniep-snowball.yaml.",
       "",
-      `EMTD and T-MESH run in their best configurations — EMTD with global sampling, K = 5, β = 3 (the cheapest safe and live setting of docs/results.md §2b) beside its default K = 20, β = 10; T-MESH with global sampling and its n-dependent β (13 at 2000 nodes). ${Math.max(2, Math.round(p.runs * 0.5))} runs per share for Snowball, T-MESH and EMTD K = 5; ${Math.max(2, Math.round(p.runs * 0.25))} for EMTD K = 20.`,
+      `EMTD and T-MESH run in their best configurations — EMTD with global sampling, K = 5, β = 3 (the cheapest setting docs/results.md §2b finds safe and live, where there is no balancing attacker) beside its default K = 20, β = 10 (the only EMTD setting with no unsafe run in the whole of docs/results.md §1–§2); T-MESH with global sampling and its n-dependent β (13 at 2000 nodes). ${Math.max(2, Math.round(p.runs * 0.5))} runs per share for Snowball, T-MESH and EMTD K = 5; ${Math.max(2, Math.round(p.runs * 0.25))} for EMTD K = 20.`,
       "",
     ];
     const near = (x: string, target: number) => x.endsWith("%") && !x.startsWith(">") && Math.abs(parseFloat(x) - target) <= 1;
@@ -213,7 +213,7 @@ export const kniep: Section = {
         : `informed attacker not reproduced: threshold ${snow[1]} vs the paper's 2.8%`) +
       `; simple attacker ${near(snow[3]!, 5.2) ? `reproduced only in a synchronous-round model (between ${pct(lastLive("sync") ?? 0)} and ${snow[3]}, paper 5.2%)` : `not reproduced in the synchronous-round model either (${snow[3]} vs 5.2%)`}` +
       (snow[2]!.startsWith(">") ? `, not by the query-only attacker of the sequential driver, which never broke liveness up to ${pct(maxShare, 0)} (it slows finality from ${num(roundsAt("snowball", "none", 0), 0)} to ${num(roundsAt("snowball", "none", maxShare), 0)} rounds)` : `; the query-only attacker of the sequential driver: ${snow[2]}`) +
-      `. Informed attack on the best configurations: EMTD K = 5, β = 3 ${row("emtd (global, K=5, β=3: best)")[1]}, EMTD default ${row("emtd (global, K=20: default)")[1]}, T-MESH ${row("tmesh (global, default β)")[1]} (Snowball ${snow[1]})` +
+      `. Informed attack on the best configurations: EMTD K = 5, β = 3 ${row("emtd (global, K=5, β=3: cheapest of results §2b)")[1]}, EMTD default ${row("emtd (global, K=20: default)")[1]}, T-MESH ${row("tmesh (global, default β)")[1]} (Snowball ${snow[1]})` +
       unsafeNote;
     return { body: [...head, ...lines].join("\n"), verdict, charts };
   },
@@ -462,7 +462,7 @@ const emtdAntifragile: Section = {
 const SCALE_N = (quick: boolean) => (quick ? [100, 1000] : [100, 1000, 10_000, 100_000]);
 const SCALE_P = [
   { label: "emtd (global, K=20)", set: { protocol: "emtd", sampling: "global" } },
-  { label: "emtd (global, K=5, β=3: best)", set: { protocol: "emtd", sampling: "global", ...EMTD_BEST } },
+  { label: "emtd (global, K=5, β=3: cheapest of results §2b)", set: { protocol: "emtd", sampling: "global", ...EMTD_BEST } },
   { label: "tmesh (global, default β)", set: { protocol: "tmesh", sampling: "global" } },
   { label: "snowball", set: { protocol: "snowball", sampling: "global" } },
 ];
@@ -495,10 +495,10 @@ const emtdScale: Section = {
         const runs = p.sim(`scale/${label}/${n}`);
         return count(runs, live) === runs.length && count(runs, unsafe) === 0;
       });
-    const best = SCALE_N(p.quick).map((n) => medianOf(p.sim(`scale/emtd (global, K=5, β=3: best)/${n}`).map((r) => r.fields.roundsTo99)));
+    const best = SCALE_N(p.quick).map((n) => medianOf(p.sim(`scale/emtd (global, K=5, β=3: cheapest of results §2b)/${n}`).map((r) => r.fields.roundsTo99)));
     const verdict =
       `${allOk ? "holds only for EMTD with global sampling" : "refuted"}: K = 20 every run live and safe ${allOk ? "at" : "not at"} every n, median rounds to 99% ${e.map((x) => num(x, 0)).join(" → ")} over n = ${SCALE_N(p.quick).map((n) => n.toLocaleString("en")).join(", ")} (the cooling schedule fixes the round count); ` +
-      `K = 5, β = 3 ${okFor("emtd (global, K=5, β=3: best)") ? "every run live and safe" : "not live and safe in every run"}, ${best.map((x) => num(x, 0)).join(" → ")}; not the literal neighbour form (see crystallisation); 10⁶ not run`;
+      `K = 5, β = 3 ${okFor("emtd (global, K=5, β=3: cheapest of results §2b)") ? "every run live and safe" : "not live and safe in every run"}, ${best.map((x) => num(x, 0)).join(" → ")}; not the literal neighbour form (see crystallisation); 10⁶ not run`;
     return { body, verdict };
   },
 };
@@ -528,7 +528,7 @@ const emtdDiffusion: Section = {
       rows.push(["emtd, global sampling K=20", n.toLocaleString("en"), num(m, 0), num(m === null ? null : (m * n) / (n * n), 4), share(count(runs, unsafe), runs.length)]);
     }
     for (const n of SCALE_N(p.quick)) {
-      const runs = p.sim(`scale/emtd (global, K=5, β=3: best)/${n}`);
+      const runs = p.sim(`scale/emtd (global, K=5, β=3: cheapest of results §2b)/${n}`);
       const m = medianOf(runs.map((r) => r.fields.messagesPerNodePerDecision));
       rows.push(["emtd, global sampling K=5, β=3 (best)", n.toLocaleString("en"), num(m, 0), num(m === null ? null : (m * n) / (n * n), 4), share(count(runs, unsafe), runs.length)]);
     }
@@ -540,7 +540,7 @@ const emtdDiffusion: Section = {
 const LANDAUER = [
   { label: "snowball", set: { protocol: "snowball" } },
   { label: "emtd (global, K=20)", set: { protocol: "emtd" } },
-  { label: "emtd (global, K=5, β=3: best)", set: { protocol: "emtd", ...EMTD_BEST } },
+  { label: "emtd (global, K=5, β=3: cheapest of results §2b)", set: { protocol: "emtd", ...EMTD_BEST } },
   { label: "tmesh (global, default β)", set: { protocol: "tmesh" } },
 ];
 
@@ -568,7 +568,7 @@ const emtdLandauer: Section = {
     ].join("\n");
     const bits = (label: string) => medianOf(p.sim(`landauer/${label}`).map((r) => r.fields.bytesPerNodePerDecision)) ?? NaN;
     const e = bits("emtd (global, K=20)") * 8;
-    const eb = bits("emtd (global, K=5, β=3: best)") * 8;
+    const eb = bits("emtd (global, K=5, β=3: cheapest of results §2b)") * 8;
     const sb = bits("snowball") * 8;
     return { body, verdict: `refuted: EMTD sends ${num(e, 0)} bits per node per decided bit at its default (${num(e / sb, 1)}× Snowball's ${num(sb, 0)}) and ${num(eb, 0)} in its best configuration K = 5, β = 3 (${num(eb / sb, 2)}×) — many orders of magnitude above the 1 bit a decision erases; nothing in EMTD ties its cost to the entropy removed` };
   },
