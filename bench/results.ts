@@ -584,12 +584,26 @@ sections.push(
   ].join("\n"),
 );
 
+/** The runs' own CPU times as recorded in the cache (runs cached before that was recorded carry none). */
+const cpuRecorded = (() => {
+  let ms = 0;
+  let runs = 0;
+  for (const ds of digests)
+    for (const d of ds) {
+      const c = (d as RunDigest & { cpuMs?: number }).cpuMs;
+      if (typeof c === "number") {
+        ms += c;
+        runs++;
+      }
+    }
+  return { ms, runs };
+})();
 const shownArgs = args.filter((a, i) => !["--dist", "--out", "--cache", "--workers"].includes(a) && !["--dist", "--out", "--cache", "--workers"].includes(args[i - 1] ?? ""));
 const ruleOut = (n: number) => pct(unsafeRunShare(0, n).high);
 const doc = [
   "# Consensus results",
   "",
-  `Regenerate with \`npm run results\` (flags: \`-- --seeds N --seeds-large N --seeds-huge N --seeds-adversary N --seeds-partition N --adversary-contenders all|global\`, \`--quick\`). Every number below was produced by that command, here as \`${["npm run results", ...(shownArgs.length ? ["--", ...shownArgs] : [])].join(" ")}\` (${cells.length} cells, ${digests.reduce((a, d) => a + d.length, 0)} runs; runs are cached by scenario and seed in .entropic/; the pass that wrote this file computed ${counts.ran} runs and read ${counts.cached} from that cache in ${minutes} min); nothing is typed in by hand. Run counts per section are stated with each table.` +
+  `Regenerate with \`npm run results\` (flags: \`-- --seeds N --seeds-large N --seeds-huge N --seeds-adversary N --seeds-partition N --adversary-contenders all|global\`, \`--quick\`). Every number below was produced by that command, here as \`${["npm run results", ...(shownArgs.length ? ["--", ...shownArgs] : [])].join(" ")}\` (${cells.length} cells, ${digests.reduce((a, d) => a + d.length, 0)} runs; runs are cached by scenario and seed in .entropic/; the pass that wrote this file computed ${counts.ran} runs and read ${counts.cached} from that cache in ${minutes} min); nothing is typed in by hand. Run counts per section are stated with each table. CPU: ${cpuRecorded.runs} of the runs carry their own thread CPU time, together ${(cpuRecorded.ms / 60_000).toFixed(1)} CPU-minutes (\`npm run results -- --cost\` estimates the whole regeneration per cell, sampling cells without a recorded time).` +
     (seedsAdversary < seeds || advContenders === "global" || seedsPartition < seeds
       ? ` This regeneration ran fewer runs than the default where stated (${[
           seedsAdversary < seeds || advContenders === "global" ? `adversary grid: ${seedsAdversary} runs per cell${advContenders === "global" ? ", global-sampling forms only" : ""}` : "",
