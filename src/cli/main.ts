@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { describeFailure, EXIT_OK, EXIT_USAGE, oneLine } from "./errors.js";
 import { registerSim } from "./sim/command.js";
+import { registerSwarm } from "./swarm/command.js";
 import { registerSweep } from "./sweep/command.js";
 import { registerMerge } from "./merge/command.js";
 import { registerReport } from "./report/command.js";
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     // commander's message may span lines ("error: unknown option '--sed'\n(Did you mean --seed?)"): one line.
     .configureOutput({ outputError: (text, write) => write(`${oneLine(text)}\n`) });
   registerSim(program);
+  registerSwarm(program);
   registerSweep(program);
   registerMerge(program);
   registerReport(program);

@@ -83,6 +83,18 @@ export class ManualClock implements Clock {
     return this.schedule(ms, ms, fn);
   }
 
+  /**
+   * When the next live timer falls due, or undefined when none is pending. A simulator
+   * steps with `advance(nextDue() - now())`, running what that wakes before the next step.
+   */
+  nextDue(): number | undefined {
+    for (let top = this.heap[0]; top !== undefined; top = this.heap[0]) {
+      if (top.live) return top.due;
+      this.pop();
+    }
+    return undefined;
+  }
+
   /** Number of timers that have not yet fired (one-shot) or been cancelled. */
   get pending(): number {
     return this.live;

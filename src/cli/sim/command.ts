@@ -16,6 +16,7 @@ import { checkOutputDir, writeFileAtomic } from "../files.js";
 import { createProgress } from "../progress.js";
 import { parseAssignment, parseSeed, resolveScenario } from "../scenario-input.js";
 import { formatSummary, replayHint, violationCount } from "./format.js";
+import { runNodeSim } from "./node-run.js";
 
 interface SimOptions {
   seed?: string;
@@ -37,15 +38,22 @@ export function registerSim(program: Command): void {
     .option("--json", "print the summary as JSON on stdout")
     .option("--report", "record a trace and write report.html (and trace.json) into --out DIR, or ./out/<scenario>-<seed>/")
     .option("--trace-messages <file>", "event driver: write every message (tick, from, to, kind, bytes, dropped, arrival, duplicated) to FILE as JSON Lines")
-    .action((scenarioPath: string | undefined, opts: SimOptions) => {
+    .action(async (scenarioPath: string | undefined, opts: SimOptions) => {
       const overrides = opts.set.map((raw) => {
         const { name, values } = parseAssignment(raw, false);
         return { name, value: values[0] };
       });
       const scenario = resolveScenario(scenarioPath, opts.seed === undefined ? undefined : parseSeed(opts.seed), overrides);
+      if (opts.report && (scenario.sections as { driver?: string }).driver === "node") {
+        throw new UsageError("--report is not available for driver: node yet (it records no per-round trace); use --out DIR for summary.json");
+      }
       const outDir = opts.out ?? (opts.report ? join("out", `${scenario.name.replace(/[^\w.-]+/g, "_")}-${scenario.seed}`) : undefined);
       // Before the run: a bad --out must not cost the user the whole simulation.
       if (outDir) checkOutputDir(outDir, opts.out === undefined ? "--report" : "--out");
+      if ((scenario.sections as { driver?: string }).driver === "node") {
+        await runNodeSim(scenario, scenarioPath, opts.set, outDir, opts);
+        return;
+      }
       const messageTrace = opts.traceMessages === undefined ? undefined : openMessageTrace(opts.traceMessages, scenario);
       // One run has no honest ETA (it may end at any round): the bar shows progress only.
       const progress = createProgress(scenario.protocol, { eta: false });

@@ -14,6 +14,11 @@
  *
  * What it leaves out: gossipsub's mesh (everything is flooded), score decay and the
  * positive score terms, and stream-level framing (bodies are handed over whole).
+ *
+ * A {@link LinkModel} replaces the default hop (the next macrotask, nothing lost) and the
+ * request timer (`setTimeout`): the node simulator (`src/runtime/simnet/`) passes one that
+ * schedules every hop on a simulated clock with a seeded latency, loss, duplication and
+ * partition schedule, so whole networks of real node engines run deterministically.
  */
 import { type MessageHandler, type RequestHandler, type Topic, type Transport, type Verdict } from "../ports.js";
 import { checkLimit, checkPublish, checkScore, checkTimeout, verdictOf } from "./checks.js";
@@ -74,6 +79,34 @@ class BoundedSet {
   }
 }
 
+/** What a hop is: the network between two transports of one {@link MemoryNetwork}. */
+export interface LinkModel {
+  /**
+   * Deliver one hop from `from` to `to` by calling `deliver` later: never synchronously,
+   * once normally, not at all when the hop is lost, twice when it is duplicated.
+   * `kind` says what travels (a dial, a pub/sub message, a request or its response).
+   */
+  hop(from: string, to: string, kind: HopKind, deliver: () => void): void;
+  /** Run `fn` once after `ms` milliseconds (a request's time limit); returns its canceller. */
+  timer(ms: number, fn: () => void): () => void;
+  /**
+   * The peers `from` forwards pub/sub messages to, out of its connected peers (gossipsub's
+   * mesh). Absent: every connected peer (flooding). Requests may go to any connected peer.
+   */
+  meshOf?(from: string, connected: ReadonlySet<string>): Iterable<string>;
+}
+
+export type HopKind = "dial" | "message" | "request" | "response";
+
+/** The default link: the next macrotask, wall-clock timers, nothing lost. */
+const immediateLinks: LinkModel = {
+  hop: (_from, _to, _kind, deliver) => void setImmediate(deliver),
+  timer(ms, fn) {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
 /**
  * A hub of in-memory transports. Transports find each other by id through it; nothing
  * is shared between two networks.
@@ -82,8 +115,14 @@ export class MemoryNetwork {
   private readonly transports = new Map<string, MemoryTransport>();
   private nextId = 0;
 
-  /** `defaults` apply to every transport created without its own options. */
-  constructor(private readonly defaults: MemoryTransportOptions = {}) {}
+  /**
+   * `defaults` apply to every transport created without its own options; `links` decides
+   * how hops travel (default: the next macrotask, nothing lost).
+   */
+  constructor(
+    private readonly defaults: MemoryTransportOptions = {},
+    /** @internal */ readonly links: LinkModel = immediateLinks,
+  ) {}
 
   /**
    * A new transport (not started). `id` (letters, digits, `.`, `_`, `~`, `-`) is its peer
@@ -108,9 +147,9 @@ export class MemoryNetwork {
     return transport?.isRunning ? transport : undefined;
   }
 
-  /** @internal run `fn` on a later macrotask: the network's one notion of a hop */
-  hop(fn: () => void): void {
-    setImmediate(fn);
+  /** @internal run `fn` when a hop from `from` to `to` arrives: the network's one notion of a hop */
+  hop(from: string, to: string, kind: HopKind, fn: () => void): void {
+    this.links.hop(from, to, kind, fn);
   }
 }
 
@@ -181,7 +220,7 @@ export class MemoryTransport implements Transport {
     if (peer === this.peerId) throw new TransportError("bad-address", "cannot dial self");
     if (!this.running) throw new TransportError("stopped", "transport is not running");
     if (this.denied.has(peer)) throw new TransportError("denied", `peer ${peer} is denied`);
-    await new Promise<void>((resolve) => this.network.hop(resolve));
+    await new Promise<void>((resolve) => this.network.hop(this.peerId, peer, "dial", resolve));
     const remote = this.network.running(peer);
     if (remote === undefined) throw new TransportError("unreachable", `no memory peer ${peer} is listening`);
     if (!this.running) throw new TransportError("stopped", "transport stopped while dialling");
@@ -221,19 +260,19 @@ export class MemoryTransport implements Transport {
       const pending: PendingRequest = {
         settle: (error, response) => {
           if (!this.pending.delete(pending)) return;
-          clearTimeout(timer);
+          cancelTimer();
           if (error !== undefined) reject(error);
           else resolve(response!);
         },
       };
-      const timer = setTimeout(() => pending.settle(new TransportError("timeout", `request to ${peer} timed out after ${timeoutMs} ms`)), timeoutMs);
+      const cancelTimer = this.network.links.timer(timeoutMs, () => pending.settle(new TransportError("timeout", `request to ${peer} timed out after ${timeoutMs} ms`)));
       this.pending.add(pending);
-      this.network.hop(() => {
+      this.network.hop(this.peerId, peer, "request", () => {
         const remote = this.network.running(peer);
         if (remote === undefined) return pending.settle(new TransportError("unreachable", `peer ${peer} is gone`));
         void remote.serve(this.peerId, body).then(
-          (response) => this.network.hop(() => this.answer(pending, peer, response)),
-          (error: TransportError) => this.network.hop(() => pending.settle(error)),
+          (response) => this.network.hop(peer, this.peerId, "response", () => this.answer(pending, peer, response)),
+          (error: TransportError) => this.network.hop(peer, this.peerId, "response", () => pending.settle(error)),
         );
       });
     });
@@ -270,10 +309,11 @@ export class MemoryTransport implements Transport {
   /** Sends `message` to every connected peer except `except`; returns how many. */
   private flood(message: GossipMessage, except: string | undefined): number {
     let sent = 0;
-    for (const peer of this.connections) {
+    const mesh = this.network.links.meshOf?.(this.peerId, this.connections) ?? this.connections;
+    for (const peer of mesh) {
       if (peer === except || this.denied.has(peer)) continue;
       const data = message.data.slice();
-      this.network.hop(() => void this.network.running(peer)?.receive(this.peerId, { ...message, data }));
+      this.network.hop(this.peerId, peer, "message", () => void this.network.running(peer)?.receive(this.peerId, { ...message, data }));
       sent++;
     }
     return sent;

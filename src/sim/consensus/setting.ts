@@ -15,9 +15,12 @@ export const samplingModes = ["neighbors", "global"] as const;
  * Which driver runs a consensus scenario: `cycle` (synchronous rounds, answers read
  * directly, no messages; src/sim/consensus/cycle.ts) or `event` (integer-tick event queue,
  * every query and answer a message with latency, loss, partitions, churn and signatures;
- * src/sim/event/). Both report the same observables and summary fields.
+ * src/sim/event/). Both report the same observables and summary fields. `node` runs the
+ * live node engine itself — N real node cores over a simulated network, ledger and clock
+ * (src/runtime/simnet/; the `node` section below) — so it needs the runtime and is run by
+ * `entropic sim` / `runNodeScenario` from `entropic/node`, not by the pure `simulate()`.
  */
-export const consensusDrivers = ["cycle", "event"] as const;
+export const consensusDrivers = ["cycle", "event", "node"] as const;
 
 export const workloadSchema = z
   .strictObject({
@@ -52,6 +55,48 @@ export const trustSchema = z
   })
   .describe("evidence and trust");
 
+const ms = (what: string, min = 0) =>
+  z
+    .number({ error: `${what} must be a number of milliseconds` })
+    .int({ error: `${what} must be a whole number of milliseconds` })
+    .min(min, { error: `${what} must be at least ${min} ms` })
+    .max(1e9, { error: `${what} must be at most 10^9 ms` });
+
+export const nodeCrashSchema = z
+  .strictObject({
+    node: z.number().int().min(0).describe("honest node index"),
+    at: ms("at").describe("simulated ms the process is killed (kill -9: memory lost, in-flight writes land as a random prefix)"),
+    restart: ms("restart", 1).describe("simulated ms it restarts from its ledger"),
+  })
+  .refine((c) => c.restart > c.at, { error: "restart must be after at", path: ["restart"] });
+
+/** `driver: node`: the live node engine in the simulator (src/runtime/simnet/). */
+export const nodeDriverSchema = z
+  .strictObject({
+    txs: z.number().int().min(1).max(1_000_000).default(200).describe("conflict sets submitted (each a signed transaction, some with a conflicting twin)"),
+    doubleSpends: z.number().min(0).max(1).default(0.1).describe("share of conflict sets submitted as a double spend: a twin with the same author and nonce goes to another node"),
+    rate: z.number().gt(0).max(1e6).default(200).describe("conflict sets submitted per simulated second, round-robin over the live honest nodes"),
+    start: ms("start").default(200).describe("simulated ms of the first submission"),
+    drain: ms("drain", 1).default(60_000).describe("after the last submission and the last fault, simulated ms allowed for every honest node to decide every set (the liveness checker's deadline)"),
+    crashes: z.array(nodeCrashSchema).max(10_000).default([]).describe("process crashes (kill -9) and restarts from the ledger"),
+    skew: ms("skew").default(0).describe("clock skew: each node's clock is offset by a uniform draw in [−skew, +skew] ms"),
+    drift: z.number().min(0).max(0.2).default(0).describe("clock rate error: each node's clock runs at 1 + a uniform draw in [−drift, +drift]"),
+    byzantine: z
+      .strictObject({
+        equivocate: z.number().int().min(0).max(1000).default(0).describe("nodes that answer polls with validly signed, contradictory preferences"),
+        garbage: z.number().int().min(0).max(1000).default(0).describe("nodes that publish and answer random bytes"),
+        replay: z.number().int().min(0).max(1000).default(0).describe("nodes that re-publish and re-send old messages they captured"),
+      })
+      .prefault({})
+      .describe("Byzantine processes added beside the honest nodes (each connects like an honest node)"),
+    crypto: z.enum(["ideal", "ed25519"]).default("ideal").describe("ideal: hash-based unforgeable signatures (~50× cheaper); ed25519: the live node's own scheme"),
+    writeMs: ms("writeMs", 1).default(1).describe("simulated duration of one ledger write"),
+    tuning: z.record(z.string(), z.number()).default({}).describe("engine tunables (EngineTuning: pollIntervalMs, sealIntervalMs, …); unknown names are refused"),
+  })
+  .describe("driver: node — real node engines on simulated time, network and disks (1 tick of the network section = 1 ms)");
+
+export type NodeDriverSpec = z.output<typeof nodeDriverSchema>;
+
 /** The sections every consensus scenario may carry, with defaults. */
 export const consensusSections = {
   topology: topologySpecSchema.prefault({ kind: "watts-strogatz", n: 1000, k: 10, p: 0.1 }),
@@ -63,11 +108,13 @@ export const consensusSections = {
   adversary: adversarySchema.prefault({}),
   trust: trustSchema.prefault({}),
   maxRounds: z.number().int().min(1).max(1_000_000).default(500),
-  driver: z.enum(consensusDrivers).default("cycle").describe("cycle: synchronous rounds; event: simulated messages on an integer-tick clock"),
+  driver: z.enum(consensusDrivers).default("cycle").describe("cycle: synchronous rounds; event: simulated messages on an integer-tick clock; node: the live node engine on simulated time"),
   /** the event driver's network; the cycle driver ignores it. Optional, so cycle summaries do not carry it. */
   network: networkSchema.optional(),
   /** T-MESH only: hyperedge events from a file for the sheaf check (validateScenario refuses it elsewhere) */
   hyperedges: hyperedgesSpecSchema.optional(),
+  /** driver: node only (refused elsewhere): workload and faults of the live-node simulation */
+  node: nodeDriverSchema.optional(),
 };
 
 export type Workload = z.output<typeof workloadSchema>;
@@ -87,4 +134,6 @@ export interface ConsensusSetting {
   readonly network?: NetworkSpec;
   /** absent: the sheaf check runs on neighbourhoods */
   readonly hyperedges?: HyperedgesSpec;
+  /** driver: node only */
+  readonly node?: NodeDriverSpec;
 }

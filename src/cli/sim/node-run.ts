@@ -1,0 +1,63 @@
+/**
+ * `entropic sim` for `driver: node` scenarios: real node engines on simulated time
+ * (src/runtime/simnet/). Prints the checkers' verdicts, writes summary.json with --out, and
+ * exits 3 with the replay command when a checker found a violation.
+ */
+import { join } from "node:path";
+import type { Scenario } from "../../sim/scenario/schema.js";
+import { UsageError } from "../../core/errors.js";
+import { EXIT_VIOLATION } from "../errors.js";
+import { writeFileAtomic } from "../files.js";
+import { createProgress } from "../progress.js";
+import { labelWidth, shellQuote } from "./format.js";
+import type { NodeRunOutput } from "../../runtime/simnet/run.js";
+
+export interface NodeSimOptions {
+  readonly json?: boolean;
+  readonly report?: boolean;
+  readonly traceMessages?: string;
+}
+
+export async function runNodeSim(scenario: Scenario, scenarioArg: string | undefined, sets: readonly string[], outDir: string | undefined, opts: NodeSimOptions): Promise<void> {
+  if (opts.report) throw new UsageError("--report is not available for driver: node yet (it records no per-round trace); use --out DIR for summary.json");
+  if (opts.traceMessages !== undefined) throw new UsageError("--trace-messages needs the event driver (driver: event); driver: node does not record messages");
+  // Loaded here, so `entropic sim` on other drivers never loads the live node.
+  const { runNodeScenario } = await import("../../runtime/simnet/run.js");
+  const progress = createProgress(`${scenario.protocol} (node driver, simulated ms)`, { eta: false });
+  const output = await runNodeScenario(scenario, { onProgress: (t, d) => progress.update(t, d) });
+  progress.stop();
+  if (outDir) writeFileAtomic(join(outDir, "summary.json"), `${JSON.stringify(output.summary, null, 2)}\n`);
+  process.stdout.write(opts.json ? `${JSON.stringify(output.summary, null, 2)}\n` : formatNodeSummary(output, outDir));
+  const failed = Object.values(output.summary.checks).reduce((a, b) => a + b, 0);
+  if (failed > 0) {
+    const args = [scenarioArg === undefined ? "" : shellQuote(scenarioArg), `--seed ${output.summary.seed}`, ...sets.map((x) => `--set ${shellQuote(x)}`)].filter(Boolean).join(" ");
+    process.stderr.write(`CHECKS FAILED (${describeFailures(output)}): replay with: entropic sim ${args}\n`);
+    process.exitCode = EXIT_VIOLATION;
+  }
+}
+
+function describeFailures(o: NodeRunOutput): string {
+  return Object.entries(o.summary.checks)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+}
+
+export function formatNodeSummary(o: NodeRunOutput, outDir?: string): string {
+  const s = o.summary;
+  const byz = Object.entries(s.byzantine).filter(([, v]) => v > 0);
+  const rows: [string, string][] = [
+    ["workload", `${s.workload.sets} conflict sets (${s.workload.doubleSpends} double spends), ${s.workload.txs} txs, ${s.workload.accepted} sets accepted, ${s.workload.refused} txs refused`],
+    ["decided", `per node min ${s.decided.min} / median ${s.decided.median} / max ${s.decided.max}; ${s.rogueUndecided} double spends left undecided (owed no decision)`],
+    ["finality", s.latencyMs.p50 === null ? "no decisions" : `p50 ${Math.round(s.latencyMs.p50)} ms, p99 ${Math.round(s.latencyMs.p99 ?? 0)} ms, max ${s.latencyMs.max} ms (simulated)`],
+    ["all decided", s.allDecidedAtMs === null ? `not by the deadline (${s.simulatedMs} ms simulated)` : `at ${s.allDecidedAtMs} ms simulated (last fault ${s.lastFaultMs} ms)`],
+    ["faults", `${s.crashes} crashes, ${byz.length > 0 ? byz.map(([k, v]) => `${v} ${k}`).join(", ") : "no Byzantine processes"}, ${s.network.lost} lost, ${s.network.cut} cut, ${s.network.duplicated} duplicated of ${s.network.delivered + s.network.lost + s.network.cut} hops`],
+    ["disks", `${s.disks.commits} writes, at crashes ${s.disks.landedAtCrash} in-flight landed and ${s.disks.lostAtCrash} lost`],
+    ["checks", Object.entries(s.checks).map(([k, v]) => `${k} ${v === 0 ? "ok" : `FAILED ×${v}`}`).join(", ")],
+    ["speed", `${s.events} events in ${(o.speed.wallMs / 1000).toFixed(1)} s wall (${Math.round(o.speed.eventsPerSecond)} events/s)`],
+  ];
+  for (const v of s.violations) rows.push([`  ${v.checker}`, v.detail]);
+  if (outDir) rows.push(["wrote", `${outDir}/summary.json`]);
+  const w = labelWidth(rows.map(([k]) => k));
+  return `${s.protocol} on ${s.nodes} live node cores (driver: node, ${s.crypto} signatures), seed ${s.seed}\n${rows.map(([k, v]) => `  ${k.padEnd(w)} ${v}`).join("\n")}\n`;
+}

@@ -1,0 +1,435 @@
+/**
+ * `driver: node`: the live node engine — the very `NodeEngine` that `entropic node` runs —
+ * N times over a simulated network, simulated disks and simulated time (tigerbeetle's
+ * VOPR model). The run is a pure function of its scenario and seed: the world clock moves
+ * only from one due timer to the next, and between steps every woken promise runs to
+ * completion (time.ts). Faults: latency distributions, loss, duplication and partitions
+ * on a schedule (links.ts), process crashes with torn last writes and restarts from the
+ * ledger (ledger.ts), clock skew and drift (time.ts), and Byzantine processes (byzantine.ts).
+ * The checkers (checkers.ts) judge every run.
+ */
+import type { CryptoSuite } from "../../core/crypto.js";
+import { deriveKeySeed } from "../../core/crypto.js";
+import { ScenarioError } from "../../core/errors.js";
+import { createRng, type Rng } from "../../core/prng.js";
+import { quantile } from "../../core/quantile.js";
+import { createTx, conflictKey, txId } from "../../core/tx.js";
+import type { ConsensusProtocol } from "../../protocols/consensus.js";
+import { emtd } from "../../protocols/emtd/index.js";
+import { snowball } from "../../protocols/snowball/index.js";
+import { tmesh } from "../../protocols/tmesh/index.js";
+import { type ConsensusSetting, nodeDriverSchema, type NodeDriverSpec } from "../../sim/consensus/setting.js";
+import { networkSchema, resolvePartition } from "../../sim/event/network.js";
+import type { Scenario } from "../../sim/scenario/schema.js";
+import { neighbors } from "../../topology/csr.js";
+import { buildTopology } from "../../topology/index.js";
+import type { NodeEvent } from "../api/facade.js";
+import { nodeCrypto } from "../crypto-node.js";
+import { DEFAULT_TUNING, type EngineTuning, NodeEngine } from "../node/engine.js";
+import { memoryAddress, MemoryNetwork, type MemoryTransport } from "../transport/memory.js";
+import { peerIdFromEd25519PublicKey } from "../transport/keys.js";
+import { ByzantineProcess, BYZANTINE_KINDS, type ByzantineKind } from "./byzantine.js";
+import { type CheckerName, runCheckers, type Violation } from "./checkers.js";
+import { idealCrypto } from "./ideal-signatures.js";
+import { SimDisk } from "./ledger.js";
+import { SimLinks } from "./links.js";
+import { NodeClock, SimTime } from "./time.js";
+
+/** The protocols the node driver runs (the live node's; `gossip-avg` has none). */
+const NODE_PROTOCOLS: Readonly<Record<string, ConsensusProtocol<unknown>>> = {
+  emtd: emtd as ConsensusProtocol<unknown>,
+  tmesh: tmesh as ConsensusProtocol<unknown>,
+  snowball: snowball as ConsensusProtocol<unknown>,
+};
+
+/** Clients signing the workload's transactions (conflict key = author + nonce). */
+const CLIENTS = 16;
+/** How often the run checks whether everything is decided, simulated ms. */
+const DONE_CHECK_MS = 100;
+/** With every virtuous set decided, the run ends after this long without a new decision. */
+const QUIET_MS = 5000;
+
+export interface NodeRunOptions {
+  /** called about every simulated second: simulated ms so far, and the deadline */
+  readonly onProgress?: (simMs: number, deadlineMs: number) => void;
+  /** wall clock for the speed figures (default performance.now) */
+  readonly wallClock?: () => number;
+  /** called once the run ends, before the nodes stop: each honest node's engine (null when down), for diagnosis */
+  readonly inspect?: (engines: readonly (NodeEngine | null)[]) => void;
+}
+
+export interface NodeRunSummary {
+  readonly driver: "node";
+  readonly protocol: string;
+  readonly seed: number;
+  readonly nodes: number;
+  readonly byzantine: Readonly<Record<ByzantineKind, number>>;
+  readonly crypto: "ideal" | "ed25519";
+  /** conflict sets submitted, transactions submitted, refused by the node asked, double spends */
+  readonly workload: { readonly sets: number; readonly txs: number; readonly refused: number; readonly doubleSpends: number; readonly accepted: number };
+  /** decided sets per honest node at the end: min / median / max */
+  readonly decided: { readonly min: number; readonly median: number; readonly max: number };
+  /** finality latency from a node's first sight to its decision (its `finalized` events), ms */
+  readonly latencyMs: { readonly p50: number | null; readonly p99: number | null; readonly max: number | null };
+  /** simulated ms when every honest node up had decided every accepted virtuous set (null: never) */
+  readonly allDecidedAtMs: number | null;
+  readonly simulatedMs: number;
+  /** when the last fault healed (partition, restart) or the last set was submitted */
+  readonly lastFaultMs: number;
+  readonly crashes: number;
+  readonly network: { readonly delivered: number; readonly lost: number; readonly cut: number; readonly duplicated: number };
+  readonly disks: { readonly commits: number; readonly landedAtCrash: number; readonly lostAtCrash: number };
+  /** sheaf-conflict events honest nodes raised */
+  readonly sheafConflicts: number;
+  /** double-spend sets some node up at the end left undecided (largest count over nodes; not a violation) */
+  readonly rogueUndecided: number;
+  /** simulator events: timers fired and messages delivered */
+  readonly events: number;
+  readonly checks: Readonly<Record<CheckerName, number>>;
+  readonly violations: readonly Violation[];
+}
+
+export interface NodeRunOutput {
+  readonly summary: NodeRunSummary;
+  /** wall-clock figures (not part of the deterministic summary) */
+  readonly speed: { readonly wallMs: number; readonly eventsPerSecond: number };
+}
+
+interface HonestNode {
+  readonly index: number;
+  readonly peerId: string;
+  readonly transport: MemoryTransport;
+  readonly disk: SimDisk;
+  readonly seed: Uint8Array;
+  readonly skew: number;
+  readonly drift: number;
+  engine: NodeEngine | null;
+  clock: NodeClock | null;
+  unsubscribe: (() => void) | null;
+  session: number;
+  readonly reported: Map<string, string>;
+  readonly failures: string[];
+}
+
+/** Run a `driver: node` scenario. Throws {@link ScenarioError} for what the schema cannot check. */
+export async function runNodeScenario(scenario: Scenario, options: NodeRunOptions = {}): Promise<NodeRunOutput> {
+  const wall = options.wallClock ?? (() => performance.now());
+  const wallStart = wall();
+  const setting = scenario.sections as unknown as ConsensusSetting;
+  if (setting.driver !== "node") throw new ScenarioError([{ path: "driver", message: `runNodeScenario runs driver: node, not ${setting.driver}` }]);
+  if (scenario.rng !== "xoshiro") throw new ScenarioError([{ path: "rng", message: "driver: node draws from xoshiro streams only (the python family replays the seeds' programs, which have no live node)" }]);
+  const protocol = NODE_PROTOCOLS[scenario.protocol];
+  if (protocol === undefined) throw new ScenarioError([{ path: "protocol", message: `driver: node runs ${Object.keys(NODE_PROTOCOLS).join(", ")}` }]);
+  const spec: NodeDriverSpec = setting.node ?? nodeDriverSchema.parse({});
+  const network = setting.network ?? networkSchema.parse({});
+  const tuning = checkTuning(spec.tuning);
+  const seed = scenario.seed;
+  const rng = (purpose: string): Rng => createRng(seed, `simnet/${purpose}`);
+
+  const graph = buildTopology(setting.topology, rng("topology"));
+  const n = graph.n;
+  checkCrashes(spec, n);
+  const partitions = network.partitions.map((p, i) => resolvePartition(p, n, `network.partitions.${i}`));
+  if (network.churn !== undefined) throw new ScenarioError([{ path: "network.churn", message: "driver: node schedules crashes explicitly in node.crashes (each restarts from its ledger)" }]);
+
+  const crypto: CryptoSuite = spec.crypto === "ideal" ? idealCrypto() : nodeCrypto;
+  const time = new SimTime();
+  const indexOf = new Map<string, number>();
+  const mesh = new Map<string, string[]>();
+  const links = new SimLinks({ time, rng: rng("links"), latency: network.latency, loss: network.loss, duplication: network.duplication, partitions, indexOf, mesh });
+  const hub = new MemoryNetwork({}, links);
+  const faultRng = rng("faults");
+  const unhandled: string[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason instanceof Error ? reason.message : String(reason));
+  process.on("unhandledRejection", onUnhandled);
+
+  try {
+    // ---- the honest nodes and their disks
+    const nodes: HonestNode[] = [];
+    for (let i = 0; i < n; i++) {
+      const keySeed = deriveKeySeed(crypto.hasher, `simnet/${seed}/node`, i);
+      const peerId = peerIdFromEd25519PublicKey(crypto.signatures.generateKeyPair(keySeed).publicKey);
+      indexOf.set(peerId, i);
+      const transport = hub.createTransport(peerId);
+      const disk = new SimDisk(time, rng(`disk/${i}`), spec.writeMs);
+      await disk.format();
+      const skew = spec.skew === 0 ? 0 : Math.round((2 * faultRng.nextFloat() - 1) * spec.skew);
+      const drift = spec.drift === 0 ? 0 : (2 * faultRng.nextFloat() - 1) * spec.drift;
+      nodes.push({ index: i, peerId, transport, disk, seed: keySeed, skew, drift, engine: null, clock: null, unsubscribe: null, session: 0, reported: new Map(), failures: [] });
+    }
+    const byzantine = spawnByzantine(spec, n, hub, crypto, time, rng, scenario.protocol === "tmesh", seed);
+    // The gossip mesh is the scenario's topology (plus each Byzantine process's links);
+    // connections are complete, so any node may poll any other.
+    for (const node of nodes) mesh.set(node.peerId, neighbors(graph, node.index).map((j) => nodes[j]!.peerId));
+    for (const b of byzantine) {
+      mesh.set(b.transport.peerId, b.neighbours.map((j) => nodes[j]!.peerId));
+      for (const j of b.neighbours) mesh.get(nodes[j]!.peerId)!.push(b.transport.peerId);
+    }
+
+    let sheafConflicts = 0;
+    const latencies: number[] = [];
+    const params = scenario.params;
+    const boot = async (node: HonestNode) => {
+      node.clock = new NodeClock(time, node.skew, node.drift);
+      await node.transport.start();
+      const engine = await NodeEngine.open({
+        protocol,
+        params,
+        transport: node.transport,
+        ledger: node.disk.open(),
+        clock: node.clock,
+        crypto,
+        keys: crypto.signatures.generateKeyPair(node.seed),
+        rng: rng(`node/${node.index}/${node.session}`),
+        tuning,
+        warn: (line) => node.failures.push(`node ${node.index}: ${line}`),
+      });
+      node.engine = engine;
+      node.unsubscribe = engine.subscribe((e: NodeEvent) => {
+        if (e.type === "finalized") {
+          node.reported.set(e.conflict, e.cid);
+          latencies.push(e.latencyMs);
+        } else if (e.type === "sheaf-conflict") sheafConflicts++;
+      });
+    };
+    /** Dial every running node (at start only those above it: one dial per pair) and the Byzantine ones linked to it. */
+    const connect = async (node: HonestNode, initial: boolean) => {
+      const dials: Promise<void>[] = [];
+      for (const other of nodes) {
+        if (other === node || (initial && other.index < node.index) || !other.transport.isRunning) continue;
+        dials.push(node.transport.dial(memoryAddress(other.peerId)).catch(() => {}));
+      }
+      for (const b of byzantine) if (b.neighbours.includes(node.index)) dials.push(b.transport.dial(memoryAddress(node.peerId)).catch(() => {}));
+      await Promise.all(dials);
+    };
+
+    for (const node of nodes) await time.settle(boot(node), 60_000, `node ${node.index} start`);
+    for (const b of byzantine) await b.transport.start();
+    await time.settle(Promise.all(nodes.map((node) => connect(node, true))), 60_000, "connecting the nodes");
+    for (const node of nodes) node.engine!.start();
+    for (const b of byzantine) b.process.start();
+
+    // ---- faults
+    let crashes = 0;
+    const crash = async (node: HonestNode) => {
+      const engine = node.engine;
+      if (engine === null) return;
+      crashes++;
+      node.clock!.kill();
+      node.unsubscribe?.();
+      node.engine = null;
+      await node.transport.stop();
+      await node.disk.crash();
+      // What the dead process failed at before it died counts; its death throes do not.
+      const failures = engine.failures();
+      if (failures.total > 0) node.failures.push(`node ${node.index} (session ${node.session}): ${failures.total} background failure(s), last: ${failures.lastError ?? "?"}`);
+    };
+    const restart = async (node: HonestNode) => {
+      node.session++;
+      await boot(node);
+      await connect(node, false);
+      node.engine!.start();
+    };
+    const background = (what: string, work: Promise<void>) =>
+      work.catch((e: unknown) => unhandled.push(`${what}: ${e instanceof Error ? e.message : String(e)}`));
+    for (const c of spec.crashes) {
+      const node = nodes[c.node]!;
+      time.clock.after(c.at, () => void background(`crash of node ${c.node}`, crash(node)));
+      time.clock.after(c.restart, () => void background(`restart of node ${c.node}`, restart(node)));
+    }
+
+    // ---- workload
+    const workRng = rng("workload");
+    const clients = Array.from({ length: CLIENTS }, (_, c) => crypto.signatures.generateKeyPair(deriveKeySeed(crypto.hasher, `simnet/${seed}/client`, c)));
+    const submitted = new Map<string, Set<string>>();
+    const accepted = new Set<string>();
+    let txCount = 0;
+    let refused = 0;
+    let doubleSpends = 0;
+    const interval = 1000 / spec.rate;
+    const liveNode = (from: number): HonestNode | undefined => {
+      for (let k = 0; k < n; k++) {
+        const node = nodes[(from + k) % n]!;
+        if (node.engine !== null) return node;
+      }
+      return undefined;
+    };
+    const submit = async (s: number) => {
+      const keys = clients[s % CLIENTS]!;
+      const nonce = Math.floor(s / CLIENTS);
+      const twin = workRng.nextFloat() < spec.doubleSpends;
+      if (twin) doubleSpends++;
+      const copies = twin ? 2 : 1;
+      for (let c = 0; c < copies; c++) {
+        const tx = createTx(crypto.signatures, keys, nonce, new TextEncoder().encode(`set ${s} copy ${c}`));
+        const key = conflictKey(tx);
+        const cid = txId(tx, crypto.hasher).toString();
+        let cids = submitted.get(key);
+        if (cids === undefined) submitted.set(key, (cids = new Set()));
+        cids.add(cid);
+        txCount++;
+        const node = liveNode(s + c);
+        if (node === undefined) {
+          refused++;
+          continue;
+        }
+        const result = await node.engine!.submitTx(tx);
+        if (result.ok) accepted.add(key);
+        else refused++;
+      }
+    };
+    for (let s = 0; s < spec.txs; s++) time.clock.after(spec.start + Math.floor(s * interval), () => void background(`submission ${s}`, submit(s)));
+
+    // ---- run: through the faults, then until everything is decided or the drain ends
+    const lastSubmission = spec.start + Math.floor((spec.txs - 1) * interval);
+    const lastFaultMs = Math.max(lastSubmission, ...partitions.map((p) => p.heal), ...spec.crashes.map((c) => c.restart));
+    const deadline = lastFaultMs + spec.drain;
+    // Done when every node decided every accepted set, or decided every virtuous one and
+    // nothing more was decided for QUIET_MS (double spends stuck in an even split).
+    let lastDecidedCount = -1;
+    let lastChangeAt = 0;
+    const decidedEverywhere = () => {
+      const total = nodes.reduce((a, node) => a + node.disk.finalKeys.size, 0);
+      if (total !== lastDecidedCount) {
+        lastDecidedCount = total;
+        lastChangeAt = time.now();
+      }
+      const all = nodes.every((node) => [...accepted].every((key) => node.disk.finalKeys.has(key)));
+      if (all) return true;
+      const virtuous = nodes.every((node) => [...accepted].every((key) => node.disk.finalKeys.has(key) || (submitted.get(key)?.size ?? 0) > 1));
+      return virtuous && time.now() - lastChangeAt >= QUIET_MS;
+    };
+    let allDecidedAtMs: number | null = null;
+    let nextProgress = 1000;
+    for (let t = time.now(); t < deadline; t = time.now()) {
+      const until = Math.min(deadline, t + DONE_CHECK_MS);
+      await time.runUntil(until);
+      if (time.now() < until) time.clock.advance(until - time.now());
+      if (time.now() >= nextProgress) {
+        options.onProgress?.(time.now(), deadline);
+        nextProgress = time.now() + 1000;
+      }
+      if (time.now() > lastFaultMs && nodes.every((x) => x.engine !== null) && decidedEverywhere()) {
+        allDecidedAtMs = time.now();
+        break;
+      }
+    }
+    const simulatedMs = time.now();
+
+    // ---- stop, read the disks, judge
+    options.inspect?.(nodes.map((x) => x.engine));
+    const up = nodes.map((x) => x.engine !== null);
+    const roots = nodes.map((x) => (x.engine === null ? null : x.engine.status().ledgerRoot));
+    for (const x of nodes) {
+      const failures = x.engine?.failures();
+      if (failures !== undefined && failures.total > 0) x.failures.push(`node ${x.index}: ${failures.total} background failure(s), last: ${failures.lastError ?? "?"}`);
+    }
+    for (const b of byzantine) b.process.stop();
+    await time.settle(Promise.all(nodes.map((x) => x.engine?.stop() ?? Promise.resolve())), 60_000, "stopping the nodes");
+    const ledgers: Map<string, string>[] = [];
+    for (const x of nodes) {
+      const map = new Map<string, string>();
+      for await (const [key, cid] of x.disk.store.finalized()) map.set(key, cid);
+      ledgers.push(map);
+    }
+    const { violations, counts, rogueUndecided } = runCheckers({
+      ledgers,
+      reported: nodes.map((x) => x.reported),
+      upAtEnd: up,
+      roots,
+      submitted,
+      accepted,
+      failures: nodes.flatMap((x) => x.failures),
+      unhandled,
+    });
+    const sizes = ledgers.map((l) => l.size).sort((a, b) => a - b);
+    const sortedLatencies = latencies.slice().sort((a, b) => a - b);
+    const diskStats = nodes.map((x) => x.disk.stats);
+    const events = time.steps;
+    const summary: NodeRunSummary = {
+      driver: "node",
+      protocol: scenario.protocol,
+      seed,
+      nodes: n,
+      byzantine: Object.fromEntries(BYZANTINE_KINDS.map((k) => [k, spec.byzantine[k]])) as Record<ByzantineKind, number>,
+      crypto: spec.crypto,
+      workload: { sets: spec.txs, txs: txCount, refused, doubleSpends, accepted: accepted.size },
+      decided: { min: sizes[0] ?? 0, median: quantile(sizes, 0.5), max: sizes[sizes.length - 1] ?? 0 },
+      latencyMs: {
+        p50: sortedLatencies.length > 0 ? quantile(sortedLatencies, 0.5) : null,
+        p99: sortedLatencies.length > 0 ? quantile(sortedLatencies, 0.99) : null,
+        max: sortedLatencies.length > 0 ? sortedLatencies[sortedLatencies.length - 1]! : null,
+      },
+      allDecidedAtMs,
+      simulatedMs,
+      lastFaultMs,
+      crashes,
+      network: { ...links.stats },
+      disks: {
+        commits: diskStats.reduce((a, d) => a + d.commits, 0),
+        landedAtCrash: diskStats.reduce((a, d) => a + d.landedAtCrash, 0),
+        lostAtCrash: diskStats.reduce((a, d) => a + d.lostAtCrash, 0),
+      },
+      sheafConflicts,
+      rogueUndecided,
+      events,
+      checks: counts,
+      violations,
+    };
+    const wallMs = wall() - wallStart;
+    return { summary, speed: { wallMs, eventsPerSecond: wallMs > 0 ? (events / wallMs) * 1000 : 0 } };
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
+}
+
+/** Engine tunables from the scenario, every name checked. */
+function checkTuning(raw: Readonly<Record<string, number>>): Partial<EngineTuning> {
+  const known = Object.keys(DEFAULT_TUNING);
+  for (const [name, value] of Object.entries(raw)) {
+    if (!known.includes(name)) throw new ScenarioError([{ path: `node.tuning.${name}`, message: `unknown engine tunable; known: ${known.join(", ")}` }]);
+    if (!(Number.isFinite(value) && value > 0)) throw new ScenarioError([{ path: `node.tuning.${name}`, message: `must be a positive number, got ${value}` }]);
+  }
+  return raw as Partial<EngineTuning>;
+}
+
+function checkCrashes(spec: NodeDriverSpec, n: number): void {
+  const byNode = new Map<number, { at: number; restart: number; i: number }[]>();
+  spec.crashes.forEach((c, i) => {
+    if (c.node >= n) throw new ScenarioError([{ path: `node.crashes.${i}.node`, message: `node ${c.node} does not exist (${n} honest nodes)` }]);
+    const list = byNode.get(c.node) ?? [];
+    for (const o of list) {
+      if (c.at < o.restart && o.at < c.restart) throw new ScenarioError([{ path: `node.crashes.${i}`, message: `overlaps crash ${o.i} of node ${c.node} (a node is down at most once at a time)` }]);
+    }
+    list.push({ at: c.at, restart: c.restart, i });
+    byNode.set(c.node, list);
+  });
+}
+
+interface ByzantineMember {
+  readonly transport: MemoryTransport;
+  readonly process: ByzantineProcess;
+  /** honest nodes it connects to */
+  readonly neighbours: number[];
+}
+
+function spawnByzantine(spec: NodeDriverSpec, n: number, hub: MemoryNetwork, crypto: CryptoSuite, time: SimTime, rng: (p: string) => Rng, exchange: boolean, seed: number): ByzantineMember[] {
+  const out: ByzantineMember[] = [];
+  const pick = rng("byzantine/placement");
+  let index = 0;
+  for (const kind of BYZANTINE_KINDS) {
+    for (let k = 0; k < spec.byzantine[kind]; k++, index++) {
+      const keys = crypto.signatures.generateKeyPair(deriveKeySeed(crypto.hasher, `simnet/${seed}/byzantine`, index));
+      const transport = hub.createTransport(peerIdFromEd25519PublicKey(keys.publicKey));
+      const degree = Math.min(n, 10);
+      const neighbours: number[] = [];
+      while (neighbours.length < degree) {
+        const j = pick.nextInt(n);
+        if (!neighbours.includes(j)) neighbours.push(j);
+      }
+      const process = new ByzantineProcess({ kind, transport, keys, crypto, rng: rng(`byzantine/${index}`), time, exchange });
+      out.push({ transport, process, neighbours });
+    }
+  }
+  return out;
+}

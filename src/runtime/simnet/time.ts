@@ -1,0 +1,143 @@
+/**
+ * Simulated time for networks of real node engines (tigerbeetle's VOPR model: the
+ * simulator owns time). One {@link ManualClock} is the world's clock; each node sees it
+ * through a {@link NodeClock} that adds the node's skew and dies with the node's process.
+ *
+ * A step fires every timer due at the next due instant, then lets the microtasks that
+ * woke run to completion (one macrotask turn: the engines, the memory transport and the
+ * simulated ledger never wait on anything but promises and this clock), so the run is a
+ * pure function of its inputs: no wall time, no I/O, no thread decides an order.
+ */
+import { ManualClock } from "../clock.js";
+import type { Clock, TimerHandle } from "../ports.js";
+
+/** One turn of the event loop: every queued microtask (and the ones they queue) runs first. */
+export function drainMicrotasks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export class SimTime {
+  readonly clock = new ManualClock(0);
+  /** timer callbacks fired so far (the simulator's events) */
+  steps = 0;
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /**
+   * Fire the timers due at the next due instant (at most `until`), then drain. Returns
+   * false when nothing is due by `until` (time then moves to `until`).
+   */
+  async step(until: number): Promise<boolean> {
+    const due = this.clock.nextDue();
+    if (due === undefined || due > until) {
+      if (until > this.clock.now()) this.clock.advance(until - this.clock.now());
+      await drainMicrotasks();
+      return false;
+    }
+    const before = this.clock.pending;
+    this.clock.advance(Math.max(0, due - this.clock.now()));
+    this.steps += Math.max(1, before - this.clock.pending);
+    await drainMicrotasks();
+    return true;
+  }
+
+  /** Run until `until` (simulated ms), or until `stop()` says so after a step. */
+  async runUntil(until: number, stop?: () => boolean): Promise<void> {
+    while (this.clock.now() < until) {
+      if (!(await this.step(until))) return;
+      if (stop?.() === true) return;
+    }
+  }
+
+  /** Await `promise` while simulated time runs (at most `limitMs` of it). */
+  async settle<T>(promise: Promise<T>, limitMs: number, what: string): Promise<T> {
+    let done = false;
+    let value: T | undefined;
+    let error: unknown;
+    let failed = false;
+    promise.then(
+      (v) => {
+        done = true;
+        value = v;
+      },
+      (e: unknown) => {
+        done = true;
+        failed = true;
+        error = e;
+      },
+    );
+    const until = this.clock.now() + limitMs;
+    await drainMicrotasks();
+    while (!done && this.clock.now() < until) await this.step(until);
+    if (!done) throw new Error(`${what} did not finish within ${limitMs} simulated ms`);
+    if (failed) throw error;
+    return value as T;
+  }
+}
+
+/**
+ * A node's view of simulated time: `now()` is the world's time scaled by `1 + drift` plus
+ * a constant `skew` (ms), and timers run on the world clock for the equivalent real
+ * duration. {@link kill} is the process dying: every timer of this incarnation is
+ * cancelled and no callback of it ever runs again.
+ */
+export class NodeClock implements Clock {
+  private readonly handles = new Set<TimerHandle>();
+  private dead = false;
+
+  constructor(
+    private readonly time: SimTime,
+    private readonly skew = 0,
+    private readonly drift = 0,
+  ) {
+    if (!(drift > -0.5 && drift < 0.5)) throw new RangeError(`clock drift must be in (-0.5, 0.5), got ${drift}`);
+  }
+
+  now(): number {
+    return Math.floor(this.time.now() * (1 + this.drift) + this.skew);
+  }
+
+  after(ms: number, fn: () => void): TimerHandle {
+    if (this.dead) return { cancel: () => {} };
+    const handle: TimerHandle = {
+      cancel: () => {
+        this.handles.delete(handle);
+        inner.cancel();
+      },
+    };
+    const inner = this.time.clock.after(this.real(ms), () => {
+      this.handles.delete(handle);
+      if (!this.dead) fn();
+    });
+    this.handles.add(handle);
+    return handle;
+  }
+
+  every(ms: number, fn: () => void): TimerHandle {
+    if (this.dead) return { cancel: () => {} };
+    const inner = this.time.clock.every(Math.max(1, this.real(ms)), () => {
+      if (!this.dead) fn();
+    });
+    const handle: TimerHandle = {
+      cancel: () => {
+        this.handles.delete(handle);
+        inner.cancel();
+      },
+    };
+    this.handles.add(handle);
+    return handle;
+  }
+
+  /** The process is gone: cancel every timer; none of its callbacks runs again. */
+  kill(): void {
+    this.dead = true;
+    for (const h of [...this.handles]) h.cancel();
+    this.handles.clear();
+  }
+
+  private real(ms: number): number {
+    return this.drift === 0 ? ms : Math.round(ms / (1 + this.drift));
+  }
+}
