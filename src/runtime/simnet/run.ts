@@ -284,6 +284,14 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
     const lastSubmission = spec.start + Math.floor((spec.txs - 1) * interval);
     const lastFaultMs = Math.max(lastSubmission, ...partitions.map((p) => p.heal), ...spec.crashes.map((c) => c.restart));
     const deadline = lastFaultMs + spec.drain;
+    // A set is owed a decision everywhere once any honest node accepted it, or finalized it:
+    // a submission whose node died before answering may still have landed on its disk and
+    // been re-announced after the restart (issue 14 §3), and then every node must decide it.
+    const owedKeys = (): Set<string> => {
+      const owed = new Set(accepted);
+      for (const node of nodes) for (const key of node.disk.finalKeys) owed.add(key);
+      return owed;
+    };
     // Done when every node decided every accepted set, or decided every virtuous one and
     // nothing more was decided for QUIET_MS (double spends stuck in an even split).
     let lastDecidedCount = -1;
@@ -294,9 +302,10 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
         lastDecidedCount = total;
         lastChangeAt = time.now();
       }
-      const all = nodes.every((node) => [...accepted].every((key) => node.disk.finalKeys.has(key)));
+      const owed = owedKeys();
+      const all = nodes.every((node) => [...owed].every((key) => node.disk.finalKeys.has(key)));
       if (all) return true;
-      const virtuous = nodes.every((node) => [...accepted].every((key) => node.disk.finalKeys.has(key) || (submitted.get(key)?.size ?? 0) > 1));
+      const virtuous = nodes.every((node) => [...owed].every((key) => node.disk.finalKeys.has(key) || (submitted.get(key)?.size ?? 0) > 1));
       return virtuous && time.now() - lastChangeAt >= QUIET_MS;
     };
     let allDecidedAtMs: number | null = null;
@@ -338,7 +347,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
       upAtEnd: up,
       roots,
       submitted,
-      accepted,
+      accepted: owedKeys(),
       failures: nodes.flatMap((x) => x.failures),
       unhandled,
     });
