@@ -39,6 +39,7 @@ export class Poller implements Startable {
   private polling = false;
   private fetching = false;
   private pollTimer: TimerHandle | null = null;
+  private pollTimerAt = 0;
 
   constructor(
     private readonly s: NodeState,
@@ -60,18 +61,29 @@ export class Poller implements Startable {
 
   /** Arm the poll loop if it went idle (new work arrived). */
   wake(): void {
-    if (this.pollTimer === null && !this.polling && this.s.running) this.schedule(0);
+    if (this.polling || !this.s.running) return;
+    // A timer set far ahead (only held wants, due later) gives way to the new work.
+    if (this.pollTimer !== null && this.pollTimerAt > this.s.c.clock.now() + this.s.tuning.pollIntervalMs) {
+      this.pollTimer.cancel();
+      this.pollTimer = null;
+    }
+    if (this.pollTimer === null) this.schedule(0);
   }
 
   private schedule(delay: number): void {
     if (!this.s.running) return;
+    this.pollTimerAt = this.s.c.clock.now() + delay;
     this.pollTimer = this.s.c.clock.after(delay, () => {
       void this.pollRound()
         .catch((err: unknown) => this.s.recordFailure("poll", err))
         .finally(() => {
           this.pollTimer = null;
-          // Idle: stop ticking until wake() is called by new work.
+          // Idle: stop ticking until wake() is called by new work, or a held want is due again.
           if (this.s.hasWork()) this.schedule(this.s.tuning.pollIntervalMs);
+          else {
+            const due = this.s.wants.nextDue();
+            if (due !== undefined) this.schedule(Math.max(this.s.tuning.pollIntervalMs, due - this.s.c.clock.now()));
+          }
         });
     });
   }

@@ -32,6 +32,15 @@ export async function recover(s: NodeState, admission: Admission, outbox: Outbox
     const v = decodeVertex(bytes, crypto.signatures, { verify: false });
     s.dag.note(v, cidOf(bytes, crypto.hasher));
     if (toHex(v.author) === s.selfHex) for (const [k] of v.decisions) sealed.add(k);
+    else {
+      // Decided by others, neither decided nor held here: the fetch for it was in flight
+      // when this node stopped. Want it again, or nothing would ever tell this node of
+      // the set (wants.ts).
+      for (const [k, txCid] of v.decisions) {
+        const text = txCid.toString();
+        if ((await ledger.getFinal(k)) === undefined && (await ledger.getTx(text)) === undefined) s.wants.want("tx", text, "");
+      }
+    }
   }
   for await (const [key, text] of ledger.finalized()) {
     const cid = parseCid(text);

@@ -15,10 +15,9 @@
  * this node's finalized map the two must agree. A disagreement is a `sheaf-conflict`
  * event with both CIDs. A received vertex is written before it is indexed or acted on.
  *
- * Memory: the wanted maps hold at most what one poll round mentions (sets: MAX_FETCH)
- * and are emptied by each fetch.
+ * Memory: the want list is bounded (wants.ts: MAX_WANTS per kind, MAX_ATTEMPTS tries).
  */
-import { type BlockCid, cidOf, parseCid } from "../../core/codec.js";
+import { cidOf, parseCid } from "../../core/codec.js";
 import { equalBytes } from "../../core/bytes.js";
 import { type Vertex, decodeVertex } from "../../core/vertex.js";
 import { type TimerHandle, TOPICS, type Verdict } from "../ports.js";
@@ -59,47 +58,49 @@ export class Resync implements Startable {
 
   /** Fetch set `i` from `peer` (it answered with a candidate this node lacks). */
   wantSet(i: number, peer: string): void {
-    this.s.wantedSets.set(idKey(this.s.sets.get(i)!.id), peer);
+    this.s.wants.want("set", idKey(this.s.sets.get(i)!.id), peer);
     this.s.wake();
   }
 
   /** Fetch the set with instance id `id` from `peer` (it polled about a set this node lacks). */
   wantSetById(id: Uint8Array, peer: string): void {
-    if (this.s.wantedSets.size < MAX_FETCH) this.s.wantedSets.set(idKey(id), peer);
+    this.s.wants.want("set", idKey(id), peer);
     this.s.wake();
   }
 
-  /** Ask peers for the blocks this node heard of but lacks (one request per peer). */
+  /**
+   * Ask peers for the blocks this node heard of but lacks (one request per peer). What a
+   * peer did not deliver stays wanted and is asked again later, of the next peer
+   * (wants.ts); what arrived, or is held by now, is settled.
+   */
   async fetchWanted(): Promise<void> {
     const s = this.s;
-    if (s.wantedSets.size + s.wantedTxs.size + s.wantedVertices.size === 0) return;
-    const byPeer = new Map<string, { txs: BlockCid[]; vertices: BlockCid[]; sets: string[] }>();
-    const slot = (p: string) => {
-      let x = byPeer.get(p);
-      if (!x) byPeer.set(p, (x = { txs: [], vertices: [], sets: [] }));
-      return x;
-    };
-    for (const [cid, p] of s.wantedTxs) if (!s.txs.has(cid) && slot(p).txs.length < MAX_FETCH) slot(p).txs.push(parseCid(cid));
-    for (const [cid, p] of s.wantedVertices) if (!s.dag.has(cid) && slot(p).vertices.length < MAX_FETCH) slot(p).vertices.push(parseCid(cid));
-    for (const [id, p] of s.wantedSets) if (slot(p).sets.length < MAX_FETCH) slot(p).sets.push(id);
-    s.wantedTxs.clear();
-    s.wantedVertices.clear();
-    s.wantedSets.clear();
+    if (s.wants.size === 0) return;
+    const byPeer = s.wants.take(s.c.clock.now(), MAX_FETCH, s.c.transport.peers());
     await Promise.all(
       [...byPeer].map(async ([peer, want]) => {
-        const sets = new Uint8Array(want.sets.length * ID_BYTES);
-        want.sets.forEach((id, j) => {
+        // Already held (arrived by gossip meanwhile): settled without asking.
+        const txs = want.txs.filter((c) => !s.txs.has(c) || (s.wants.settle("tx", c), false));
+        const vertices = want.vertices.filter((c) => !s.dag.has(c) || (s.wants.settle("vertex", c), false));
+        const setIds = want.sets.filter((id) => !s.byInstanceId.has(id) || (s.wants.settle("set", id), false));
+        if (txs.length + vertices.length + setIds.length === 0) return;
+        const sets = new Uint8Array(setIds.length * ID_BYTES);
+        setIds.forEach((id, j) => {
           for (let b = 0; b < ID_BYTES; b++) sets[j * ID_BYTES + b] = id.charCodeAt(b);
         });
         s.counters.fetchesSent++;
         try {
-          const raw = await s.c.transport.request(peer, encodeRequest({ kind: "fetch", txs: want.txs, vertices: want.vertices, sets }), {
+          const raw = await s.c.transport.request(peer, encodeRequest({ kind: "fetch", txs: txs.map(parseCid), vertices: vertices.map(parseCid), sets }), {
             timeoutMs: s.tuning.pollTimeoutMs * 2,
           });
           const r = decodeResponse(raw, 0);
           if (r.kind !== "blocks") return;
           await this.admission.ingestTxs(r.txs, peer, false);
+          const got = new Set(r.txs.map((b) => cidOf(b, s.c.crypto.hasher).toString()));
+          for (const c of txs) if (got.has(c) || s.txs.has(c)) s.wants.settle("tx", c);
           for (const vb of r.vertices) await this.ingestVertex(vb, peer);
+          for (const c of vertices) if (s.dag.has(c)) s.wants.settle("vertex", c);
+          for (const id of setIds) if (s.byInstanceId.has(id)) s.wants.settle("set", id);
         } catch (err) {
           s.c.log?.(`fetch from ${peer} failed: ${(err as Error).message}`);
         }
@@ -110,7 +111,7 @@ export class Resync implements Startable {
   /** A heads announcement: want every vertex it names that this node lacks. */
   ingestHeads(data: Uint8Array, from: string): Verdict {
     const h = decodeHeads(data);
-    for (const c of h.heads) if (!this.s.dag.has(c.toString())) this.s.wantedVertices.set(c.toString(), from);
+    for (const c of h.heads) if (!this.s.dag.has(c.toString())) this.s.wants.want("vertex", c.toString(), from);
     this.s.wake();
     return "accept";
   }
@@ -130,14 +131,14 @@ export class Resync implements Startable {
     await s.store.commit({ vertices: [[cid.toString(), bytes]] });
     s.dag.add(v, bytes, cid);
     s.counters.verticesReceived++;
-    for (const p of v.parents) if (!(await this.hasVertex(p.toString()))) s.wantedVertices.set(p.toString(), from);
+    for (const p of v.parents) if (!(await this.hasVertex(p.toString()))) s.wants.want("vertex", p.toString(), from);
     s.wake();
     for (const [key, txCid] of v.decisions) {
       const ours = await s.finalOf(key);
       if (ours === undefined) {
         // Not decided here yet: make sure we hold the candidate the author chose.
         const text = txCid.toString();
-        if (!s.txs.has(text)) s.wantedTxs.set(text, from);
+        if (!s.txs.has(text)) s.wants.want("tx", text, from);
       } else if (!equalBytes(ours.bytes, txCid.bytes)) {
         s.counters.sheafConflicts++;
         s.emit({ type: "sheaf-conflict", conflict: key, peer: from, ours: ours.toString(), theirs: txCid.toString(), at: s.c.clock.now() });

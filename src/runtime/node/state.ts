@@ -28,6 +28,7 @@ import { BACKGROUND_TASKS, type BackgroundTask, DEFAULT_TUNING, type EngineCompo
 import type { SetRecord } from "./set-record.js";
 import { InstanceTable, PeerBook } from "./table.js";
 import { idKey, type SignedAnswer } from "./wire.js";
+import { WantList } from "./wants.js";
 
 /** A transaction held in memory (its set is pending or recently finalized). */
 export interface TxRecord {
@@ -125,11 +126,8 @@ export class NodeState {
   /** undecided instances in first-seen order (a Set keeps insertion order) */
   readonly undecided = new Set<number>();
   readonly dag: DagIndex;
-  /** cid → peer to ask; bounded by MAX_FETCH per fetch round and cleared by each */
-  readonly wantedVertices = new Map<string, string>();
-  readonly wantedTxs = new Map<string, string>();
-  /** instance id key → peer */
-  readonly wantedSets = new Map<string, string>();
+  /** blocks heard of and lacked, kept until fetched (wants.ts) */
+  readonly wants: WantList;
   /** (set × 2^20 + peer) → last (epoch, candidate id key) that peer signed for the set */
   readonly answerMemory = new Map<number, { epoch: number; pref: string; signed: SignedAnswer }>();
   /** peers whose equivocation this node has already proven to the network */
@@ -163,6 +161,7 @@ export class NodeState {
     this.protocol = protocol;
     this.params = init.params;
     this.tuning = { ...DEFAULT_TUNING, ...init.tuning };
+    this.wants = new WantList(2 * this.tuning.pollTimeoutMs);
     this.layout = protocol.answerLayout(this.tuning.maxCandidates);
     this.answerWidth = protocol.answerWidth(this.tuning.maxCandidates);
     if (this.layout.width !== this.answerWidth) throw new Error(`protocol ${protocol.name}: answerLayout width ${this.layout.width} is not answerWidth ${this.answerWidth}`);
@@ -290,6 +289,7 @@ export class NodeState {
 
   /** Whether a poll round would have anything to do. */
   hasWork(): boolean {
-    return this.undecided.size > 0 || this.wantedSets.size + this.wantedTxs.size + this.wantedVertices.size > 0;
+    const due = this.wants.nextDue();
+    return this.undecided.size > 0 || (due !== undefined && due <= this.c.clock.now());
   }
 }
