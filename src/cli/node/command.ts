@@ -7,8 +7,9 @@ import { parseAssignment } from "../scenario-input.js";
 import { checkFileIfPresent, checkOutputDir } from "../files.js";
 import { checkApiPort, checkBootstrap, checkListen, checkLiveParams } from "../live-options.js";
 import { checkAnnounce, checkApiHost, checkKeyLabel } from "./host-options.js";
+import { API_LIMIT_FLAGS, type ApiLimitOptions, parseApiLimits } from "./api-limits.js";
 
-interface NodeOptions {
+interface NodeOptions extends ApiLimitOptions {
   data: string;
   listen: string[];
   bootstrap: string[];
@@ -51,7 +52,7 @@ export function parsePort(raw: string, flag: string): number {
 }
 
 export function registerNode(program: Command): void {
-  program
+  const command = program
     .command("node")
     .description("run a live node: libp2p transport, LevelDB ledger, HTTP API")
     .requiredOption("--data <dir>", "the node's folder (key file, ledger)")
@@ -64,54 +65,57 @@ export function registerNode(program: Command): void {
     .option("--protocol <name>", `consensus protocol: ${LIVE_PROTOCOLS.join(", ")}`, "snowball")
     .option("--param <name=value>", "protocol parameter (repeatable), e.g. --param k=7", collect, [])
     .option("--deny-file <path>", "JSON list of peer ids to refuse, re-read every 250 ms (partition testing)")
-    .option("--verbose", "log diagnostics to stderr")
-    .action(async (opts: NodeOptions) => {
-      // Every option checked before anything starts: one line and exit 2, never a library's stack.
-      const protocol = parseProtocol(opts.protocol);
-      const params = parseParams(opts.param);
-      await checkLiveParams(protocol, params);
-      const apiPort = parsePort(opts.api, "--api");
-      const listen = opts.listen.length > 0 ? opts.listen : ["/ip4/127.0.0.1/tcp/0"];
-      await checkListen(listen);
-      await checkBootstrap(opts.bootstrap);
-      await checkAnnounce(opts.announce);
-      if (opts.keySeed !== undefined) checkKeyLabel(opts.keySeed);
-      await checkApiHost(opts.apiHost);
-      checkOutputDir(opts.data, "--data");
-      if (opts.denyFile) checkFileIfPresent(opts.denyFile, "--deny-file");
-      await checkApiPort(apiPort, opts.apiHost);
-      const { createNode, guardProcess } = await import("../../runtime/node/start.js");
-      // Failures the node survives go to stderr always (a devnet keeps them in node.log).
-      const warn = (line: string) => process.stderr.write(`entropic node: ${line}\n`);
-      const guard = guardProcess(warn);
-      const node = await createNode({
-        dataDir: opts.data,
-        protocol,
-        params,
-        listen,
-        bootstrap: opts.bootstrap,
-        apiPort,
-        apiHost: opts.apiHost,
-        ...(opts.announce.length > 0 ? { announce: opts.announce } : {}),
-        ...(opts.keySeed !== undefined ? { keyLabel: opts.keySeed } : {}),
-        ...(opts.denyFile ? { denyFile: opts.denyFile } : {}),
-        ...(opts.verbose ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}),
-        warn,
-      });
-      guard.attach(node.engine);
-      process.stdout.write(`node ${node.peerId} (${node.protocol})\n  api  ${node.api}\n${node.multiaddrs.map((m) => `  p2p  ${m}\n`).join("")}`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-        // Devnet children stop with their parent even when it dies without a word (kill -9,
-        // a crash): an orphan is re-parented, so its ppid changes.
-        if (process.env[EXIT_WITH_PARENT] === "1") {
-          const parent = process.ppid;
-          setInterval(() => process.ppid !== parent && stop(), 500).unref();
-        }
-      });
-      await node.stop();
-      guard.dispose();
+    .option("--verbose", "log diagnostics to stderr");
+  for (const [flag, help, fallback] of API_LIMIT_FLAGS) command.option(flag, help, fallback);
+  command.action(async (opts: NodeOptions) => {
+    // Every option checked before anything starts: one line and exit 2, never a library's stack.
+    const protocol = parseProtocol(opts.protocol);
+    const params = parseParams(opts.param);
+    await checkLiveParams(protocol, params);
+    const apiPort = parsePort(opts.api, "--api");
+    const apiLimits = parseApiLimits(opts);
+    const listen = opts.listen.length > 0 ? opts.listen : ["/ip4/127.0.0.1/tcp/0"];
+    await checkListen(listen);
+    await checkBootstrap(opts.bootstrap);
+    await checkAnnounce(opts.announce);
+    if (opts.keySeed !== undefined) checkKeyLabel(opts.keySeed);
+    await checkApiHost(opts.apiHost);
+    checkOutputDir(opts.data, "--data");
+    if (opts.denyFile) checkFileIfPresent(opts.denyFile, "--deny-file");
+    await checkApiPort(apiPort, opts.apiHost);
+    const { createNode, guardProcess } = await import("../../runtime/node/start.js");
+    // Failures the node survives go to stderr always (a devnet keeps them in node.log).
+    const warn = (line: string) => process.stderr.write(`entropic node: ${line}\n`);
+    const guard = guardProcess(warn);
+    const node = await createNode({
+      dataDir: opts.data,
+      protocol,
+      params,
+      listen,
+      bootstrap: opts.bootstrap,
+      apiPort,
+      apiHost: opts.apiHost,
+      apiLimits,
+      ...(opts.announce.length > 0 ? { announce: opts.announce } : {}),
+      ...(opts.keySeed !== undefined ? { keyLabel: opts.keySeed } : {}),
+      ...(opts.denyFile ? { denyFile: opts.denyFile } : {}),
+      ...(opts.verbose ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}),
+      warn,
     });
+    guard.attach(node.engine);
+    process.stdout.write(`node ${node.peerId} (${node.protocol})\n  api  ${node.api}\n${node.multiaddrs.map((m) => `  p2p  ${m}\n`).join("")}`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      // Devnet children stop with their parent even when it dies without a word (kill -9,
+      // a crash): an orphan is re-parented, so its ppid changes.
+      if (process.env[EXIT_WITH_PARENT] === "1") {
+        const parent = process.ppid;
+        setInterval(() => process.ppid !== parent && stop(), 500).unref();
+      }
+    });
+    await node.stop();
+    guard.dispose();
+  });
 }

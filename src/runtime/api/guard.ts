@@ -16,6 +16,9 @@
  * do, is thereby slowed to its concurrency per delay instead of as fast as it is answered.
  *
  * The clock is injected (milliseconds, monotonic); the server passes `performance.now`.
+ * The budgets are `startApiServer`'s `rateLimit` and `malformedLimit`; `entropic node` sets
+ * them with `--api-rate-limit`/`--api-rate-burst` and `--api-malformed-limit`/`--api-malformed-burst`
+ * (src/cli/node/api-limits.ts).
  */
 
 export interface BucketConfig {

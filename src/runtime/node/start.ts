@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRng } from "../../core/prng.js";
 import { ScenarioError } from "../../core/errors.js";
-import { type ApiServer, startApiServer } from "../api/server.js";
+import { type ApiServer, type ApiServerOptions, startApiServer } from "../api/server.js";
 import { systemClock } from "../clock.js";
 import { nodeCrypto, nodeSignatures } from "../crypto-node.js";
 import { LevelLedger } from "../ledger/level.js";
@@ -42,6 +42,11 @@ export interface NodeConfig {
   /** HTTP API port (0: any free port) and host (default 127.0.0.1) */
   readonly apiPort?: number;
   readonly apiHost?: string;
+  /**
+   * Per-client-address budgets of the HTTP API (guard.ts; `entropic node --api-rate-limit`
+   * and friends); default the server's `DEFAULT_RATE_LIMIT` and `DEFAULT_MALFORMED_LIMIT`.
+   */
+  readonly apiLimits?: Pick<ApiServerOptions, "rateLimit" | "malformedLimit">;
   /**
    * A file holding a JSON list of peer ids to refuse (transport deny list), re-read every
    * 250 ms: the hook tests and devnets use to partition nodes without root.
@@ -126,7 +131,7 @@ export async function createNode(config: NodeConfig): Promise<RunningNode> {
       service(
         "api",
         async () => {
-          api = await startApiServer(e, { port: config.apiPort ?? 0, host: config.apiHost ?? "127.0.0.1" });
+          api = await startApiServer(e, { port: config.apiPort ?? 0, host: config.apiHost ?? "127.0.0.1", ...config.apiLimits });
         },
         () => api?.close(),
       ),
