@@ -31,14 +31,20 @@
  * beside it without measuring (for a change of the summary, not of the data).
  *
  * The figures are also given from the end of minute 2: the node's caches of recent
- * history (2048 finalized sets, 16 384 decisions, 1024 vertices; see engine.ts) fill in
- * the first ~70 s at 30 tx/s, so growth after that is what would make a node run out.
+ * history fill in the first minutes (at 30 tx/s: 1024 vertices in ~50 s, 2048 finalized
+ * sets in ~75 s, 4096 decisions in ~150 s, 4096 vertex CIDs in ~200 s; options.ts,
+ * dag.ts), so growth after that is what would make a node run out.
+ *
+ * Where the memory is: each node process runs with bench/soak-probe.mjs preloaded, which
+ * reports its V8 heap (committed; live, i.e. used right after the last major collection)
+ * and external memory; the report splits RSS into those and the rest (code, LevelDB,
+ * libuv, malloc), so growth is attributed to live data or to the heap's free room.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { nodeSignatures } from "../src/runtime/crypto-node.js";
 import { runLoad, type LoadReport } from "../src/runtime/load/generator.js";
@@ -91,10 +97,34 @@ interface DevnetJson {
   readonly nodes: readonly { readonly api: string; readonly pid: number }[];
 }
 
+/** One node's memory as bench/soak-probe.mjs reports it, MiB (NaN: no report yet). */
+interface HeapSample {
+  /** V8 heap committed (process.memoryUsage().heapTotal) */
+  readonly committedMiB: number;
+  /** V8 heap used right after the last major collection: the live data */
+  readonly liveMiB: number;
+  /** memory outside the V8 heap held by JS objects (ArrayBuffers, Buffers) */
+  readonly externalMiB: number;
+}
+
 interface Sample {
   readonly t: number;
   readonly rssMiB: number[];
   readonly finalized: number;
+  readonly heap: HeapSample[];
+}
+
+const PROBE = join(dirname(fileURLToPath(import.meta.url)), "soak-probe.mjs");
+
+/** The latest report of bench/soak-probe.mjs for `pid` in `dir`. */
+function heapOf(dir: string, pid: number): HeapSample {
+  const mib = (x: unknown) => (typeof x === "number" ? x / 1048576 : NaN);
+  try {
+    const p = JSON.parse(readFileSync(join(dir, `${pid}.json`), "utf8")) as Record<string, unknown>;
+    return { committedMiB: mib(p.heapCommitted), liveMiB: mib(p.liveAfterMajorGc), externalMiB: mib(p.external) };
+  } catch {
+    return { committedMiB: NaN, liveMiB: NaN, externalMiB: NaN };
+  }
 }
 
 /** Clock ticks per second of /proc/PID/stat's utime and stime. */
@@ -128,8 +158,10 @@ function rssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function startDevnetProcess(dir: string): Promise<{ child: ChildProcess; file: DevnetJson }> {
-  const child = spawn(process.execPath, [cli, "devnet", "--nodes", String(nodes), "--protocol", protocol, "--dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
+async function startDevnetProcess(dir: string, probeDir: string): Promise<{ child: ChildProcess; file: DevnetJson }> {
+  // The nodes inherit the devnet's environment: the probe is preloaded into each of them.
+  const env = { ...process.env, ENTROPIC_SOAK_PROBE: probeDir, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${pathToFileURL(PROBE).href}`.trim() };
+  const child = spawn(process.execPath, [cli, "devnet", "--nodes", String(nodes), "--protocol", protocol, "--dir", dir], { stdio: ["ignore", "pipe", "pipe"], env });
   let err = "";
   child.stderr!.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
   child.stdout!.resume();
@@ -221,13 +253,16 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "entropic-soak-"));
   const load0 = load1();
   process.stderr.write(`bench:soak: ${nodes} ${protocol} nodes, ${rate} tx/s for ${minutes} min${abuseS > 0 ? `, then ${abuseS} s under abuse` : ""} (devnet in ${dir})\n`);
-  const { child, file } = await startDevnetProcess(dir);
+  const probeDir = join(dir, "probe");
+  mkdirSync(probeDir);
+  const { child, file } = await startDevnetProcess(dir, probeDir);
   const apis = file.nodes.map((n) => n.api);
   const pids = file.nodes.map((n) => n.pid);
   const samples: Sample[] = [];
   const t0 = Date.now();
   const sample = async () => {
-    samples.push({ t: (Date.now() - t0) / 1000, rssMiB: pids.map(rssMiB), finalized: await finalizedCount(apis[0]!).catch(() => NaN) });
+    const at = { t: (Date.now() - t0) / 1000, rssMiB: pids.map(rssMiB), heap: pids.map((p) => heapOf(probeDir, p)) };
+    samples.push({ ...at, finalized: await finalizedCount(apis[0]!).catch(() => NaN) });
   };
   await sample();
   const sampler = setInterval(() => void sample().catch(() => undefined), 5000);
@@ -293,7 +328,12 @@ async function main(): Promise<void> {
       cpu: w.cpu,
       ...(w.abuse ? { abuse: w.abuse } : {}),
     })),
-    samples: samples.map((s) => ({ t: r1(s.t), rssMiB: s.rssMiB.map(r1), finalized: s.finalized })),
+    samples: samples.map((s) => ({
+      t: r1(s.t),
+      rssMiB: s.rssMiB.map(r1),
+      finalized: s.finalized,
+      heap: s.heap.map((h) => ({ committedMiB: r1(h.committedMiB), liveMiB: r1(h.liveMiB), externalMiB: r1(h.externalMiB) })),
+    })),
   });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "soak.json"), `${JSON.stringify(result, null, 2)}\n`);
@@ -328,7 +368,8 @@ interface Raw {
     cpu?: { nodesS: number; benchS: number };
     abuse?: { requests: number; byStatus: Record<string, number>; cpuS?: number };
   }[];
-  samples: { t: number; rssMiB: number[]; finalized: number }[];
+  /** `heap`: absent in results measured before the probe */
+  samples: { t: number; rssMiB: number[]; finalized: number; heap?: HeapSample[] }[];
 }
 
 interface Growth {
@@ -339,6 +380,9 @@ interface Growth {
   /** least-squares slope of mean RSS on finalized count, per 10^4 sets */
   perTenThousandSetsMiB: number;
   finalized: number;
+  /** times of the samples the span starts and ends at, s */
+  fromT?: number;
+  toT?: number;
 }
 
 type Result = Raw & { rss: { afterMinute1: Growth; afterMinute2: Growth | null } };
@@ -360,6 +404,8 @@ function growthAfter(r: Raw, m: number): Growth | null {
     growthPct: r1((100 * (mean(b.rssMiB) - mean(a.rssMiB))) / mean(a.rssMiB)),
     perTenThousandSetsMiB: r1(1e4 * slope(span.map((s) => s.finalized), span.map((s) => mean(s.rssMiB)))),
     finalized: b.finalized - a.finalized,
+    fromT: a.t,
+    toT: b.t,
   };
 }
 
@@ -367,6 +413,52 @@ function derive(raw: Raw): Result {
   const afterMinute1 = growthAfter(raw, 1);
   if (afterMinute1 === null) throw new Error("a soak needs at least 2 minutes of steady load to measure growth");
   return { ...raw, rss: { afterMinute1, afterMinute2: growthAfter(raw, 2) } };
+}
+
+const meanOf = (xs: readonly (number | null)[]): number => {
+  const ok = xs.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
+  return ok.length === xs.length && ok.length > 0 ? ok.reduce((a, b) => a + b, 0) / ok.length : NaN;
+};
+const fmt = (x: number): string => (Number.isFinite(x) ? String(r1(x)) : "–");
+
+/** RSS split by the probe's figures, means over nodes (MiB), or null without a probe. */
+function breakdown(s: Raw["samples"][number] | undefined): Record<"rss" | "committed" | "live" | "external" | "rest", number> | null {
+  if (s?.heap === undefined) return null;
+  const rss = meanOf(s.rssMiB);
+  const committed = meanOf(s.heap.map((h) => h.committedMiB));
+  const external = meanOf(s.heap.map((h) => h.externalMiB));
+  return { rss, committed, live: meanOf(s.heap.map((h) => h.liveMiB)), external, rest: rss - committed - external };
+}
+
+/** "Where the memory is": RSS split at the end of minute 1, minute 2 and the steady load. */
+function memoryTable(r: Result): string[] {
+  const at = (t: number | undefined) => r.samples.find((s) => s.t === t);
+  const g1 = r.rss.afterMinute1;
+  const cols = [
+    ["end of minute 1", breakdown(at(g1.fromT))],
+    ...(r.rss.afterMinute2 ? [["end of minute 2", breakdown(at(r.rss.afterMinute2.fromT))] as const] : []),
+    ["end of the steady load", breakdown(at(g1.toT))],
+  ] as const;
+  const first = cols[0][1];
+  const last = cols[cols.length - 1]![1];
+  if (first === null || last === null) return [];
+  const rows: [keyof NonNullable<typeof first>, string][] = [
+    ["rss", "RSS"],
+    ["committed", "V8 heap, committed"],
+    ["live", "V8 heap, live (used after the last major collection)"],
+    ["external", "external (ArrayBuffers, Buffers)"],
+    ["rest", "rest: code, LevelDB, libuv, malloc (RSS − heap − external)"],
+  ];
+  return [
+    "## Where the memory is (mean over nodes, MiB)",
+    "",
+    "From bench/soak-probe.mjs in each node process. The committed heap minus the live heap is free room V8 keeps in its heap between collections.",
+    "",
+    `| | ${cols.map(([name]) => name).join(" | ")} | change from minute 1 |`,
+    `|---|${cols.map(() => "---|").join("")}---|`,
+    ...rows.map(([k, label]) => `| ${label} | ${cols.map(([, b]) => fmt(b![k])).join(" | ")} | ${fmt(last[k] - first[k])} |`),
+    "",
+  ];
 }
 
 function markdown(r: Result): string {
@@ -418,8 +510,18 @@ function markdown(r: Result): string {
       "",
     );
   }
-  lines.push("## RSS per node over time (MiB)", "", "| t (s) | finalized (node 0) | RSS per node |", "|---|---|---|");
-  for (const s of r.samples.filter((_, i) => i % 6 === 0 || i === r.samples.length - 1)) lines.push(`| ${s.t} | ${s.finalized} | ${s.rssMiB.join(" / ")} |`);
+  lines.push(...memoryTable(r));
+  const probed = r.samples.some((s) => s.heap !== undefined);
+  lines.push(
+    "## RSS per node over time (MiB)",
+    "",
+    `| t (s) | finalized (node 0) | RSS per node |${probed ? " V8 heap live / committed (mean) |" : ""}`,
+    `|---|---|---|${probed ? "---|" : ""}`,
+  );
+  for (const s of r.samples.filter((_, i) => i % 6 === 0 || i === r.samples.length - 1)) {
+    const b = breakdown(s);
+    lines.push(`| ${s.t} | ${s.finalized} | ${s.rssMiB.join(" / ")} |${probed ? ` ${b ? `${fmt(b.live)} / ${fmt(b.committed)}` : "–"} |` : ""}`);
+  }
   lines.push("");
   return lines.join("\n");
 }

@@ -29,7 +29,15 @@ export interface EngineTuning {
   readonly maxPending: number;
   /** finalized sets kept in memory (an LRU; older ones are served from the ledger) (default 2048, ~3.5 KiB each) */
   readonly recentFinalized: number;
-  /** decisions (conflict key → CID) remembered for finality checks without a ledger read (default 16 384, ~0.25 KiB each) */
+  /**
+   * decisions (conflict key → CID) remembered for finality checks without a ledger read
+   * (default 4096, ~0.3 KiB each: 1.2 MiB full). What asks about a set no longer in memory
+   * is a late candidate or a lagging peer's vertex, naming a set decided a little while
+   * ago; the {@link recentFinalized} newest sets answer from memory, so 4096 covers the
+   * ~2048 sets evicted last (75 s of history at 27 sets/s, 8 s at 262 sets/s) and an older
+   * one costs one ledger read. (16 384 took 4.7 MiB and ~10 minutes to fill at 30 tx/s,
+   * all inside the soak's measuring window, bench/results/soak.md.)
+   */
   readonly recentDecisions: number;
   /** a pending set is re-gossiped after this long, then with doubling delays up to 60 s, ms (default 2000) */
   readonly regossipMs: number;
@@ -45,7 +53,7 @@ export const DEFAULT_TUNING: EngineTuning = {
   headsIntervalMs: 1000,
   maxPending: 50_000,
   recentFinalized: 2048,
-  recentDecisions: 16_384,
+  recentDecisions: 4096,
   regossipMs: 2000,
 };
 
