@@ -40,6 +40,13 @@ export interface LedgerBatch {
    * batch with {@link LedgerConflictError}; writing the same CID again is a no-op.
    */
   readonly finalized?: ReadonlyArray<readonly [conflictKey: string, txCid: string]>;
+  /**
+   * Decisions taken back (the `available` partition mode's reconciliation only,
+   * docs/partitions.md): conflict key, the CID stored now, the CID that replaces it. A
+   * key whose stored decision is not `from` rejects the whole batch with
+   * {@link LedgerConflictError}. A key may not be both finalized and reverted in one batch.
+   */
+  readonly reverted?: ReadonlyArray<readonly [conflictKey: string, from: string, to: string]>;
   /** small named values (own head, counters); `null` deletes */
   readonly meta?: ReadonlyArray<readonly [name: string, value: Uint8Array | null]>;
   /**

@@ -233,6 +233,26 @@ export function ledgerComplianceSuite(name: string, factory: () => LedgerFixture
       expect(await ledger.getFinal("k2")).toBe("cidX");
     });
 
+    it("reverted: swaps a decision atomically, only from the stored one (the available mode's reconciliation)", async () => {
+      await ledger.commit({ finalized: [["k", "cidB"]] });
+      // not the stored decision: refused, nothing of the batch lands
+      const wrong = ledger.commit({ txs: [["t", bytes(1)]], reverted: [["k", "cidX", "cidA"]] });
+      await expect(wrong).rejects.toMatchObject({ name: "LedgerConflictError", conflictKey: "k", existing: "cidB", attempted: "cidA" });
+      expect(await ledger.getTx("t")).toBeUndefined();
+      // a key never final cannot be reverted
+      await expect(ledger.commit({ reverted: [["nope", "cidB", "cidA"]] })).rejects.toMatchObject({ name: "LedgerConflictError", existing: "nothing" });
+      // finalized and reverted for one key in one batch: refused
+      await expect(ledger.commit({ finalized: [["k", "cidB"]], reverted: [["k", "cidB", "cidA"]] })).rejects.toBeInstanceOf(LedgerConflictError);
+      await ledger.commit({ txs: [["t", bytes(1)]], reverted: [["k", "cidB", "cidA"]] });
+      expect(await ledger.getFinal("k")).toBe("cidA");
+      expect(await ledger.getTx("t")).toEqual(bytes(1));
+      const all: string[] = [];
+      for await (const [key, cid] of ledger.finalized()) all.push(`${key}=${cid}`);
+      expect(all).toEqual(["k=cidA"]);
+      // and the new decision is final like any other
+      await expect(ledger.commit({ finalized: [["k", "cidB"]] })).rejects.toBeInstanceOf(LedgerConflictError);
+    });
+
     it("refuses a batch that finalizes one key on two CIDs, though the key was not final", async () => {
       const attempt = ledger.commit({
         txs: [["t", bytes(1)]],

@@ -84,6 +84,7 @@ const eventSchemas = {
     theirs: shortString,
     at: ms,
   }),
+  "decision-reverted": z.object({ type: z.literal("decision-reverted"), conflict: shortString, from: shortString, to: shortString, at: ms }),
   observables: z.object({ type: z.literal("observables"), at: ms, values: counters }),
 } as const;
 

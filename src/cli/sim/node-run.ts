@@ -52,6 +52,7 @@ export function formatNodeSummary(o: NodeRunOutput, outDir?: string): string {
     ["finality", s.latencyMs.p50 === null ? "no decisions" : `p50 ${Math.round(s.latencyMs.p50)} ms, p99 ${Math.round(s.latencyMs.p99 ?? 0)} ms, max ${s.latencyMs.max} ms (simulated)`],
     ["all decided", s.allDecidedAtMs === null ? `not by the deadline (${s.simulatedMs} ms simulated)` : `at ${s.allDecidedAtMs} ms simulated (last fault ${s.lastFaultMs} ms)`],
     ["faults", `${s.crashes} crashes, ${byz.length > 0 ? byz.map(([k, v]) => `${v} ${k}`).join(", ") : "no Byzantine processes"}, ${s.network.lost} lost, ${s.network.cut} cut, ${s.network.duplicated} duplicated of ${s.network.delivered + s.network.lost + s.network.cut} hops`],
+    ["partitions", `${s.partition} mode; ${s.sheafConflicts} sheaf conflicts seen, ${s.reversals} decisions taken back and reported`],
     ["disks", `${s.disks.commits} writes, at crashes ${s.disks.landedAtCrash} in-flight landed and ${s.disks.lostAtCrash} lost`],
     ["checks", Object.entries(s.checks).map(([k, v]) => `${k} ${v === 0 ? "ok" : `FAILED ×${v}`}`).join(", ")],
     ["speed", `${s.events} events in ${(o.speed.wallMs / 1000).toFixed(1)} s wall (${Math.round(o.speed.eventsPerSecond)} events/s)`],

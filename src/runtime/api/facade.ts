@@ -33,6 +33,8 @@ export interface ConflictView {
   readonly final: string | null;
   /** protocol-specific numbers for this instance (confidence, temperature, entropy …) */
   readonly observables: Readonly<Record<string, number>>;
+  /** decisions this node took back (`available` partition mode), oldest first; empty otherwise */
+  readonly reverted: ReadonlyArray<{ readonly from: string; readonly to: string; readonly at: number }>;
 }
 
 export interface StatusView {
@@ -87,6 +89,7 @@ export type NodeEvent =
   | { readonly type: "finalized"; readonly conflict: string; readonly cid: string; readonly latencyMs: number; readonly at: number }
   | { readonly type: "tx"; readonly conflict: string; readonly cid: string; readonly at: number }
   | { readonly type: "sheaf-conflict"; readonly conflict: string; readonly peer: string; readonly ours: string; readonly theirs: string; readonly at: number }
+  | { readonly type: "decision-reverted"; readonly conflict: string; readonly from: string; readonly to: string; readonly at: number }
   | { readonly type: "observables"; readonly at: number; readonly values: Readonly<Record<string, number>> };
 
 /** The result of submitting a transaction. */

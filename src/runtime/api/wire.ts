@@ -47,6 +47,9 @@ export const conflictResponseSchema = z
     preferred: cidString.nullable().describe("the CID this node prefers now, or null"),
     final: cidString.nullable().describe("the finalized CID, or null"),
     observables: z.record(z.string(), z.number()).describe("protocol-specific numbers (confidence, temperature, entropy …)"),
+    reverted: z
+      .array(z.strictObject({ from: cidString, to: cidString, at: epochMs }))
+      .describe("decisions this node took back, oldest first (only in the `available` partition mode, when a partition healed with conflicting decisions; docs/partitions.md)"),
   })
   .describe("A conflict set (one author and nonce) on this node.");
 
@@ -116,6 +119,7 @@ export const nodeEventSchema = z
     z.strictObject({ type: z.literal("tx"), ...eventConflict, cid: cidString }),
     z.strictObject({ type: z.literal("finalized"), ...eventConflict, cid: cidString, latencyMs: z.number().describe("first seen → finalized on this node, ms") }),
     z.strictObject({ type: z.literal("sheaf-conflict"), ...eventConflict, peer: z.string(), ours: z.string(), theirs: z.string() }),
+    z.strictObject({ type: z.literal("decision-reverted"), ...eventConflict, from: cidString, to: cidString }).describe("`available` mode: this node took back a decision at a partition's heal (docs/partitions.md)"),
     z.strictObject({ type: z.literal("observables"), at: epochMs, values: z.record(z.string(), z.number()) }),
   ])
   .describe("The JSON in the `data:` lines of one /v1/events event; the `event:` line carries its `type`.");
@@ -149,6 +153,7 @@ export interface ConflictResponse {
   readonly preferred: string | null;
   readonly final: string | null;
   readonly observables: Readonly<Record<string, number>>;
+  readonly reverted: ReadonlyArray<{ readonly from: string; readonly to: string; readonly at: number }>;
 }
 
 /** `GET /v1/status`. */
@@ -180,6 +185,7 @@ export function conflictViewToJson(view: ConflictView): ConflictResponse {
     preferred: view.preferred,
     final: view.final,
     observables: view.observables,
+    reverted: view.reverted.map((r) => ({ ...r })),
   };
 }
 

@@ -13,6 +13,8 @@ export interface PreparedBatch {
   readonly vertices: readonly (readonly [cid: string, bytes: Uint8Array])[];
   /** one entry per conflict key, in first-mention order */
   readonly finalized: readonly (readonly [conflictKey: string, txCid: string])[];
+  /** one entry per conflict key, none of them in `finalized` */
+  readonly reverted: readonly (readonly [conflictKey: string, from: string, to: string])[];
   /** in batch order: a later entry for the same name wins */
   readonly meta: readonly (readonly [name: string, value: Uint8Array | null])[];
   /** in batch order: a later entry for the same id wins */
@@ -54,7 +56,17 @@ export function prepareBatch(batch: LedgerBatch): PreparedBatch {
     if (earlier === undefined) finals.set(key, cid);
     else if (earlier !== cid) throw new LedgerConflictError(key, earlier, cid);
   }
+  const reverted = new Map<string, readonly [string, string, string]>();
+  for (const entry of batch.reverted ?? []) {
+    const [key, from, to] = entry;
+    checkKey("conflict key", key);
+    checkKey("reverted-from CID", from);
+    checkKey("reverted-to CID", to);
+    if (finals.has(key) || reverted.has(key)) throw new LedgerConflictError(key, finals.get(key) ?? reverted.get(key)![2], to);
+    reverted.set(key, [key, from, to]);
+  }
   return {
+    reverted: [...reverted.values()],
     txs: copyEntries("tx CID", batch.txs),
     vertices: copyEntries("vertex CID", batch.vertices),
     sets: copyEntries("set id", batch.sets),
@@ -75,6 +87,18 @@ export function firstConflict(batch: PreparedBatch, stored: readonly (string | u
     const [key, cid] = batch.finalized[i]!;
     const existing = stored[i];
     if (existing !== undefined && existing !== cid) return new LedgerConflictError(key, existing, cid);
+  }
+  return undefined;
+}
+
+/**
+ * The first reverted entry of `batch` whose key does not hold its `from` decision, as the
+ * error to reject the batch with; `stored[i]` is the stored CID of `batch.reverted[i]`'s key.
+ */
+export function firstRevertConflict(batch: PreparedBatch, stored: readonly (string | undefined)[]): LedgerConflictError | undefined {
+  for (let i = 0; i < batch.reverted.length; i++) {
+    const [key, from, to] = batch.reverted[i]!;
+    if (stored[i] !== from) return new LedgerConflictError(key, stored[i] ?? "nothing", to);
   }
   return undefined;
 }

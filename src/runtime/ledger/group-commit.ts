@@ -70,5 +70,6 @@ function merge(batches: readonly LedgerBatch[]): LedgerBatch {
   const finalized = batches.flatMap((b) => b.finalized ?? []);
   const meta = batches.flatMap((b) => b.meta ?? []);
   const sets = batches.flatMap((b) => b.sets ?? []);
-  return { txs, vertices, finalized, meta, sets };
+  const reverted = batches.flatMap((b) => b.reverted ?? []);
+  return { txs, vertices, finalized, meta, sets, ...(reverted.length > 0 ? { reverted } : {}) };
 }

@@ -23,7 +23,7 @@
  */
 import { ClassicLevel } from "classic-level";
 import type { Ledger, LedgerBatch } from "../ports.js";
-import { checkKey, firstConflict, prepareBatch, type PreparedBatch } from "./batch.js";
+import { checkKey, firstConflict, firstRevertConflict, prepareBatch, type PreparedBatch } from "./batch.js";
 import { LedgerClosedError, LedgerLockedError, LedgerOpenError } from "./errors.js";
 
 /** Options of {@link LevelLedger}. */
@@ -169,7 +169,16 @@ export class LevelLedger implements Ledger {
       );
       if (conflict) throw conflict;
     }
+    if (batch.reverted.length > 0) {
+      const stored = await db.getMany(batch.reverted.map(([key]) => PREFIX.final + key));
+      const conflict = firstRevertConflict(
+        batch,
+        stored.map((bytes) => bytes && utf8Decoder.decode(bytes)),
+      );
+      if (conflict) throw conflict;
+    }
     const ops: Op[] = [];
+    for (const [key, , to] of batch.reverted) ops.push({ type: "put", key: PREFIX.final + key, value: utf8Encoder.encode(to) });
     for (const [cid, value] of batch.txs) ops.push({ type: "put", key: PREFIX.tx + cid, value });
     for (const [cid, value] of batch.vertices) ops.push({ type: "put", key: PREFIX.vertex + cid, value });
     for (const [key, cid] of batch.finalized) ops.push({ type: "put", key: PREFIX.final + key, value: utf8Encoder.encode(cid) });

@@ -6,7 +6,7 @@
  * the process.
  */
 import type { Ledger, LedgerBatch } from "../ports.js";
-import { checkKey, firstConflict, prepareBatch } from "./batch.js";
+import { checkKey, firstConflict, firstRevertConflict, prepareBatch } from "./batch.js";
 import { LedgerClosedError } from "./errors.js";
 
 /**
@@ -55,6 +55,12 @@ export class MemoryLedger implements Ledger {
       prepared.finalized.map(([key]) => this.finalMap.get(key)),
     );
     if (conflict) throw conflict;
+    const revertConflict = firstRevertConflict(
+      prepared,
+      prepared.reverted.map(([key]) => this.finalMap.get(key)),
+    );
+    if (revertConflict) throw revertConflict;
+    for (const [key, , to] of prepared.reverted) this.finalMap.set(key, to);
     for (const [cid, bytes] of prepared.txs) this.txMap.set(cid, bytes);
     for (const [cid, bytes] of prepared.vertices) this.vertexMap.set(cid, bytes);
     for (const [key, cid] of prepared.finalized) this.finalMap.set(key, cid);

@@ -9,11 +9,17 @@
  *
  * Two paths may see one set final at once (a poll round, and an answer to a peer's
  * exchange query); `finalizing` makes the second one skip it.
+ *
+ * Partition modes (options.ts `partitionMode`, docs/partitions.md): in `safe` mode a set
+ * the protocol declared final is decided only when a quorum of the validators named the
+ * candidate recently (quorum.ts); until then it stays pending and polled.
  */
+import { parseCid } from "../../core/codec.js";
 import type { Decision } from "../../core/vertex.js";
 import { toHex } from "../../core/bytes.js";
 import { LedgerConflictError } from "../ports.js";
 import { encodeSetRecord } from "./set-record.js";
+import { NO_CANDIDATE } from "../../protocols/consensus.js";
 import type { NodeState } from "./state.js";
 
 /** Finalization latencies kept for the observables' quantiles (halved when full). */
@@ -28,8 +34,12 @@ export class Finalizer {
     for (const i of instances) {
       const info = s.sets.get(i);
       if (info === undefined) continue; // final and forgotten meanwhile
-      const c = s.table.preference(i);
-      const cid = info.set.candidates[c];
+      const c = s.tuning.partitionMode === "safe" ? this.quorumCandidate(i) : s.table.preference(i);
+      let cid = info.set.candidates[c];
+      // `available`: another node already sealed a decision for this set (the other side of
+      // a healed partition); the reconciliation rule (reconciler.ts) picks between the two now.
+      const foreign = s.tuning.partitionMode === "available" && cid !== undefined ? s.foreignDecisions.peek(info.set.key) : undefined;
+      if (foreign !== undefined && foreign < cid!.toString()) cid = parseCid(foreign);
       // A set already final, or being written by another path right now, is not decided a second time.
       if (cid === undefined || info.final !== undefined || s.finalizing.has(info.set.key)) continue;
       decisions.push([info.set.key, cid]);
@@ -60,6 +70,8 @@ export class Finalizer {
       info.final = cid;
       info.finalizedAt = now;
       s.undecided.delete(i);
+      s.deferred.delete(i);
+      s.gate.forget(i);
       s.pendingDecisions.push([key, cid]);
       s.counters.finalized++;
       s.finalizedSinceTick++;
@@ -70,5 +82,32 @@ export class Finalizer {
     }
     // Last: this may push older finalized sets out of memory (never one just decided).
     for (const [key] of decisions) s.recent.set(s.registry.get(key)!.index, true);
+  }
+
+  /**
+   * `safe` mode: the candidate set `i` may be decided on now, or NO_CANDIDATE (it waits,
+   * still polled, in `deferred`). The protocol declared `i` final on its preference; that
+   * is decided once more than half of the validators — this node and the peers whose
+   * answers of the last `quorumWindowMs` named it — stand behind it. If instead a majority
+   * of the validators, without this node, named another candidate (this node's protocol
+   * froze on the losing side of a partition and they decided meanwhile), that one is
+   * adopted: the two majorities cannot both exist within one window.
+   */
+  private quorumCandidate(i: number): number {
+    const s = this.s;
+    const now = s.c.clock.now();
+    const quorum = s.quorum();
+    const mine = s.table.preference(i);
+    if (mine !== NO_CANDIDATE && 1 + s.gate.support(i, mine, now, s.tuning.quorumWindowMs) >= quorum) return mine;
+    const best = s.gate.strongest(i, now, s.tuning.quorumWindowMs);
+    if (best.candidate !== NO_CANDIDATE && best.candidate !== mine && best.peers >= quorum) {
+      s.counters.decisionsAdopted++;
+      return best.candidate;
+    }
+    if (!s.deferred.has(i)) {
+      s.deferred.add(i);
+      s.counters.finalizationsDeferred++;
+    }
+    return NO_CANDIDATE;
   }
 }

@@ -106,6 +106,17 @@ export class FinalizedCommitment {
 
   /** Add one decision (the caller guarantees each key is added once). */
   add(conflictKey: string, cid: BlockCid): void {
+    this.fold(conflictKey, cid, 1);
+    this.count++;
+  }
+
+  /** Take back a decision added before (a reverted decision, `available` mode): lane-wise subtraction. */
+  remove(conflictKey: string, cid: BlockCid): void {
+    this.fold(conflictKey, cid, -1);
+    this.count--;
+  }
+
+  private fold(conflictKey: string, cid: BlockCid, sign: 1 | -1): void {
     const leaf = merkleLeaf(this.hasher, conflictKey, cid);
     const input = new Uint8Array(leaf.length + 2);
     input.set(leaf, 2);
@@ -115,10 +126,9 @@ export class FinalizedCommitment {
       const h = this.hasher.sha256(input);
       for (let j = 0; j < 16; j++) {
         const lane = block * 16 + j;
-        this.state[lane] = (this.state[lane]! + (h[2 * j]! | (h[2 * j + 1]! << 8))) & 0xffff;
+        this.state[lane] = (this.state[lane]! + sign * (h[2 * j]! | (h[2 * j + 1]! << 8))) & 0xffff;
       }
     }
-    this.count++;
     this.cached = null;
   }
 

@@ -41,7 +41,23 @@ export interface EngineTuning {
   readonly recentDecisions: number;
   /** a pending set is re-gossiped after this long, then with doubling delays up to 60 s, ms (default 2000) */
   readonly regossipMs: number;
+  /**
+   * What a node does when it cannot reach a majority of the validators (docs/partitions.md):
+   * `safe` (default) finalizes a set only on a candidate that more than half of the
+   * validators named within `quorumWindowMs`, so a side of a partition without a majority
+   * decides nothing; `available` finalizes on the protocol's own rule, on each side, and
+   * resolves conflicting decisions at the heal by one deterministic rule, reporting every
+   * reverted decision.
+   */
+  readonly partitionMode: PartitionMode;
+  /** size of the validator set for the quorum (default 0: the peers this node has known, itself included) */
+  readonly validators: number;
+  /** how recent an answer must be to count toward the quorum, ms (default 3000) */
+  readonly quorumWindowMs: number;
 }
+
+export const PARTITION_MODES = ["safe", "available"] as const;
+export type PartitionMode = (typeof PARTITION_MODES)[number];
 
 export const DEFAULT_TUNING: EngineTuning = {
   maxCandidates: 4,
@@ -55,6 +71,9 @@ export const DEFAULT_TUNING: EngineTuning = {
   recentFinalized: 2048,
   recentDecisions: 4096,
   regossipMs: 2000,
+  partitionMode: "safe",
+  validators: 0,
+  quorumWindowMs: 3000,
 };
 
 /** The node's configuration: plain data (and the protocol object), no I/O. */

@@ -18,6 +18,7 @@ import type { Finalizer } from "./finalizer.js";
 import type { Startable } from "./lifecycle.js";
 import type { Resync } from "./resync.js";
 import type { NodeState } from "./state.js";
+import { namedCandidate } from "./table.js";
 import {
   type AnswerResponse,
   candidateId,
@@ -115,7 +116,8 @@ export class Poller implements Startable {
       const batch: number[] = [];
       for (const i of s.undecided) {
         if (batch.length >= Math.min(s.tuning.maxPollBatch, MAX_QUERY_INSTANCES)) break;
-        if (s.table.wantsPoll(i)) batch.push(i);
+        // A set waiting for a quorum (`safe` mode) is still asked about: the answers are its votes.
+        if (s.table.wantsPoll(i) || s.deferred.has(i)) batch.push(i);
       }
       if (batch.length === 0) return;
       const k = s.protocol.sampleSize(s.params);
@@ -206,6 +208,9 @@ export class Poller implements Startable {
     const peerIdx = sample.map((p) => s.peers.index(p));
     const finalized: number[] = [];
     const one = new Float64Array(w);
+    const gated = s.tuning.partitionMode === "safe";
+    const now = s.c.clock.now();
+    const d = s.tuning.maxCandidates;
     for (let j = 0; j < batch.length; j++) {
       const i = batch[j]!;
       const info = s.sets.get(i);
@@ -217,7 +222,9 @@ export class Poller implements Startable {
         if (!r) continue;
         if (s.protocol.exchange) {
           if (r.skipped?.[j] === 1) continue;
-          answers.set(r.vectors!.subarray(j * w, (j + 1) * w), count * w);
+          const vector = r.vectors!.subarray(j * w, (j + 1) * w);
+          if (gated && r.locked?.[j] === 1) s.gate.note(i, peerIdx[x]!, namedCandidate(vector, s.layout, d), now);
+          answers.set(vector, count * w);
         } else {
           const pref = r.preferences!.subarray(j * ID_BYTES, (j + 1) * ID_BYTES);
           const epoch = new DataView(r.epochs.buffer, r.epochs.byteOffset + j * 4, 4).getUint32(0, true);
@@ -228,12 +235,14 @@ export class Poller implements Startable {
             c = info.byCandidateId.get(prefKey) ?? NO_CANDIDATE;
             if (c === NO_CANDIDATE) this.resync.wantSet(i, sample[x]!);
           }
-          s.protocol.answerFor(c, s.tuning.maxCandidates, one);
+          if (gated && r.locked?.[j] === 1) s.gate.note(i, peerIdx[x]!, c, now);
+          s.protocol.answerFor(c, d, one);
           answers.set(one.subarray(0, w), count * w);
         }
         from[count++] = peerIdx[x]!;
       }
-      s.table.onPoll(i, answers, from, count, s.ctx);
+      // A set the protocol already declared final (waiting for a quorum) only collects votes.
+      if (!s.deferred.has(i)) s.table.onPoll(i, answers, from, count, s.ctx);
       if (s.table.isFinal(i)) finalized.push(i);
     }
     return finalized;

@@ -84,6 +84,14 @@ export class Responder {
     // A final set no longer in memory is answered with its decision at the top epoch of
     // this session (never used for a preference, so never two candidates for one epoch).
     const finalEpoch = s.epochBase + FINAL_EPOCH_OFFSET;
+    // Which answers name a candidate that will not move again (wire.ts `locked`): the `safe`
+    // mode's quorum counts only those.
+    const locked = new Uint8Array(n);
+    let anyLocked = false;
+    const lock = (j: number): void => {
+      locked[j] = 1;
+      anyLocked = true;
+    };
     if (!s.protocol.exchange) {
       const preferences = new Uint8Array(ID_BYTES * n);
       for (let j = 0; j < n; j++) {
@@ -93,6 +101,7 @@ export class Responder {
           if (rec !== undefined) {
             view.setUint32(j * 4, finalEpoch, true);
             preferences.set(candidateId(parseCid(rec.final!)), j * ID_BYTES);
+            lock(j);
           } else {
             // Polled about a set this node never heard of: fetch it from the asker, who
             // holds its candidates (otherwise a set known to one node stays pending).
@@ -110,8 +119,9 @@ export class Responder {
         }
         view.setUint32(j * 4, info.epoch, true);
         preferences.set(candidateId(info.set.candidates[c]!), j * ID_BYTES);
+        if (final !== undefined || s.table.isFinal(i)) lock(j);
       }
-      return signAnswer(s.c.crypto.signatures, s.c.keys, q.instances, { epochs, preferences });
+      return signAnswer(s.c.crypto.signatures, s.c.keys, q.instances, { epochs, preferences, ...(anyLocked ? { locked } : {}) });
     }
     const w = s.answerWidth;
     const d = s.tuning.maxCandidates;
@@ -133,6 +143,7 @@ export class Responder {
         while (x < theirs.length / ID_BYTES && idKey(theirs, x * ID_BYTES) !== finalId) x++;
         if (x < theirs.length / ID_BYTES) {
           s.protocol.answerFor(x, d, vectors.subarray(j * w, (j + 1) * w));
+          lock(j);
           continue;
         }
       }
@@ -146,9 +157,11 @@ export class Responder {
       permuteVector(q.vectors.subarray(j * w, (j + 1) * w), mine, invert(map, d), s.layout, d);
       s.table.respond(i, mine, out, s.ctx);
       permuteVector(out, vectors.subarray(j * w, (j + 1) * w), map, s.layout, d);
-      if (s.table.isFinal(i) && s.sets.get(i)!.final === undefined) s.background("finalize", () => this.finalizer.finalize([i]));
+      const info = s.sets.get(i)!;
+      if (info.final !== undefined || s.table.isFinal(i)) lock(j);
+      if (s.table.isFinal(i) && info.final === undefined) s.background("finalize", () => this.finalizer.finalize([i]));
     }
-    return signAnswer(s.c.crypto.signatures, s.c.keys, q.instances, { epochs, vectors, skipped });
+    return signAnswer(s.c.crypto.signatures, s.c.keys, q.instances, { epochs, vectors, skipped, ...(anyLocked ? { locked } : {}) });
   }
 
   /** Blocks a peer asked for: from memory when held there, else from the ledger. */

@@ -13,7 +13,8 @@
  * Vertex intake is here too, with the live node's sheaf check: each received vertex is a
  * section (its author's decisions) over the conflict sets it covers; on the overlap with
  * this node's finalized map the two must agree. A disagreement is a `sheaf-conflict`
- * event with both CIDs. A received vertex is written before it is indexed or acted on.
+ * event with both CIDs; in the `available` partition mode it is then reconciled
+ * (reconciler.ts). A received vertex is written before it is indexed or acted on.
  *
  * Memory: the want list is bounded (wants.ts: MAX_WANTS per kind, MAX_ATTEMPTS tries).
  */
@@ -24,6 +25,7 @@ import { type TimerHandle, TOPICS, type Verdict } from "../ports.js";
 import type { Admission } from "./admission.js";
 import type { Startable } from "./lifecycle.js";
 import type { Outbox } from "./outbox.js";
+import { Reconciler } from "./reconciler.js";
 import type { NodeState } from "./state.js";
 import { decodeHeads, decodeResponse, encodeHeads, encodeRequest, ID_BYTES, idKey, MAX_FETCH, MAX_HEADS } from "./wire.js";
 
@@ -40,12 +42,15 @@ export class Resync implements Startable {
   private lastHeads = "";
   private lastRegossipScan = 0;
   private timer: TimerHandle | null = null;
+  private readonly reconciler: Reconciler;
 
   constructor(
     private readonly s: NodeState,
     private readonly admission: Admission,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    this.reconciler = new Reconciler(s);
+  }
 
   start(): void {
     this.timer ??= this.s.c.clock.every(this.s.tuning.headsIntervalMs, () => this.s.running && this.s.background("heads", () => this.announceHeads()));
@@ -138,10 +143,13 @@ export class Resync implements Startable {
       if (ours === undefined) {
         // Not decided here yet: make sure we hold the candidate the author chose.
         const text = txCid.toString();
+        const seen = s.foreignDecisions.peek(key);
+        if (seen === undefined || text < seen) s.foreignDecisions.set(key, text);
         if (!s.txs.has(text)) s.wants.want("tx", text, from);
       } else if (!equalBytes(ours.bytes, txCid.bytes)) {
         s.counters.sheafConflicts++;
         s.emit({ type: "sheaf-conflict", conflict: key, peer: from, ours: ours.toString(), theirs: txCid.toString(), at: s.c.clock.now() });
+        await this.reconciler.conflict(key, ours, txCid, from); // `available` mode only
       }
     }
     return "accept";

@@ -19,17 +19,26 @@ export interface SetRecord {
   readonly final?: string;
   /** clock time of finalization, when final */
   readonly finalizedAt?: number;
+  /** decisions this node took back (`available` partition mode), oldest first */
+  readonly reverted?: readonly Reversal[];
+}
+
+/** One decision taken back: what was final, what replaced it, when. */
+export interface Reversal {
+  readonly from: string;
+  readonly to: string;
+  readonly at: number;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 export function encodeSetRecord(r: SetRecord): Uint8Array {
-  return encoder.encode(JSON.stringify({ k: r.key, c: r.candidates, s: r.seenAt, t: r.firstSeen, x: r.final, f: r.finalizedAt }));
+  return encoder.encode(JSON.stringify({ k: r.key, c: r.candidates, s: r.seenAt, t: r.firstSeen, x: r.final, f: r.finalizedAt, r: r.reverted }));
 }
 
 export function decodeSetRecord(bytes: Uint8Array): SetRecord {
-  let o: { k?: unknown; c?: unknown; s?: unknown; t?: unknown; x?: unknown; f?: unknown };
+  let o: { k?: unknown; c?: unknown; s?: unknown; t?: unknown; x?: unknown; f?: unknown; r?: unknown };
   try {
     o = JSON.parse(decoder.decode(bytes)) as typeof o;
   } catch (err) {
@@ -40,6 +49,9 @@ export function decodeSetRecord(bytes: Uint8Array): SetRecord {
   if (typeof o.k !== "string" || !strings(o.c) || !numbers(o.s) || typeof o.t !== "number" || o.c.length !== o.s.length) {
     throw new DecodeError("invalid", "set record", "malformed fields");
   }
+  const reversal = (v: unknown): v is Reversal =>
+    v !== null && typeof v === "object" && typeof (v as Reversal).from === "string" && typeof (v as Reversal).to === "string" && typeof (v as Reversal).at === "number";
+  if (o.r !== undefined && !(Array.isArray(o.r) && o.r.every(reversal))) throw new DecodeError("invalid", "set record", "malformed reversals");
   return {
     key: o.k,
     candidates: o.c,
@@ -47,5 +59,6 @@ export function decodeSetRecord(bytes: Uint8Array): SetRecord {
     firstSeen: o.t,
     ...(typeof o.x === "string" ? { final: o.x } : {}),
     ...(typeof o.f === "number" ? { finalizedAt: o.f } : {}),
+    ...(Array.isArray(o.r) && o.r.length > 0 ? { reverted: (o.r as Reversal[]).map(({ from, to, at }) => ({ from, to, at })) } : {}),
   };
 }

@@ -25,10 +25,11 @@ import { LiveSets } from "./live-sets.js";
 import { Lru } from "./lru.js";
 import { FinalizedCommitment } from "./merkle.js";
 import { BACKGROUND_TASKS, type BackgroundTask, DEFAULT_TUNING, type EngineComponents, type EngineInit, type EngineTuning, type FailureView } from "./options.js";
-import type { SetRecord } from "./set-record.js";
+import type { Reversal, SetRecord } from "./set-record.js";
 import { InstanceTable, PeerBook } from "./table.js";
 import { idKey, type SignedAnswer } from "./wire.js";
 import { WantList } from "./wants.js";
+import { QuorumGate, quorumSize } from "./quorum.js";
 
 /** A transaction held in memory (its set is pending or recently finalized). */
 export interface TxRecord {
@@ -56,6 +57,8 @@ export interface SetInfo {
   finalizedAt?: number;
   /** the decision, once final */
   final?: BlockCid;
+  /** decisions taken back (`available` partition mode), oldest first */
+  reverted?: Reversal[];
   /** when to re-gossip the candidates of this pending set next, and the delay after that */
   nextRegossip: number;
   regossipDelay: number;
@@ -82,6 +85,9 @@ export const COUNTERS = [
   "sheafConflicts",
   "finalized",
   "ledgerConflicts",
+  "finalizationsDeferred",
+  "decisionsAdopted",
+  "decisionsReverted",
   "pollRounds",
   "pollMs",
   "pollFetchMs",
@@ -128,6 +134,17 @@ export class NodeState {
   readonly dag: DagIndex;
   /** blocks heard of and lacked, kept until fetched (wants.ts) */
   readonly wants: WantList;
+  /** what peers' answers named per pending set: the `safe` mode's quorum gate (quorum.ts) */
+  readonly gate = new QuorumGate();
+  /**
+   * Decisions other nodes sealed for sets this node had not decided when it received the
+   * vertex (conflict key → CID string): in the `available` mode a node finalizing such a
+   * set applies the reconciliation rule at once (finalizer.ts), since no later vertex may
+   * mention the key again. Bounded (16 384 keys).
+   */
+  readonly foreignDecisions = new Lru<string, string>(16_384);
+  /** sets the protocol declared final whose decision waits for a quorum (`safe` mode) */
+  readonly deferred = new Set<number>();
   /** (set × 2^20 + peer) → last (epoch, candidate id key) that peer signed for the set */
   readonly answerMemory = new Map<number, { epoch: number; pref: string; signed: SignedAnswer }>();
   /** peers whose equivocation this node has already proven to the network */
@@ -249,6 +266,7 @@ export class NodeState {
       seenAt: info.set.candidates.map((_, x) => info.seenAt[x] ?? info.firstSeen),
       firstSeen: info.firstSeen,
       ...(info.final !== undefined ? { final: info.final.toString(), finalizedAt: info.finalizedAt ?? info.firstSeen } : {}),
+      ...(info.reverted !== undefined ? { reverted: info.reverted } : {}),
     };
   }
 
@@ -266,6 +284,8 @@ export class NodeState {
     for (const c of info.set.candidates) this.txs.delete(c.toString());
     for (let p = 0; p < this.peers.names().length; p++) this.answerMemory.delete(i * PEER_SLOTS + p);
     this.undecided.delete(i);
+    this.deferred.delete(i);
+    this.gate.forget(i);
     this.table.release(i);
   }
 
@@ -285,6 +305,14 @@ export class NodeState {
     if (final !== undefined) return final.equals(r.cid) ? "finalized" : "rejected";
     const c = this.table.preference(r.set);
     return c >= 0 && info.set.candidates[c]?.equals(r.cid) ? "preferred" : "pending";
+  }
+
+  /**
+   * Validators needed for a quorum: a strict majority of the validator set — the
+   * configured size, or every peer this node has known and itself.
+   */
+  quorum(): number {
+    return quorumSize(Math.max(this.tuning.validators, this.peers.names().length + 1));
   }
 
   /** Whether a poll round would have anything to do. */

@@ -11,7 +11,7 @@
  * released (finalized and forgotten), so the memory held is bounded by the segments that
  * still hold a live instance, not by history.
  */
-import type { AnswerLayout, ConsensusProtocol, ConsensusState, PollContext } from "../../protocols/consensus.js";
+import { type AnswerLayout, type ConsensusProtocol, type ConsensusState, NO_CANDIDATE, type PollContext } from "../../protocols/consensus.js";
 
 /** Instances per segment: small enough that an idle node allocates little. */
 export const SEGMENT = 256;
@@ -162,5 +162,29 @@ export function permuteVector(source: Float64Array, target: Float64Array, map: r
       }
       return;
     }
+  }
+}
+
+/**
+ * The candidate an answer names, for the quorum gate (quorum.ts): the index an `index`
+ * answer carries; for `per-candidate` and `matrix` answers the candidate holding more than
+ * half of the weight (the diagonal of a density matrix, whose trace is 1). NO_CANDIDATE
+ * when no candidate has a majority — a mixed state names nothing.
+ */
+export function namedCandidate(answer: Float64Array, layout: AnswerLayout, d: number): number {
+  switch (layout.kind) {
+    case "index": {
+      const c = answer[0]!;
+      return Number.isInteger(c) && c >= 0 && c < d ? c : NO_CANDIDATE;
+    }
+    case "per-candidate": {
+      let total = 0;
+      for (let x = 0; x < d; x++) total += Math.max(0, answer[x]!);
+      for (let x = 0; x < d; x++) if (total > 0 && answer[x]! > total / 2) return x;
+      return NO_CANDIDATE;
+    }
+    case "matrix":
+      for (let x = 0; x < d; x++) if (answer[x * d + x]! > 0.5) return x;
+      return NO_CANDIDATE;
   }
 }

@@ -68,6 +68,7 @@ export class Views implements Startable {
       preferred: final !== undefined ? final.toString() : c >= 0 ? (set.candidates[c]?.toString() ?? null) : null,
       final: final?.toString() ?? null,
       observables: s.table.observe(set.index),
+      reverted: s.sets.get(set.index)!.reverted ?? [],
     };
   }
 
@@ -108,6 +109,7 @@ export class Views implements Startable {
       preferred: rec.final ?? null,
       final: rec.final ?? null,
       observables: {},
+      reverted: rec.reverted ?? [],
     };
   }
 

@@ -134,6 +134,12 @@ export interface AnswerResponse {
   readonly vectors?: Float64Array;
   /** exchange protocols: per instance 1 when the responder skipped it (unknown candidates) */
   readonly skipped?: Uint8Array;
+  /**
+   * per instance 1 when the candidate the answer names is locked: the responder decided
+   * it, or its protocol declared it final (it will not move again). Only locked answers
+   * count toward the `safe` mode's quorum (quorum.ts). Absent: none locked.
+   */
+  readonly locked?: Uint8Array;
   /** signature over `answerSigningBytes(query instances, this)` */
   readonly signature: Uint8Array;
 }
@@ -229,6 +235,7 @@ function answerBody(instances: Uint8Array, a: Omit<AnswerResponse, "kind" | "sig
   if (a.preferences !== undefined) body.p = a.preferences;
   if (a.vectors !== undefined) body.v = f64Bytes(a.vectors);
   if (a.skipped !== undefined) body.k = a.skipped;
+  if (a.locked !== undefined) body.l = a.locked;
   return body;
 }
 
@@ -259,6 +266,7 @@ export function encodeResponse(r: Response): Uint8Array {
       if (r.preferences !== undefined) body.p = r.preferences;
       if (r.vectors !== undefined) body.v = f64Bytes(r.vectors);
       if (r.skipped !== undefined) body.k = r.skipped;
+      if (r.locked !== undefined) body.l = r.locked;
       return encode(body, "answer");
     }
     case "blocks":
@@ -279,7 +287,7 @@ export function decodeResponse(bytes: Uint8Array, n: number): Response {
   const rec = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   const kind = rec?.t;
   if (kind === "answer" && rec) {
-    const keys = ["e", "s", "sig", "t", ...["p", "v", "k"].filter((k) => k in rec)];
+    const keys = ["e", "s", "sig", "t", ...["p", "v", "k", "l"].filter((k) => k in rec)];
     expectRecord(rec, keys, what);
     const epochs = expectBytes(rec.e, "e", what, 4 * n);
     const out: {
@@ -290,6 +298,7 @@ export function decodeResponse(bytes: Uint8Array, n: number): Response {
       preferences?: Uint8Array;
       vectors?: Float64Array;
       skipped?: Uint8Array;
+      locked?: Uint8Array;
     } = {
       kind: "answer",
       signer: expectBytes(rec.s, "s", what, PUBLIC_KEY_LENGTH),
@@ -303,6 +312,7 @@ export function decodeResponse(bytes: Uint8Array, n: number): Response {
       out.vectors = v;
     }
     if ("k" in rec) out.skipped = expectBytes(rec.k, "k", what, n);
+    if ("l" in rec) out.locked = expectBytes(rec.l, "l", what, n);
     return out;
   }
   if (kind === "blocks") {

@@ -73,6 +73,8 @@ export interface NodeRunSummary {
   readonly latencyMs: { readonly p50: number | null; readonly p99: number | null; readonly max: number | null };
   /** simulated ms when every honest node up had decided every accepted virtuous set (null: never) */
   readonly allDecidedAtMs: number | null;
+  /** simulated time of the first decision any honest node made (null: none) */
+  readonly firstDecisionAtMs: number | null;
   readonly simulatedMs: number;
   /** when the last fault healed (partition, restart) or the last set was submitted */
   readonly lastFaultMs: number;
@@ -81,6 +83,10 @@ export interface NodeRunSummary {
   readonly disks: { readonly commits: number; readonly landedAtCrash: number; readonly lostAtCrash: number };
   /** sheaf-conflict events honest nodes raised */
   readonly sheafConflicts: number;
+  /** decisions honest nodes took back and reported (`available` partition mode) */
+  readonly reversals: number;
+  /** the partition mode the nodes ran (docs/partitions.md) */
+  readonly partition: "safe" | "available";
   /** double-spend sets some node up at the end left undecided (largest count over nodes; not a violation) */
   readonly rogueUndecided: number;
   /** simulator events: timers fired and messages delivered */
@@ -122,7 +128,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
   if (protocol === undefined) throw new ScenarioError([{ path: "protocol", message: `driver: node runs ${Object.keys(NODE_PROTOCOLS).join(", ")}` }]);
   const spec: NodeDriverSpec = setting.node ?? nodeDriverSchema.parse({});
   const network = setting.network ?? networkSchema.parse({});
-  const tuning = checkTuning(spec.tuning);
+  const tuning: Partial<EngineTuning> = { ...checkTuning(spec.tuning), partitionMode: spec.partition };
   const seed = scenario.seed;
   const rng = (purpose: string): Rng => createRng(seed, `simnet/${purpose}`);
 
@@ -167,6 +173,8 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
     }
 
     let sheafConflicts = 0;
+    let reversals = 0;
+    let firstDecisionAtMs: number | null = null;
     const latencies: number[] = [];
     const params = scenario.params;
     const boot = async (node: HonestNode) => {
@@ -187,9 +195,15 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
       node.engine = engine;
       node.unsubscribe = engine.subscribe((e: NodeEvent) => {
         if (e.type === "finalized") {
+          firstDecisionAtMs ??= time.now();
           node.reported.set(e.conflict, e.cid);
           latencies.push(e.latencyMs);
         } else if (e.type === "sheaf-conflict") sheafConflicts++;
+        else if (e.type === "decision-reverted") {
+          // `available` mode: a reported reversal replaces what this node told its clients.
+          node.reported.set(e.conflict, e.to);
+          reversals++;
+        }
       });
     };
     /** Dial every running node (at start only those above it: one dial per pair) and the Byzantine ones linked to it. */
@@ -303,6 +317,9 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
         lastChangeAt = time.now();
       }
       const owed = owedKeys();
+      // `available` mode: decided is not done until the sides' conflicting decisions are
+      // reconciled, i.e. every node holds the same finalized map (equal roots).
+      if (spec.partition === "available" && new Set(nodes.map((node) => node.engine?.status().ledgerRoot)).size > 1) return false;
       const all = nodes.every((node) => [...owed].every((key) => node.disk.finalKeys.has(key)));
       if (all) return true;
       const virtuous = nodes.every((node) => [...owed].every((key) => node.disk.finalKeys.has(key) || (submitted.get(key)?.size ?? 0) > 1));
@@ -370,6 +387,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
         max: sortedLatencies.length > 0 ? sortedLatencies[sortedLatencies.length - 1]! : null,
       },
       allDecidedAtMs,
+      firstDecisionAtMs,
       simulatedMs,
       lastFaultMs,
       crashes,
@@ -380,6 +398,8 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
         lostAtCrash: diskStats.reduce((a, d) => a + d.lostAtCrash, 0),
       },
       sheafConflicts,
+      reversals,
+      partition: spec.partition,
       rogueUndecided,
       events,
       checks: counts,
@@ -394,7 +414,8 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
 
 /** Engine tunables from the scenario, every name checked. */
 function checkTuning(raw: Readonly<Record<string, number>>): Partial<EngineTuning> {
-  const known = Object.keys(DEFAULT_TUNING);
+  // partitionMode is a word, set by `node.partition`; validators may be 0 only by default.
+  const known = Object.keys(DEFAULT_TUNING).filter((k) => k !== "partitionMode");
   for (const [name, value] of Object.entries(raw)) {
     if (!known.includes(name)) throw new ScenarioError([{ path: `node.tuning.${name}`, message: `unknown engine tunable; known: ${known.join(", ")}` }]);
     if (!(Number.isFinite(value) && value > 0)) throw new ScenarioError([{ path: `node.tuning.${name}`, message: `must be a positive number, got ${value}` }]);

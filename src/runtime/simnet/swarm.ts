@@ -67,6 +67,8 @@ export function drawSwarmScenario(seed: number): SwarmDraw {
       byzantine,
       writeMs: 1 + rng.nextInt(5),
       drain: 60_000,
+      // drawn last, so every earlier draw of a seed is what it was before the modes existed
+      partition: rng.nextFloat() < 0.25 ? "available" : "safe",
     },
   };
   return { seed, doc };

@@ -91,6 +91,10 @@ export const nodeDriverSchema = z
       .describe("Byzantine processes added beside the honest nodes (each connects like an honest node)"),
     crypto: z.enum(["ideal", "ed25519"]).default("ideal").describe("ideal: hash-based unforgeable signatures (~50× cheaper); ed25519: the live node's own scheme"),
     writeMs: ms("writeMs", 1).default(1).describe("simulated duration of one ledger write"),
+    partition: z
+      .enum(["safe", "available"])
+      .default("safe")
+      .describe("what a node cut off from a majority of the validators does (docs/partitions.md): safe — decides nothing until a quorum names the candidate; available — decides on each side and resolves conflicts at the heal"),
     tuning: z.record(z.string(), z.number()).default({}).describe("engine tunables (EngineTuning: pollIntervalMs, sealIntervalMs, …); unknown names are refused"),
   })
   .describe("driver: node — real node engines on simulated time, network and disks (1 tick of the network section = 1 ms)");

@@ -102,6 +102,7 @@ export class FakeNode implements NodeFacade {
       preferred: set.cids[0] ?? null,
       final: null,
       observables: { confidence: 3, temperature: 0.5 },
+      reverted: [],
     };
   }
 

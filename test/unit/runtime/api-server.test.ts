@@ -116,6 +116,7 @@ describe("HTTP API: transactions", () => {
       preferred: cid,
       final: null,
       observables: { confidence: 3, temperature: 0.5 },
+      reverted: [],
     });
     // the key unencoded works too (':' is allowed in a path segment)
     expect((await call("GET", `/v1/conflicts/${key}`)).status).toBe(200);
