@@ -101,8 +101,13 @@ interface DevnetJson {
 interface HeapSample {
   /** V8 heap committed (process.memoryUsage().heapTotal) */
   readonly committedMiB: number;
+  /** of it, the young generation (new space) and the old space */
+  readonly youngMiB: number;
+  readonly oldMiB: number;
   /** V8 heap used right after the last major collection: the live data */
   readonly liveMiB: number;
+  /** how long before the sample that collection was, s */
+  readonly liveAgeS: number;
   /** memory outside the V8 heap held by JS objects (ArrayBuffers, Buffers) */
   readonly externalMiB: number;
 }
@@ -121,9 +126,10 @@ function heapOf(dir: string, pid: number): HeapSample {
   const mib = (x: unknown) => (typeof x === "number" ? x / 1048576 : NaN);
   try {
     const p = JSON.parse(readFileSync(join(dir, `${pid}.json`), "utf8")) as Record<string, unknown>;
-    return { committedMiB: mib(p.heapCommitted), liveMiB: mib(p.liveAfterMajorGc), externalMiB: mib(p.external) };
+    const age = typeof p.liveAgeS === "number" ? p.liveAgeS : NaN;
+    return { committedMiB: mib(p.heapCommitted), youngMiB: mib(p.youngCommitted), oldMiB: mib(p.oldCommitted), liveMiB: mib(p.liveAfterMajorGc), liveAgeS: age, externalMiB: mib(p.external) };
   } catch {
-    return { committedMiB: NaN, liveMiB: NaN, externalMiB: NaN };
+    return { committedMiB: NaN, youngMiB: NaN, oldMiB: NaN, liveMiB: NaN, liveAgeS: NaN, externalMiB: NaN };
   }
 }
 
@@ -332,7 +338,7 @@ async function main(): Promise<void> {
       t: r1(s.t),
       rssMiB: s.rssMiB.map(r1),
       finalized: s.finalized,
-      heap: s.heap.map((h) => ({ committedMiB: r1(h.committedMiB), liveMiB: r1(h.liveMiB), externalMiB: r1(h.externalMiB) })),
+      heap: s.heap.map((h) => ({ committedMiB: r1(h.committedMiB), youngMiB: r1(h.youngMiB), oldMiB: r1(h.oldMiB), liveMiB: r1(h.liveMiB), liveAgeS: Math.round(h.liveAgeS), externalMiB: r1(h.externalMiB) })),
     })),
   });
   mkdirSync(outDir, { recursive: true });
@@ -422,12 +428,13 @@ const meanOf = (xs: readonly (number | null)[]): number => {
 const fmt = (x: number): string => (Number.isFinite(x) ? String(r1(x)) : "–");
 
 /** RSS split by the probe's figures, means over nodes (MiB), or null without a probe. */
-function breakdown(s: Raw["samples"][number] | undefined): Record<"rss" | "committed" | "live" | "external" | "rest", number> | null {
+function breakdown(s: Raw["samples"][number] | undefined): Record<"rss" | "committed" | "young" | "old" | "live" | "liveAge" | "external" | "rest", number> | null {
   if (s?.heap === undefined) return null;
   const rss = meanOf(s.rssMiB);
   const committed = meanOf(s.heap.map((h) => h.committedMiB));
   const external = meanOf(s.heap.map((h) => h.externalMiB));
-  return { rss, committed, live: meanOf(s.heap.map((h) => h.liveMiB)), external, rest: rss - committed - external };
+  const ages = s.heap.map((h) => h.liveAgeS);
+  return { rss, committed, young: meanOf(s.heap.map((h) => h.youngMiB)), old: meanOf(s.heap.map((h) => h.oldMiB)), live: meanOf(s.heap.map((h) => h.liveMiB)), liveAge: Number.isFinite(meanOf(ages)) ? Math.max(...ages) : NaN, external, rest: rss - committed - external };
 }
 
 /** "Where the memory is": RSS split at the end of minute 1, minute 2 and the steady load. */
@@ -442,10 +449,12 @@ function memoryTable(r: Result): string[] {
   const first = cols[0][1];
   const last = cols[cols.length - 1]![1];
   if (first === null || last === null) return [];
-  const rows: [keyof NonNullable<typeof first>, string][] = [
+  const rows: [Exclude<keyof NonNullable<typeof first>, "liveAge">, string][] = [
     ["rss", "RSS"],
     ["committed", "V8 heap, committed"],
-    ["live", "V8 heap, live (used after the last major collection)"],
+    ["young", "… of it the young generation (new space)"],
+    ["old", "… of it the old space"],
+    ["live", `V8 heap, live (used after the last major collection, at most ${cols.map(([, b]) => `${fmt(b!.liveAge)} s`).join(" / ")} before)`],
     ["external", "external (ArrayBuffers, Buffers)"],
     ["rest", "rest: code, LevelDB, libuv, malloc (RSS − heap − external)"],
   ];
