@@ -33,7 +33,8 @@
  * The figures are also given from the end of minute 2: the node's caches of recent
  * history fill in the first minutes (at 30 tx/s: 1024 vertices in ~50 s, 2048 finalized
  * sets in ~75 s, 4096 decisions in ~150 s, 4096 vertex CIDs in ~200 s; options.ts,
- * dag.ts), so growth after that is what would make a node run out.
+ * dag.ts), and from the end of minute 4, when all of them are full: growth after that is
+ * what would make a node run out.
  *
  * Where the memory is: each node process runs with bench/soak-probe.mjs preloaded, which
  * reports its V8 heap (committed; live, i.e. used right after the last major collection)
@@ -391,7 +392,8 @@ interface Growth {
   toT?: number;
 }
 
-type Result = Raw & { rss: { afterMinute1: Growth; afterMinute2: Growth | null } };
+/** `afterMinute4`: from the end of minute 4, when every cache of recent history is full at 30 tx/s (absent in older results) */
+type Result = Raw & { rss: { afterMinute1: Growth; afterMinute2: Growth | null; afterMinute4?: Growth | null } };
 
 /** RSS growth from the end of steady minute `m` to the end of the steady load. */
 function growthAfter(r: Raw, m: number): Growth | null {
@@ -418,7 +420,7 @@ function growthAfter(r: Raw, m: number): Growth | null {
 function derive(raw: Raw): Result {
   const afterMinute1 = growthAfter(raw, 1);
   if (afterMinute1 === null) throw new Error("a soak needs at least 2 minutes of steady load to measure growth");
-  return { ...raw, rss: { afterMinute1, afterMinute2: growthAfter(raw, 2) } };
+  return { ...raw, rss: { afterMinute1, afterMinute2: growthAfter(raw, 2), afterMinute4: growthAfter(raw, 4) } };
 }
 
 const meanOf = (xs: readonly (number | null)[]): number => {
@@ -444,6 +446,7 @@ function memoryTable(r: Result): string[] {
   const cols = [
     ["end of minute 1", breakdown(at(g1.fromT))],
     ...(r.rss.afterMinute2 ? [["end of minute 2", breakdown(at(r.rss.afterMinute2.fromT))] as const] : []),
+    ...(r.rss.afterMinute4 ? [["end of minute 4", breakdown(at(r.rss.afterMinute4.fromT))] as const] : []),
     ["end of the steady load", breakdown(at(g1.toT))],
   ] as const;
   const first = cols[0][1];
@@ -473,6 +476,7 @@ function memoryTable(r: Result): string[] {
 function markdown(r: Result): string {
   const g1 = r.rss.afterMinute1;
   const g2 = r.rss.afterMinute2;
+  const g4 = r.rss.afterMinute4;
   const lines = [
     "# Soak: RSS and latency of a live devnet over time",
     "",
@@ -490,9 +494,11 @@ function markdown(r: Result): string {
     ...(g2 ? [`| RSS per node at the end of minute 2 (MiB) | ${g2.fromMiB.join(" / ")} |`] : []),
     `| RSS per node at the end of the steady load (MiB) | ${g1.toMiB.join(" / ")} |`,
     `| RSS growth, end of minute 1 → end (mean over nodes) | ${g1.growthPct}% (${g1.finalized} sets) |`,
-    ...(g2 ? [`| RSS growth, end of minute 2 → end (caches of recent history full) | ${g2.growthPct}% (${g2.finalized} sets) |`] : []),
+    ...(g2 ? [`| RSS growth, end of minute 2 → end | ${g2.growthPct}% (${g2.finalized} sets) |`] : []),
+    ...(g4 ? [`| RSS growth, end of minute 4 → end (every cache of recent history full) | ${g4.growthPct}% (${g4.finalized} sets) |`] : []),
     `| RSS growth per 10⁴ finalized conflict sets, slope after minute 1 | ${g1.perTenThousandSetsMiB} MiB |`,
     ...(g2 ? [`| RSS growth per 10⁴ finalized conflict sets, slope after minute 2 | ${g2.perTenThousandSetsMiB} MiB |`] : []),
+    ...(g4 ? [`| RSS growth per 10⁴ finalized conflict sets, slope after minute 4 | ${g4.perTenThousandSetsMiB} MiB |`] : []),
     "",
     "## Latency by window",
     "",
