@@ -15,9 +15,13 @@ afterEach(async () => {
   for (const d of devnets.splice(0)) await d.stop();
 });
 
-async function devnet(nodes: number, extra: { denyFiles?: boolean } = {}): Promise<{ net: Devnet; clients: NodeClient[] }> {
+async function devnet(
+  nodes: number,
+  extra: { denyFiles?: boolean; protocol?: "snowball" | "tmesh"; partitionMode?: "safe" | "available" } = {},
+): Promise<{ net: Devnet; clients: NodeClient[] }> {
   const dir = mkdtempSync(join(tmpdir(), "entropic-devnet-"));
-  const net = await startDevnet({ nodes, protocol: "snowball", dir, params: { beta: 10 }, ...extra });
+  const { protocol = "snowball", ...rest } = extra;
+  const net = await startDevnet({ nodes, protocol, dir, params: protocol === "snowball" ? { beta: 10 } : {}, ...rest });
   devnets.push(net);
   const clients = net.file.nodes.map((n) => new NodeClient(n.api));
   await until("full mesh", async () => (await Promise.all(clients.map((c) => c.status()))).every((s) => s.peers.length === nodes - 1), 20_000);
@@ -130,5 +134,71 @@ describe("devnet of real node processes", () => {
     await until("reconnected", async () => (await Promise.all(clients.map((c) => c.status()))).every((s) => s.peers.length === 3), 20_000);
     await until("every node finalizes after the heal", () => allFinal(clients, keys), 45_000);
     await expectSameFinals(clients, keys);
+  }, 120_000);
+
+  /** Split 4 nodes into halves {0,1} | {2,3} with deny files; returns a function that heals. */
+  async function halve(net: Devnet, clients: NodeClient[]): Promise<() => Promise<void>> {
+    const ids = net.file.nodes.map((n) => n.peerId);
+    const halves = [
+      [0, 1],
+      [2, 3],
+    ];
+    for (const [h, half] of halves.entries()) {
+      const other = halves[1 - h]!.map((i) => ids[i]!);
+      for (const i of half) writeFileSync(join(net.file.nodes[i]!.data, "deny.json"), JSON.stringify(other));
+    }
+    await until("partitioned", async () => (await Promise.all(clients.map((c) => c.status()))).every((s) => s.peers.length === 1), 15_000);
+    return async () => {
+      for (const n of net.file.nodes) writeFileSync(join(n.data, "deny.json"), "[]");
+      await until("reconnected", async () => (await Promise.all(clients.map((c) => c.status()))).every((s) => s.peers.length === 3), 20_000);
+    };
+  }
+
+  it("T-MESH, safe mode (docs/partitions.md): a half decides nothing, not even a transaction no one contests; all decide after the heal", async () => {
+    const { net, clients } = await devnet(4, { denyFiles: true, protocol: "tmesh", partitionMode: "safe" });
+    const heal = await halve(net, clients);
+    const keys: string[] = [];
+    for (let i = 0; i < 5; i++) keys.push((await clients[i % 4]!.submitTx(pair()[0])).conflict);
+    await new Promise((r) => setTimeout(r, 4000));
+    for (const c of clients) for (const f of await finals(c, keys)) expect(f).toBeNull();
+    await heal();
+    await until("every node finalizes after the heal", () => allFinal(clients, keys), 45_000);
+    await expectSameFinals(clients, keys);
+  }, 120_000);
+
+  it("T-MESH, available mode: each half decides its own twin; at the heal the losers take theirs back and report it", async () => {
+    const { net, clients } = await devnet(4, { denyFiles: true, protocol: "tmesh", partitionMode: "available" });
+    const heal = await halve(net, clients);
+    const keys: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const [a, b] = pair();
+      const [ra] = await Promise.all([clients[0]!.submitTx(a), clients[2]!.submitTx(b)]);
+      keys.push(ra.conflict);
+    }
+    await until("each half decides while split", () => allFinal(clients, keys), 30_000);
+    const split = await Promise.all(clients.map((c) => finals(c, keys)));
+    expect(split[0]).toEqual(split[1]);
+    expect(split[2]).toEqual(split[3]);
+    expect(split[0]).not.toEqual(split[2]); // the halves decided different twins
+    await heal();
+    await until("equal ledger roots", async () => new Set((await Promise.all(clients.map((c) => c.status()))).map((s) => s.ledgerRoot)).size === 1, 45_000);
+    await expectSameFinals(clients, keys);
+    // every changed decision is reported, by the node that changed it, with what it replaced
+    const after = await finals(clients[0]!, keys);
+    let reversals = 0;
+    for (const [n, c] of clients.entries()) {
+      let mine = 0;
+      for (const [j, key] of keys.entries()) {
+        const view = await c.getConflict(key);
+        if (split[n]![j] === after[j]) expect(view.reverted).toEqual([]);
+        else {
+          expect(view.reverted.map((r) => [r.from, r.to])).toEqual([[split[n]![j], after[j]]]);
+          mine++;
+        }
+      }
+      expect((await c.metricsText()).match(/^entropic_decisions_reverted_total (\d+)$/m)?.[1]).toBe(String(mine));
+      reversals += mine;
+    }
+    expect(reversals).toBeGreaterThan(0);
   }, 120_000);
 });

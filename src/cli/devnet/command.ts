@@ -1,7 +1,7 @@
 /** `entropic devnet`: N local node processes, one command; Ctrl-C stops them all. */
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
-import { LIVE_PROTOCOLS, parseParams, parseProtocol } from "../node/command.js";
+import { LIVE_PROTOCOLS, parseParams, parsePartitionMode, parseProtocol } from "../node/command.js";
 import { collect } from "../sim/command.js";
 import { checkOutputDir } from "../files.js";
 import { checkLiveParams } from "../live-options.js";
@@ -13,6 +13,7 @@ interface DevnetOptions {
   dir: string;
   param: string[];
   denyFiles?: boolean;
+  partitionMode: string;
   restart?: boolean;
 }
 
@@ -25,12 +26,14 @@ export function registerDevnet(program: Command): void {
     .option("--dir <dir>", "folder for the nodes' data and devnet.json", "devnet")
     .option("--param <name=value>", "protocol parameter for every node (repeatable)", collect, [])
     .option("--deny-files", "give each node a deny list file (DIR/node-i/deny.json) for partition experiments")
+.option("--partition-mode <mode>", "every node's partition mode: safe or available (docs/partitions.md)", "safe")
     .option("--restart", "bring a node that exits back with the same arguments (devnet.json is updated); without it, devnet stops and exits 1 when a node exits")
     .action(async (opts: DevnetOptions) => {
       const n = Number(opts.nodes);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--nodes must be an integer in [1, 64], got ${JSON.stringify(opts.nodes)}`);
       const protocol = parseProtocol(opts.protocol);
       const params = parseParams(opts.param);
+      const partitionMode = parsePartitionMode(opts.partitionMode);
       checkOutputDir(opts.dir, "--dir");
       const { startDevnet, devnetSnowballParams, describeExit } = await import("./devnet.js");
       // Checked here, before any child starts: a bad --param is one line, not N dead nodes.
@@ -41,6 +44,7 @@ export function registerDevnet(program: Command): void {
         dir: opts.dir,
         params,
         ...(opts.denyFiles ? { denyFiles: true } : {}),
+        partitionMode,
       });
       process.stdout.write(`devnet of ${n} ${opts.protocol} nodes; ${opts.dir}/devnet.json\n`);
       for (const node of devnet.file.nodes) process.stdout.write(`  node ${node.index}  ${node.api}  pid ${node.pid}\n`);

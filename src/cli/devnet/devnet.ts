@@ -3,6 +3,7 @@
  * folder, key, libp2p port and API port. Used by `entropic devnet`, the end-to-end tests and
  * `npm run bench:devnet`.
  */
+import type { PartitionMode } from "../../runtime/node/options.js";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, renameSync, closeSync } from "node:fs";
 import { createServer } from "node:net";
@@ -41,6 +42,8 @@ export interface DevnetOptions {
   readonly params?: Readonly<Record<string, unknown>>;
   /** give every node a deny file (DIR/node-i/deny.json) for partition tests */
   readonly denyFiles?: boolean;
+  /** every node's partition mode (docs/partitions.md; default safe); each node is told the devnet's size as its validator count */
+  readonly partitionMode?: PartitionMode;
   /** how long to wait for every node to come up (default 30 s) */
   readonly startTimeoutMs?: number;
 }
@@ -195,6 +198,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     const args = ["node", "--data", p.data, "--listen", p.multiaddr.split("/p2p/")[0]!, "--api", String(p.apiPort), "--protocol", o.protocol, ...paramArgs(params)];
     for (const q of planned) if (q.index !== i) args.push("--bootstrap", q.multiaddr);
     if (o.denyFiles) args.push("--deny-file", join(p.data, "deny.json"));
+    args.push("--partition-mode", o.partitionMode ?? "safe", "--validators", String(o.nodes));
     return args;
   };
   const children: ChildProcess[] = [];

@@ -8,6 +8,7 @@ import { checkFileIfPresent, checkOutputDir } from "../files.js";
 import { checkApiPort, checkBootstrap, checkListen, checkLiveParams } from "../live-options.js";
 import { checkAnnounce, checkApiHost, checkKeyLabel } from "./host-options.js";
 import { API_LIMIT_FLAGS, type ApiLimitOptions, parseApiLimits } from "./api-limits.js";
+import { PARTITION_MODES, type PartitionMode } from "../../runtime/node/options.js";
 
 interface NodeOptions extends ApiLimitOptions {
   data: string;
@@ -20,7 +21,22 @@ interface NodeOptions extends ApiLimitOptions {
   protocol: string;
   param: string[];
   denyFile?: string;
+  partitionMode: string;
+  validators: string;
   verbose?: boolean;
+}
+
+/** `--partition-mode` (docs/partitions.md). */
+export function parsePartitionMode(raw: string): PartitionMode {
+  if (!(PARTITION_MODES as readonly string[]).includes(raw)) throw new UsageError(`--partition-mode must be one of ${PARTITION_MODES.join(", ")}, got ${JSON.stringify(raw)}`);
+  return raw as PartitionMode;
+}
+
+/** `--validators`: the validator-set size for the quorum (0: the peers this node has known, and itself). */
+export function parseValidators(raw: string): number {
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 1_000_000) throw new UsageError(`--validators must be an integer in [0, 1000000], got ${JSON.stringify(raw)}`);
+  return n;
 }
 
 /** Set to "1" in a node's environment to make it stop when its parent process goes away. */
@@ -65,6 +81,8 @@ export function registerNode(program: Command): void {
     .option("--protocol <name>", `consensus protocol: ${LIVE_PROTOCOLS.join(", ")}`, "snowball")
     .option("--param <name=value>", "protocol parameter (repeatable), e.g. --param k=7", collect, [])
     .option("--deny-file <path>", "JSON list of peer ids to refuse, re-read every 250 ms (partition testing)")
+    .option("--partition-mode <mode>", `cut off from a majority of the validators: safe (decide nothing) or available (decide, reconcile at the heal); docs/partitions.md`, "safe")
+    .option("--validators <n>", "validator-set size for the safe mode's quorum (0: the peers this node has known, and itself)", "0")
     .option("--verbose", "log diagnostics to stderr");
   for (const [flag, help, fallback] of API_LIMIT_FLAGS) command.option(flag, help, fallback);
   command.action(async (opts: NodeOptions) => {
@@ -74,6 +92,7 @@ export function registerNode(program: Command): void {
     await checkLiveParams(protocol, params);
     const apiPort = parsePort(opts.api, "--api");
     const apiLimits = parseApiLimits(opts);
+    const tuning = { partitionMode: parsePartitionMode(opts.partitionMode), validators: parseValidators(opts.validators) };
     const listen = opts.listen.length > 0 ? opts.listen : ["/ip4/127.0.0.1/tcp/0"];
     await checkListen(listen);
     await checkBootstrap(opts.bootstrap);
@@ -96,6 +115,7 @@ export function registerNode(program: Command): void {
       apiPort,
       apiHost: opts.apiHost,
       apiLimits,
+      tuning,
       ...(opts.announce.length > 0 ? { announce: opts.announce } : {}),
       ...(opts.keySeed !== undefined ? { keyLabel: opts.keySeed } : {}),
       ...(opts.denyFile ? { denyFile: opts.denyFile } : {}),

@@ -81,6 +81,8 @@ export class Reconciler {
         info.finalizedAt = at;
         info.reverted = reverted;
       }
+      // A decision taken back before it was sealed is not sealed at all: only the new one is.
+      for (let j = s.pendingDecisions.length - 1; j >= 0; j--) if (s.pendingDecisions[j]![0] === key) s.pendingDecisions.splice(j, 1);
       s.pendingDecisions.push([key, theirs]);
       s.counters.decisionsReverted++;
       s.emit({ type: "decision-reverted", conflict: key, from: reversal.from, to: reversal.to, at });
