@@ -8,6 +8,7 @@ import { checkFileIfPresent, checkOutputDir } from "../files.js";
 import { checkApiPort, checkBootstrap, checkListen, checkLiveParams } from "../live-options.js";
 import { checkAnnounce, checkApiHost, checkKeyLabel } from "./host-options.js";
 import { API_LIMIT_FLAGS, type ApiLimitOptions, parseApiLimits } from "./api-limits.js";
+import { applyNodeGcPolicy } from "./gc.js";
 import { PARTITION_MODES, type PartitionMode } from "../../runtime/node/options.js";
 
 interface NodeOptions extends ApiLimitOptions {
@@ -102,6 +103,7 @@ export function registerNode(program: Command): void {
     checkOutputDir(opts.data, "--data");
     if (opts.denyFile) checkFileIfPresent(opts.denyFile, "--deny-file");
     await checkApiPort(apiPort, opts.apiHost);
+    applyNodeGcPolicy();
     const { createNode, guardProcess } = await import("../../runtime/node/start.js");
     // Failures the node survives go to stderr always (a devnet keeps them in node.log).
     const warn = (line: string) => process.stderr.write(`entropic node: ${line}\n`);
