@@ -9,18 +9,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { parseCid } from "../../core/codec.js";
-import type { SignatureScheme } from "../../core/crypto.js";
 import { DecodeError } from "../../core/errors.js";
-import { parseConflictKey, verifyTx, type Tx } from "../../core/tx.js";
+import { parseConflictKey, type Tx } from "../../core/tx.js";
 import { nodeSignatures } from "../crypto-node.js";
 import type { MetricSample, NodeEvent, NodeFacade, SubmitResult } from "./facade.js";
 import { txFromJson, txJsonSchema } from "./json.js";
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "./prometheus.js";
 import { openApiDocument } from "./openapi.js";
 import {
-  countingSignatures,
   finalityLatencyHistogram,
-  SignatureCounts,
   signatureSamples,
   toBaseUnits,
   type Histogram,
@@ -72,8 +69,6 @@ export interface ApiServerOptions {
   readonly host?: string;
   /** Largest accepted request body in bytes (default {@link DEFAULT_MAX_BODY_BYTES}). */
   readonly maxBodyBytes?: number;
-  /** Checks transaction signatures before the node sees them (default Ed25519 on node:crypto). */
-  readonly signatures?: SignatureScheme;
   /** Receives one line per internal error or dropped client; nothing is printed otherwise. */
   readonly logger?: (line: string) => void;
   /** Interval of keep-alive comments on event streams (default {@link DEFAULT_EVENT_PING_MS}). */
@@ -105,10 +100,8 @@ export interface ApiServerOptions {
   /** Delay before a throttled address is answered 429 (default {@link DEFAULT_THROTTLE_DELAY_MS}). */
   readonly throttleDelayMs?: number;
   /**
-   * The counts behind `entropic_signature_verifications_total`. By default: the
-   * `verifications` of the signature scheme when it keeps them (`nodeSignatures` does, for
-   * every verification in the process: the engine's and the server's), else the server's
-   * own checks of submitted transactions, counted by wrapping the scheme.
+   * The counts behind `entropic_signature_verifications_total` (default: the process-wide
+   * `nodeSignatures.verifications`, which count every verification the node makes).
    */
   readonly signatureCounts?: SignatureCountsView;
 }
@@ -150,7 +143,6 @@ interface ServerStats {
 interface Context {
   readonly facade: NodeFacade;
   readonly maxBodyBytes: number;
-  readonly signatures: SignatureScheme;
   readonly log: (line: string) => void;
   readonly eventPingMs: number;
   readonly maxEventBufferBytes: number;
@@ -382,11 +374,9 @@ async function submitTx(ctx: Context, req: IncomingMessage, res: ServerResponse)
     sendError(res, 400, "invalid", `invalid transaction: ${errorMessage(error)}`);
     return;
   }
-  if (!verifyTx(ctx.signatures, tx)) {
-    sendError(res, 400, "bad-signature", "signature does not verify for the author");
-    return;
-  }
-
+  // The signature is checked once, by the node (NodeFacade.submitTx's contract), which
+  // throws DecodeError("bad-signature"); checking it here too cost a second Ed25519
+  // verification per submitted transaction (issue 11's walk through the code).
   let result: SubmitResult;
   try {
     result = await ctx.facade.submitTx(tx);
@@ -724,18 +714,10 @@ function baseUrl(address: AddressInfo): string {
  * connection, event streams included.
  */
 export async function startApiServer(facade: NodeFacade, options: ApiServerOptions = {}): Promise<ApiServer> {
-  const scheme: SignatureScheme & { readonly verifications?: SignatureCountsView } = options.signatures ?? nodeSignatures;
-  let signatures: SignatureScheme = scheme;
-  let signatureCounts = options.signatureCounts ?? scheme.verifications;
-  if (signatureCounts === undefined) {
-    const own = new SignatureCounts();
-    signatures = countingSignatures(scheme, own);
-    signatureCounts = own;
-  }
+  const signatureCounts = options.signatureCounts ?? nodeSignatures.verifications;
   const ctx: Context = {
     facade,
     maxBodyBytes: positive("maxBodyBytes", options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
-    signatures,
     log: options.logger ?? (() => {}),
     eventPingMs: positive("eventPingMs", options.eventPingMs ?? DEFAULT_EVENT_PING_MS),
     maxEventBufferBytes: positive("maxEventBufferBytes", options.maxEventBufferBytes ?? DEFAULT_MAX_EVENT_BUFFER_BYTES),

@@ -100,7 +100,7 @@ describe("NodeClient", () => {
     const forged = { ...tx, signature: tx.signature.map((b, i) => (i === 0 ? b ^ 1 : b)) };
     const e = (await rejection(client.submitTx(forged))) as ApiError;
     expect([e.status, e.errorCode]).toEqual([400, "bad-signature"]);
-    expect(node.submitCalls).toBe(0);
+    expect(node.stored.size).toBe(0);
   });
 
   it("falls back to http-<status> when the error body is not the API's JSON", async () => {

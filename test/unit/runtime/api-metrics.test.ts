@@ -141,21 +141,22 @@ describe("metrics: histogram, units, signature counts", () => {
     const sigs = families.get("entropic_signature_verifications_total")!;
     expect(sigs.type).toBe("counter");
     const after = Object.fromEntries(sigs.samples.map((s) => [s.labels.result, s.value]));
-    expect({ ok: after.ok! - before.ok, refused: after.refused! - before.refused, bad: after.bad! - before.bad }).toEqual({ ok: 2, refused: 0, bad: 1 });
-    // (ok: the server's check, then the fake node's own, as the engine does; bad: the server's, the node never saw it.)
+    expect({ ok: after.ok! - before.ok, refused: after.refused! - before.refused, bad: after.bad! - before.bad }).toEqual({ ok: 1, refused: 0, bad: 1 });
+    // (one verification per submitted transaction, the node's: the server makes none of its own)
     // The fake node's own samples pass through.
     expect(families.get("entropic_messages_total")!.samples).toHaveLength(2);
   });
 
-  it("a scheme without its own counts is wrapped: the server counts the checks it makes", async () => {
-    const plain = { generateKeyPair: nodeSignatures.generateKeyPair, sign: nodeSignatures.sign, verify: nodeSignatures.verify };
-    const server = await startApiServer(new FakeNode(), { signatures: plain });
+  it("the forged zero-key transaction is refused by the node's one check (counted as refused), not twice", async () => {
+    const server = await startApiServer(new FakeNode());
     servers.push(server);
+    const before = { ...nodeSignatures.verifications };
     const zero = { author: "00".repeat(32), nonce: 1, payload: "", signature: "00".repeat(64) };
     const r = await fetch(`${server.url}/v1/tx`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(zero) });
     expect(r.status).toBe(400);
-    const sigs = parseExposition(await (await fetch(`${server.url}/v1/metrics`)).text()).get("entropic_signature_verifications_total")!;
-    expect(Object.fromEntries(sigs.samples.map((s) => [s.labels.result, s.value]))).toEqual({ ok: 0, refused: 1, bad: 0 });
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe("bad-signature");
+    const v = nodeSignatures.verifications;
+    expect({ ok: v.ok - before.ok, refused: v.refused - before.refused, bad: v.bad - before.bad }).toEqual({ ok: 0, refused: 1, bad: 0 });
   });
 
   it("a fresh finality histogram renders zero buckets", () => {
