@@ -11,7 +11,7 @@ import { startApiServer } from "../../../src/runtime/api/server.js";
 import { snowball } from "../../../src/protocols/snowball/index.js";
 import { SEGMENT } from "../../../src/runtime/node/table.js";
 import type { ConsensusProtocol } from "../../../src/protocols/consensus.js";
-import { startTestNet, stopTestNet, type TestNet, until } from "./node-net.js";
+import { startTestNet, stopTestNet, type TestNet } from "./node-net.js";
 
 const SETS = 20_000;
 const RECENT = 256;
@@ -36,12 +36,12 @@ describe("bounded memory of a live node", () => {
       for (let j = k; j < k + 500; j++) batch.push(createTx(nodeSignatures, authors[j % 4]!, Math.floor(j / 4), utf8(`p${j}`)));
       if (k === 0) first.push(...batch.slice(0, 3));
       const target = net.nodes[(k / 500) % 3]!.engine;
-      await Promise.all(batch.map((tx) => target.submitTx(tx)));
-      if (k === 0) await net.nodes[1]!.engine.submitTx(loser);
-      await until(`sets up to ${k + 500} finalized`, () => net!.nodes.every((x) => x.engine.status().finalizedCount === k + 500), 60_000);
+      await net.run(Promise.all(batch.map((tx) => target.submitTx(tx))));
+      if (k === 0) await net.run(net.nodes[1]!.engine.submitTx(loser));
+      await net.until(`sets up to ${k + 500} finalized`, () => net!.nodes.every((x) => x.engine.status().finalizedCount === k + 500));
       for (const x of net.nodes) for (const [name, v] of Object.entries(x.engine.retained())) peaks[name] = Math.max(peaks[name] ?? 0, v);
     }
-    await until("vertices sealed", () => net!.nodes.every((x) => x.engine.retained().pendingDecisions === 0));
+    await net.until("vertices sealed", () => net!.nodes.every((x) => x.engine.retained().pendingDecisions === 0));
     // Bounded: by the recent-finalized LRU plus one 500-set batch in flight, or by a stated cache size.
     const live = RECENT + 500;
     expect(peaks.sets).toBeLessThanOrEqual(live);

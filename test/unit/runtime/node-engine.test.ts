@@ -1,79 +1,39 @@
-// The live node's engine on in-memory ports: the same protocol objects as the simulators
-// deciding real signed double spends among 4 nodes, with roots compared at the end.
+// The live node's engine on in-memory ports and simulated time (node-net.ts): the same
+// protocol objects as the simulators deciding real signed double spends among 4 nodes,
+// with roots compared at the end.
 import { afterEach, describe, expect, it } from "vitest";
-import { createRng } from "../../../src/core/prng.js";
 import { createTx } from "../../../src/core/tx.js";
 import { utf8 } from "../../../src/core/bytes.js";
-import { nodeCrypto, nodeHasher, nodeSignatures } from "../../../src/runtime/crypto-node.js";
-import { systemClock } from "../../../src/runtime/clock.js";
-import { MemoryLedger } from "../../../src/runtime/ledger/memory.js";
-import { MemoryNetwork } from "../../../src/runtime/transport/memory.js";
+import { nodeHasher, nodeSignatures } from "../../../src/runtime/crypto-node.js";
 import { peerIdFromKeySeed } from "../../../src/runtime/transport/keys.js";
 import { NodeEngine } from "../../../src/runtime/node/engine.js";
 import { emtd } from "../../../src/protocols/emtd/index.js";
 import { snowball } from "../../../src/protocols/snowball/index.js";
 import { tmesh } from "../../../src/protocols/tmesh/index.js";
 import type { ConsensusProtocol } from "../../../src/protocols/consensus.js";
-import type { Transport } from "../../../src/runtime/ports.js";
+import { startTestNet, stopTestNet, type TestNet } from "./node-net.js";
 
+/** The engines of a simulated-time test network (node-net.ts), by role. */
 interface Net {
-  hub: MemoryNetwork;
-  engines: NodeEngine[];
-  transports: Transport[];
-  ledgers: MemoryLedger[];
+  readonly t: TestNet;
+  readonly hub: TestNet["hub"];
+  readonly engines: NodeEngine[];
+  readonly transports: TestNet["nodes"][number]["transport"][];
+  readonly ledgers: TestNet["nodes"][number]["ledger"][];
 }
 
-const running: Net[] = [];
+const running: TestNet[] = [];
+const FAST = { pollIntervalMs: 2, sealIntervalMs: 20, headsIntervalMs: 50, gossipFlushMs: 5 };
 
 async function startNet(protocol: ConsensusProtocol<unknown>, rawParams: Record<string, unknown>, n: number): Promise<Net> {
-  const net = new MemoryNetwork();
-  const params = protocol.params.parse(rawParams);
-  const engines: NodeEngine[] = [];
-  const transports: Transport[] = [];
-  const ledgers: MemoryLedger[] = [];
-  for (let i = 0; i < n; i++) {
-    const seed = new Uint8Array(32).fill(i + 1);
-    const transport = net.createTransport(peerIdFromKeySeed(seed));
-    const ledger = new MemoryLedger();
-    await ledger.open();
-    await transport.start();
-    const engine = await NodeEngine.open({
-      protocol,
-      params,
-      transport,
-      ledger,
-      clock: systemClock,
-      crypto: nodeCrypto,
-      keys: nodeSignatures.generateKeyPair(seed),
-      rng: createRng(i, "engine-test"),
-      tuning: { pollIntervalMs: 2, sealIntervalMs: 20, headsIntervalMs: 50, gossipFlushMs: 5 },
-    });
-    engines.push(engine);
-    transports.push(transport);
-    ledgers.push(ledger);
-  }
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) await transports[i]!.dial(transports[j]!.addresses()[0]!);
-  for (const e of engines) e.start();
-  const out = { hub: net, engines, transports, ledgers };
-  running.push(out);
-  return out;
+  const t = await startTestNet(protocol, rawParams, n, () => FAST);
+  running.push(t);
+  return { t, hub: t.hub, engines: t.nodes.map((x) => x.engine), transports: t.nodes.map((x) => x.transport), ledgers: t.nodes.map((x) => x.ledger) };
 }
 
 afterEach(async () => {
-  for (const net of running.splice(0)) {
-    for (const e of net.engines) await e.stop();
-    for (const t of net.transports) await t.stop();
-    for (const l of net.ledgers) await l.close();
-  }
+  for (const net of running.splice(0)) await stopTestNet(net);
 });
-
-async function until(what: string, cond: () => boolean, ms = 15_000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const author = nodeSignatures.generateKeyPair(new Uint8Array(32).fill(99));
 
@@ -82,8 +42,8 @@ async function doubleSpends(net: Net, count: number): Promise<string[]> {
   for (let k = 0; k < count; k++) {
     const a = createTx(nodeSignatures, author, k, utf8(`pay alice ${k}`));
     const b = createTx(nodeSignatures, author, k, utf8(`pay bob ${k}`));
-    const ra = await net.engines[k % net.engines.length]!.submitTx(a);
-    const rb = await net.engines[(k + 1) % net.engines.length]!.submitTx(b);
+    const ra = await net.t.run(net.engines[k % net.engines.length]!.submitTx(a));
+    const rb = await net.t.run(net.engines[(k + 1) % net.engines.length]!.submitTx(b));
     expect(ra.ok && rb.ok).toBe(true);
     if (ra.ok) keys.push(ra.conflict);
   }
@@ -111,14 +71,14 @@ describe("node engine on memory ports", () => {
     it(`${name}: 4 nodes decide 20 double spends identically`, async () => {
       const net = await startNet(protocol, params, 4);
       const keys = await doubleSpends(net, 20);
-      await until("every node finalizes every set", () => net.engines.every((e) => e.status().finalizedCount === keys.length));
+      await net.t.until("every node finalizes every set", () => net.engines.every((e) => e.status().finalizedCount === keys.length));
       expectAgreement(net, keys);
       for (const e of net.engines) expect(e.status().counters.sheafConflicts).toBe(0);
       // every tx on every node has a final status, and the loser of each pair is rejected
       const view = net.engines[0]!.getConflict(keys[0]!)!;
       expect(view.candidates.map((c) => c.status).sort()).toEqual(["finalized", "rejected"]);
       // decisions reach the DAG and the ledger
-      await until("vertices sealed", () => net.engines.every((e) => e.status().counters.verticesSealed > 0));
+      await net.t.until("vertices sealed", () => net.engines.every((e) => e.status().counters.verticesSealed > 0));
       const stored: string[] = [];
       for await (const [k] of net.ledgers[0]!.finalized()) stored.push(k);
       expect(stored.sort()).toEqual([...keys].sort());
@@ -129,10 +89,10 @@ describe("node engine on memory ports", () => {
     const net = await startNet(snowball as ConsensusProtocol<unknown>, { k: 3, alphaPreference: 2, alphaConfidence: 2, beta: 8 }, 4);
     const tx = createTx(nodeSignatures, author, 1000, utf8("x"));
     const forged = { ...tx, payload: utf8("y") };
-    await expect(net.engines[0]!.submitTx(forged)).rejects.toThrow(/bad-signature/);
+    await expect(net.t.run(net.engines[0]!.submitTx(forged))).rejects.toThrow(/bad-signature/);
     expect(net.engines[0]!.status().pendingCount).toBe(0);
-    for (let c = 0; c < 4; c++) expect((await net.engines[0]!.submitTx(createTx(nodeSignatures, author, 2000, utf8(`c${c}`)))).ok).toBe(true);
-    const fifth = await net.engines[0]!.submitTx(createTx(nodeSignatures, author, 2000, utf8("c4")));
+    for (let c = 0; c < 4; c++) expect((await net.t.run(net.engines[0]!.submitTx(createTx(nodeSignatures, author, 2000, utf8(`c${c}`))))).ok).toBe(true);
+    const fifth = await net.t.run(net.engines[0]!.submitTx(createTx(nodeSignatures, author, 2000, utf8("c4"))));
     expect(fifth).toMatchObject({ ok: false, reason: "too-many-candidates" });
   });
 });
@@ -146,7 +106,7 @@ describe("equivocation in the live node", () => {
     const seedE = new Uint8Array(32).fill(77);
     const keysE = nodeSignatures.generateKeyPair(seedE);
     const e = net.hub.createTransport(peerIdFromKeySeed(seedE));
-    await e.start();
+    await net.t.run(e.start());
     const a = createTx(nodeSignatures, author, 9000, utf8("x"));
     const b = createTx(nodeSignatures, author, 9000, utf8("y"));
     const ids = [candidateId(txId(a, nodeHasher)), candidateId(txId(b, nodeHasher))];
@@ -166,13 +126,13 @@ describe("equivocation in the live node", () => {
       return encodeResponse(signAnswer(nodeSignatures, keysE, q.instances, { epochs, preferences }));
     });
     e.onMessage(() => "ignore");
-    for (const t of net.transports) await e.dial(t.addresses()[0]!);
-    for (const t of net.transports) await t.dial(e.addresses()[0]!);
-    await net.engines[0]!.submitTx(a);
-    await net.engines[1]!.submitTx(b);
-    await until("the victim catches the equivocation", () => net.engines[0]!.status().counters.equivocations >= 1);
-    await until("the others accept the proof", () => net.engines.slice(1).every((x) => x.status().counters.evidenceAccepted === 1));
+    for (const t of net.transports) await net.t.run(e.dial(t.addresses()[0]!));
+    for (const t of net.transports) await net.t.run(t.dial(e.addresses()[0]!));
+    await net.t.run(net.engines[0]!.submitTx(a));
+    await net.t.run(net.engines[1]!.submitTx(b));
+    await net.t.until("the victim catches the equivocation", () => net.engines[0]!.status().counters.equivocations >= 1);
+    await net.t.until("the others accept the proof", () => net.engines.slice(1).every((x) => x.status().counters.evidenceAccepted === 1));
     for (const x of net.engines.slice(1)) expect(x.status().counters.equivocations).toBe(0); // they were never lied to
-    await e.stop();
+    await net.t.run(e.stop());
   });
 });

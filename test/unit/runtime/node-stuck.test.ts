@@ -8,7 +8,7 @@ import { emtd } from "../../../src/protocols/emtd/index.js";
 import { snowball } from "../../../src/protocols/snowball/index.js";
 import { tmesh } from "../../../src/protocols/tmesh/index.js";
 import type { ConsensusProtocol } from "../../../src/protocols/consensus.js";
-import { crash, restart, startTestNet, stopTestNet, type TestNet, until } from "./node-net.js";
+import { crash, restart, startTestNet, stopTestNet, type TestNet } from "./node-net.js";
 
 const FAST = { pollIntervalMs: 2, sealIntervalMs: 20, headsIntervalMs: 50, gossipFlushMs: 5 };
 /** never flushes gossip and never re-gossips within a test */
@@ -33,9 +33,9 @@ describe("no set stays pending for want of gossip", () => {
   for (const [name, protocol, params] of cases) {
     it(`${name}: a set only one node holds is fetched by the nodes it polls (nobody gossips at all)`, async () => {
       net = await startTestNet(protocol, params, 3, () => MUTE);
-      const r = await net.nodes[0]!.engine.submitTx(createTx(nodeSignatures, author, 1, utf8("only here")));
+      const r = await net.run(net.nodes[0]!.engine.submitTx(createTx(nodeSignatures, author, 1, utf8("only here"))));
       expect(r.ok).toBe(true);
-      await until("every node decides the set", drained(net, 1));
+      await net.until("every node decides the set", drained(net, 1));
       for (const x of net.nodes) expect(x.engine.status().counters.gossipPublished).toBe(0);
       expect(new Set(net.nodes.map((x) => x.engine.status().ledgerRoot)).size).toBe(1);
     });
@@ -47,14 +47,14 @@ describe("no set stays pending for want of gossip", () => {
     // Cut off from the others while it accepts, so neither gossip nor a poll leaves it before the crash.
     victim.transport.deny(net.nodes.slice(1).map((x) => x.transport.peerId));
     const txs = Array.from({ length: 8 }, (_, k) => createTx(nodeSignatures, author, 100 + k, utf8(`pay ${k}`)));
-    for (const tx of txs) expect((await victim.engine.submitTx(tx)).ok).toBe(true);
+    for (const tx of txs) expect((await net.run(victim.engine.submitTx(tx))).ok).toBe(true);
     // A double spend of the first, at another node: the set has candidates on both sides.
-    expect((await net.nodes[1]!.engine.submitTx(createTx(nodeSignatures, author, 100, utf8("other")))).ok).toBe(true);
-    await crash(victim); // the outbox is lost with the process
+    expect((await net.run(net.nodes[1]!.engine.submitTx(createTx(nodeSignatures, author, 100, utf8("other"))))).ok).toBe(true);
+    await crash(net, victim); // the outbox is lost with the process
     for (const x of net.nodes.slice(1)) expect(x.engine.status().counters.txReceived).toBe(0);
     victim.transport.deny([]);
     await restart(net, 0, { ...FAST, regossipMs: 1e9 });
-    await until("every node decides every set", drained(net, txs.length));
+    await net.until("every node decides every set", drained(net, txs.length));
     expect(victim.engine.status().counters.gossipPublished).toBeGreaterThanOrEqual(txs.length); // the re-announcement
     expect(new Set(net.nodes.map((x) => x.engine.status().ledgerRoot)).size).toBe(1);
     for (const x of net.nodes) expect(x.engine.status().counters.sheafConflicts).toBe(0);
@@ -63,8 +63,8 @@ describe("no set stays pending for want of gossip", () => {
   it("a pending set is re-gossiped with a doubling delay", async () => {
     net = await startTestNet(snowball as ConsensusProtocol<unknown>, { k: 2, alphaPreference: 2, alphaConfidence: 2, beta: 4 }, 1, () => ({ ...FAST, regossipMs: 100 }));
     const alone = net.nodes[0]!.engine; // no peers: the set stays pending
-    await alone.submitTx(createTx(nodeSignatures, author, 7, utf8("alone")));
-    await new Promise((r) => setTimeout(r, 2500));
+    await net.run(alone.submitTx(createTx(nodeSignatures, author, 7, utf8("alone"))));
+    await net.sleep(2500);
     const published = alone.status().counters.gossipPublished;
     // first gossip, then re-announcements at about 100, 300, 700 and 1500 ms (not every 100 ms: 25)
     expect(published).toBeGreaterThanOrEqual(3);

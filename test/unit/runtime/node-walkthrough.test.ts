@@ -148,8 +148,8 @@ describe("walk-through fixes", () => {
       },
     };
     net = await startTestNet(spy, { k: 2, alphaPreference: 2, alphaConfidence: 2, beta: 6 }, 3, () => FAST);
-    expect((await net.nodes[0]!.engine.submitTx(createTx(nodeSignatures, author, 9, utf8("tick")))).ok).toBe(true);
-    await until("every node decides", () => net!.nodes.every((x) => x.engine.status().finalizedCount === 1));
+    expect((await net.run(net.nodes[0]!.engine.submitTx(createTx(nodeSignatures, author, 9, utf8("tick"))))).ok).toBe(true);
+    await net.until("every node decides", () => net!.nodes.every((x) => x.engine.status().finalizedCount === 1));
     expect(Math.max(...ticks)).toBeGreaterThan(0);
     const rounds = Math.max(...net.nodes.map((x) => x.engine.status().counters.pollRounds));
     expect(Math.max(...ticks)).toBeLessThanOrEqual(rounds);
