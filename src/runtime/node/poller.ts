@@ -19,6 +19,8 @@ import type { Startable } from "./lifecycle.js";
 import type { Resync } from "./resync.js";
 import type { NodeState } from "./state.js";
 import { namedCandidate } from "./table.js";
+import { ZERO_KEY } from "./evidence.js";
+import { earlyQuorum, PollRound, REFUSED, SKIPPED } from "./poll-round.js";
 import {
   type AnswerResponse,
   candidateId,
@@ -26,9 +28,9 @@ import {
   encodeRequest,
   ID_BYTES,
   idKey,
-  isZeroId,
   MAX_QUERY_INSTANCES,
   type QueryRequest,
+  type SignedAnswer,
   verifyAnswer,
 } from "./wire.js";
 
@@ -134,10 +136,11 @@ export class Poller implements Startable {
       const bytes = encodeRequest(query);
       s.counters.queriesSent += sample.length;
       const t2 = clock.now();
-      const responses = await Promise.all(sample.map((peer) => this.ask(peer, bytes, query)));
+      const round = new PollRound(this, batch, sample, query, earlyQuorum(s));
+      await round.collect(bytes);
       const t3 = clock.now();
       s.counters.pollAskMs += t3 - t2;
-      const finalized = this.digest(batch, sample, responses, query.instances);
+      const finalized = this.digest(round);
       if (finalized.length > 0) await this.finalizer.finalize(finalized);
       s.counters.pollFinalizeMs += clock.now() - t3;
       s.counters.pollRounds++; // the protocols' tick (PollContext.tick)
@@ -172,15 +175,23 @@ export class Poller implements Startable {
     return { kind: "query", instances: ids, candidates, vectors };
   }
 
-  private async ask(peer: string, bytes: Uint8Array, query: QueryRequest): Promise<AnswerResponse | null> {
+  /** The index of a peer in this node's tables. */
+  peerIndex(peer: string): number {
+    return this.s.peers.index(peer);
+  }
+
+  /** Ask one peer; the checked answer, or null (no answer in time, or an invalid one). `closed`: the round no longer needs it. */
+  async ask(peer: string, bytes: Uint8Array, query: QueryRequest, closed: () => boolean): Promise<AnswerResponse | null> {
     const s = this.s;
     let raw: Uint8Array;
     try {
       raw = await s.c.transport.request(peer, bytes, { timeoutMs: s.tuning.pollTimeoutMs });
     } catch {
-      s.counters.queriesFailed++;
+      if (!closed()) s.counters.queriesFailed++;
       return null;
     }
+    // A poll that ended early (its outcome settled) drops late answers unread, as avalanchego does.
+    if (closed()) return null;
     try {
       const n = query.instances.length / ID_BYTES;
       const r = decodeResponse(raw, n);
@@ -199,18 +210,42 @@ export class Poller implements Startable {
     }
   }
 
-  /** Feed every instance's answers to the protocol; returns the instances that became final. */
-  private digest(batch: readonly number[], sample: readonly string[], responses: readonly (AnswerResponse | null)[], instances: Uint8Array): number[] {
+  /**
+   * The candidate the answer `r` from sample[x] names for the round's j-th instance, in
+   * this node's order: NO_CANDIDATE (none, or unknown here), REFUSED (the evidence check
+   * refused it) or SKIPPED (the instance is no longer polled). Preference protocols only.
+   */
+  resolve(round: PollRound, x: number, j: number, r: AnswerResponse, signed: SignedAnswer): number {
     const s = this.s;
+    const i = round.batch[j]!;
+    const info = s.sets.get(i);
+    if (info === undefined || info.final !== undefined) return SKIPPED;
+    const peer = round.sample[x]!;
+    const e = j * 4;
+    const epochs = r.epochs;
+    const epoch = (epochs[e]! | (epochs[e + 1]! << 8) | (epochs[e + 2]! << 16) | (epochs[e + 3]! << 24)) >>> 0;
+    const prefKey = idKey(r.preferences!, j * ID_BYTES);
+    if (!this.evidence.check(i, round.peerIdx[x]!, peer, epoch, prefKey, signed)) return REFUSED;
+    if (prefKey === ZERO_KEY) return NO_CANDIDATE;
+    const c = info.byCandidateId.get(prefKey);
+    if (c !== undefined) return c;
+    this.resync.wantSet(i, peer);
+    return NO_CANDIDATE;
+  }
+
+  /** Feed every instance's answers to the protocol; returns the instances that became final. */
+  private digest(round: PollRound): number[] {
+    const s = this.s;
+    const { batch, sample, responses, peerIdx } = round;
     const w = s.answerWidth;
     const answers = new Float64Array(sample.length * w);
     const from = new Int32Array(sample.length);
-    const peerIdx = sample.map((p) => s.peers.index(p));
     const finalized: number[] = [];
     const one = new Float64Array(w);
     const gated = s.tuning.partitionMode === "safe";
     const now = s.c.clock.now();
     const d = s.tuning.maxCandidates;
+    if (!s.protocol.exchange) round.resolveRest();
     for (let j = 0; j < batch.length; j++) {
       const i = batch[j]!;
       const info = s.sets.get(i);
@@ -226,18 +261,11 @@ export class Poller implements Startable {
           if (gated && r.locked?.[j] === 1) s.gate.note(i, peerIdx[x]!, namedCandidate(vector, s.layout, d), now);
           answers.set(vector, count * w);
         } else {
-          const pref = r.preferences!.subarray(j * ID_BYTES, (j + 1) * ID_BYTES);
-          const epoch = new DataView(r.epochs.buffer, r.epochs.byteOffset + j * 4, 4).getUint32(0, true);
-          const prefKey = idKey(pref);
-          if (!this.evidence.check(i, peerIdx[x]!, sample[x]!, epoch, prefKey, { instances, answer: r })) continue;
-          let c = NO_CANDIDATE;
-          if (!isZeroId(pref)) {
-            c = info.byCandidateId.get(prefKey) ?? NO_CANDIDATE;
-            if (c === NO_CANDIDATE) this.resync.wantSet(i, sample[x]!);
-          }
+          const c = round.candidates[x]![j]!;
+          if (c === REFUSED || c === SKIPPED) continue;
           if (gated && r.locked?.[j] === 1) s.gate.note(i, peerIdx[x]!, c, now);
           s.protocol.answerFor(c, d, one);
-          answers.set(one.subarray(0, w), count * w);
+          for (let u = 0; u < w; u++) answers[count * w + u] = one[u]!;
         }
         from[count++] = peerIdx[x]!;
       }

@@ -1,0 +1,213 @@
+/**
+ * One poll in flight ({@link PollRound}) and the rule that ends it early
+ * ({@link snowballSettled}).
+ *
+ * avalanchego ends a poll as soon as its outcome is settled — α agreeing answers arrived,
+ * or α can no longer be reached — instead of waiting for all K answers or the timeout.
+ * Under loss that matters: with K = 20 and 1% loss per hop, a third of the polls lose an
+ * answer and would otherwise wait the whole poll timeout. Answers that arrive after the
+ * poll ended are dropped unread, as avalanchego drops responses to finished polls.
+ */
+import type { NodeState } from "./state.js";
+import type { AnswerResponse, QueryRequest, SignedAnswer } from "./wire.js";
+
+/** What a round needs from its poller (poller.ts). */
+export interface PollAsker {
+  ask(peer: string, bytes: Uint8Array, query: QueryRequest, closed: () => boolean): Promise<AnswerResponse | null>;
+  resolve(round: PollRound, x: number, j: number, r: AnswerResponse, signed: SignedAnswer): number;
+  peerIndex(peer: string): number;
+}
+
+/** {@link PollAsker.resolve}: the evidence check refused the answer. */
+export const REFUSED = -2;
+/** {@link PollAsker.resolve}: the instance is no longer polled (final, or forgotten). */
+export const SKIPPED = -3;
+
+/** Snowball's thresholds, and the width of its candidate tree. */
+export interface EarlyQuorum {
+  readonly alphaPreference: number;
+  readonly alphaConfidence: number;
+  /** candidates per set (the protocol table's width, a node's `maxCandidates`) */
+  readonly candidates: number;
+}
+
+/**
+ * The thresholds that may end a poll early: Snowball's (tree or flat), whose poll outcome
+ * is a function of per-candidate vote counts. null: every answer is awaited (EMTD,
+ * T-MESH: their answers are values that all count).
+ */
+export function earlyQuorum(s: Pick<NodeState, "protocol" | "params" | "tuning">): EarlyQuorum | null {
+  if (s.protocol.exchange || s.protocol.name !== "snowball") return null;
+  const p = s.params as { alphaPreference?: unknown; alphaConfidence?: unknown } | null;
+  if (p === null || typeof p !== "object") return null;
+  const { alphaPreference, alphaConfidence } = p;
+  if (typeof alphaPreference !== "number" || typeof alphaConfidence !== "number" || alphaConfidence < alphaPreference) return null;
+  return { alphaPreference, alphaConfidence, candidates: s.tuning.maxCandidates };
+}
+
+/**
+ * Whether a Snowball poll's outcome for one instance can no longer change, whatever the
+ * `outstanding` answers still out will say. `votes[base + c]` counts the valid answers
+ * naming candidate c (c < q.candidates).
+ *
+ * Walks avalanchego's snowball tree (protocols/snowball: B = ⌈log2 d⌉ bit levels, a
+ * candidate's bits from the top): at each level the answers still on the path split by
+ * the next bit. A side with `alphaConfidence` votes already holds more than half of any
+ * sample (α > K/2), so it is the majority whatever comes, the level succeeds with
+ * confidence, and the walk goes on inside that side. When neither side can reach
+ * `alphaPreference` even with every outstanding answer, the level fails and the tree
+ * stops there. Anything else is open. The flat variant (one n-ary choice) is settled
+ * whenever the tree is: a side is a superset of each of its candidates.
+ */
+export function snowballSettled(votes: Int32Array, base: number, outstanding: number, q: EarlyQuorum): boolean {
+  const d = q.candidates;
+  let size = 1;
+  while (size < d) size *= 2;
+  if (size < 2) size = 2; // one bit level at least, as the tree has
+  let lo = 0;
+  while (size > 1) {
+    const half = size / 2;
+    let s0 = 0;
+    let s1 = 0;
+    for (let c = lo; c < lo + half && c < d; c++) s0 += votes[base + c]!;
+    for (let c = lo + half; c < lo + size && c < d; c++) s1 += votes[base + c]!;
+    if (s0 >= q.alphaConfidence) size = half;
+    else if (s1 >= q.alphaConfidence) {
+      lo += half;
+      size = half;
+    } else return s0 + outstanding < q.alphaPreference && s1 + outstanding < q.alphaPreference;
+  }
+  return true;
+}
+
+/**
+ * One poll in flight: the sample's answers as they arrive, each instance's votes so far
+ * (early termination only), and whether every instance's outcome is settled.
+ */
+export class PollRound {
+  readonly responses: (AnswerResponse | null)[];
+  /** per answer: the candidate it names for each instance (PollAsker.resolve); preference protocols */
+  readonly candidates: (Int32Array | undefined)[];
+  readonly peerIdx: number[];
+  private readonly quorum: EarlyQuorum | null;
+  private closed = false;
+  private outstanding: number;
+  /** per instance × candidate: votes so far (early termination only) */
+  private readonly votes: Int32Array | null;
+  /** per instance: 1 once its outcome is settled */
+  private readonly settled: Uint8Array | null;
+  private unsettled: number;
+  private done: (() => void) | null = null;
+
+  constructor(
+    private readonly poller: PollAsker,
+    readonly batch: readonly number[],
+    readonly sample: readonly string[],
+    readonly query: QueryRequest,
+    quorum: EarlyQuorum | null,
+  ) {
+    // A sample too small to ever reach α gives unsuccessful polls whatever it answers; such a
+    // poll still teaches (candidates, sets, locked votes), so it waits for every answer.
+    this.quorum = quorum !== null && sample.length >= quorum.alphaPreference ? quorum : null;
+    this.responses = new Array<AnswerResponse | null>(sample.length).fill(null);
+    this.candidates = new Array<Int32Array | undefined>(sample.length);
+    this.peerIdx = sample.map((p) => poller.peerIndex(p));
+    this.outstanding = sample.length;
+    this.unsettled = batch.length;
+    this.votes = this.quorum ? new Int32Array(batch.length * this.quorum.candidates) : null;
+    this.settled = this.quorum ? new Uint8Array(batch.length) : null;
+  }
+
+  /** Answers not in when the round ended (0 when it waited for all). */
+  get unheard(): number {
+    return this.outstanding;
+  }
+
+  /** Ask the whole sample; resolves once every answer is in (or timed out), or every outcome is settled. */
+  collect(bytes: Uint8Array): Promise<void> {
+    if (this.sample.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.done = resolve;
+      const isClosed = (): boolean => this.closed;
+      this.sample.forEach((peer, x) => {
+        this.poller.ask(peer, bytes, this.query, isClosed).then(
+          (r) => this.arrive(x, r),
+          (err: unknown) => {
+            this.closed = true;
+            reject(err);
+          },
+        );
+      });
+    });
+  }
+
+  private arrive(x: number, r: AnswerResponse | null): void {
+    if (this.closed) return;
+    this.outstanding--;
+    this.responses[x] = r;
+    if (this.quorum !== null) {
+      if (r !== null) {
+        const cand = new Int32Array(this.batch.length);
+        const signed = { instances: this.query.instances, answer: r };
+        for (let j = 0; j < cand.length; j++) cand[j] = this.poller.resolve(this, x, j, r, signed);
+        this.candidates[x] = cand;
+        this.count(cand);
+      }
+      this.settle();
+    }
+    if (this.outstanding === 0 || this.unsettled === 0) this.finish();
+  }
+
+  private finish(): void {
+    this.closed = true;
+    const done = this.done;
+    this.done = null;
+    done?.();
+  }
+
+  /**
+   * Resolve the answers not resolved on arrival (protocols that wait for every answer),
+   * instance by instance in sample order, as the poll always did.
+   */
+  resolveRest(): void {
+    const todo: number[] = [];
+    const signed: (SignedAnswer | undefined)[] = [];
+    for (let x = 0; x < this.sample.length; x++) {
+      const r = this.responses[x];
+      if (r && this.candidates[x] === undefined) {
+        todo.push(x);
+        this.candidates[x] = new Int32Array(this.batch.length);
+        signed[x] = { instances: this.query.instances, answer: r };
+      }
+    }
+    if (todo.length === 0) return;
+    for (let j = 0; j < this.batch.length; j++) {
+      for (const x of todo) this.candidates[x]![j] = this.poller.resolve(this, x, j, this.responses[x]!, signed[x]!);
+    }
+  }
+
+  private count(cand: Int32Array): void {
+    const votes = this.votes!;
+    const settled = this.settled!;
+    const d = this.quorum!.candidates;
+    for (let j = 0; j < cand.length; j++) {
+      const c = cand[j]!;
+      if (settled[j] === 1) continue;
+      if (c === SKIPPED) {
+        settled[j] = 1; // no longer polled: nothing to wait for
+        this.unsettled--;
+      } else if (c >= 0 && c < d) votes[j * d + c]!++;
+    }
+  }
+
+  private settle(): void {
+    const settled = this.settled!;
+    const q = this.quorum!;
+    for (let j = 0; j < this.batch.length; j++) {
+      if (settled[j] === 0 && snowballSettled(this.votes!, j * q.candidates, this.outstanding, q)) {
+        settled[j] = 1;
+        this.unsettled--;
+      }
+    }
+  }
+}
