@@ -87,7 +87,8 @@ export class Resync implements Startable {
         // Already held (arrived by gossip meanwhile): settled without asking.
         const txs = want.txs.filter((c) => !s.txs.has(c) || (s.wants.settle("tx", c), false));
         const vertices = want.vertices.filter((c) => !s.dag.has(c) || (s.wants.settle("vertex", c), false));
-        const setIds = want.sets.filter((id) => !s.byInstanceId.has(id) || (s.wants.settle("set", id), false));
+        // Sets are always asked: a set held here is wanted for a candidate it lacks (wantSet).
+        const setIds = want.sets;
         if (txs.length + vertices.length + setIds.length === 0) return;
         const sets = new Uint8Array(setIds.length * ID_BYTES);
         setIds.forEach((id, j) => {
@@ -105,7 +106,9 @@ export class Resync implements Startable {
           for (const c of txs) if (got.has(c) || s.txs.has(c)) s.wants.settle("tx", c);
           for (const vb of r.vertices) await this.ingestVertex(vb, peer);
           for (const c of vertices) if (s.dag.has(c)) s.wants.settle("vertex", c);
-          for (const id of setIds) if (s.byInstanceId.has(id)) s.wants.settle("set", id);
+          // The peer served what it holds of each set: settled (an answer that still names a
+          // candidate this node lacks wants the set again).
+          for (const id of setIds) s.wants.settle("set", id);
         } catch (err) {
           s.c.log?.(`fetch from ${peer} failed: ${(err as Error).message}`);
         }

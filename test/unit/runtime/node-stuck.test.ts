@@ -1,7 +1,7 @@
 // Issue 14 §3: every accepted transaction is eventually decided everywhere, even when the
 // node that accepted it never gossiped it (killed first, or its gossip was lost).
 import { afterEach, describe, expect, it } from "vitest";
-import { createTx } from "../../../src/core/tx.js";
+import { conflictKey, createTx } from "../../../src/core/tx.js";
 import { utf8 } from "../../../src/core/bytes.js";
 import { nodeSignatures } from "../../../src/runtime/crypto-node.js";
 import { emtd } from "../../../src/protocols/emtd/index.js";
@@ -40,6 +40,19 @@ describe("no set stays pending for want of gossip", () => {
       expect(new Set(net.nodes.map((x) => x.engine.status().ledgerRoot)).size).toBe(1);
     });
   }
+
+  it("snowball: twins of a double spend known each to one node (nobody gossips) reach every node through the polls' set fetches; one decision", async () => {
+    net = await startTestNet(snowball as ConsensusProtocol<unknown>, { k: 2, alphaPreference: 2, alphaConfidence: 2, beta: 4 }, 3, () => MUTE);
+    const a = createTx(nodeSignatures, author, 5, utf8("to alice"));
+    const b = createTx(nodeSignatures, author, 5, utf8("to bob"));
+    expect((await net.run(net.nodes[0]!.engine.submitTx(a))).ok).toBe(true);
+    expect((await net.run(net.nodes[1]!.engine.submitTx(b))).ok).toBe(true);
+    await net.until("every node decides the set", drained(net, 1));
+    const key = conflictKey(a);
+    // Each node learned the twin it lacked from an answer naming it (a set it holds, wanted again).
+    for (const x of net.nodes) expect(x.engine.getConflict(key)!.candidates).toHaveLength(2);
+    expect(new Set(net.nodes.map((x) => x.engine.getConflict(key)!.final)).size).toBe(1);
+  });
 
   it("snowball: a node killed between accept and gossip re-announces its pending transactions when it restarts; nothing is left pending", async () => {
     net = await startTestNet(snowball as ConsensusProtocol<unknown>, { k: 2, alphaPreference: 2, alphaConfidence: 2, beta: 4 }, 3, (i) => (i === 0 ? MUTE : FAST));
