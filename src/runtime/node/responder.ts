@@ -11,7 +11,7 @@
  * protocol's {@link AnswerLayout} (table.ts `permuteVector`). An exchange may make a set
  * final here: it is finalized in the background (finalizer.ts: written before announced).
  */
-import { parseCid } from "../../core/codec.js";
+import { type BlockCid, parseCid } from "../../core/codec.js";
 import { toHex } from "../../core/bytes.js";
 import { NO_CANDIDATE } from "../../protocols/consensus.js";
 import type { Finalizer } from "./finalizer.js";
@@ -19,7 +19,7 @@ import type { Resync } from "./resync.js";
 import { decodeSetRecord, type SetRecord } from "./set-record.js";
 import type { NodeState, SetInfo } from "./state.js";
 import { permuteVector } from "./table.js";
-import { candidateId, decodeRequest, encodeResponse, type FetchRequest, ID_BYTES, idKey, type QueryRequest, type Response, signAnswer } from "./wire.js";
+import { candidateId, decodeRequest, encodeResponse, type FetchRequest, ID_BYTES, idKey, type QueryRequest, type Response, signAnswer, writeCandidateId } from "./wire.js";
 
 /** Ledger reads per query for sets no longer in memory (the rest count as unknown this time). */
 const MAX_RECORD_READS = 64;
@@ -27,10 +27,15 @@ const MAX_RECORD_READS = 64;
 /** Epoch of answers about a final set this node no longer holds in memory (top of the session's range). */
 const FINAL_EPOCH_OFFSET = 1_048_575;
 
+const NO_RECORDS: ReadonlyMap<number, SetRecord> = new Map();
+
 /** Bytes of blocks per fetch response (below the transport's 1 MiB message limit). */
 const FETCH_BUDGET = 900 * 1024;
 
 export class Responder {
+  /** each final set's decided candidate index (a CID's index costs its string form) */
+  private readonly finals = new WeakMap<SetInfo, { readonly cid: BlockCid; readonly c: number }>();
+
   constructor(
     private readonly s: NodeState,
     private readonly finalizer: Finalizer,
@@ -50,28 +55,42 @@ export class Responder {
   }
 
   /**
+   * Each queried instance's number here (-1: not in memory), into `local`; the ids of
+   * those not in memory and not looked up in vain lately are returned (by position).
+   */
+  private resolveInstances(q: QueryRequest, local: Int32Array): number[] {
+    const s = this.s;
+    const unknown: number[] = [];
+    for (let j = 0; j < local.length; j++) {
+      const id = idKey(q.instances, j * ID_BYTES);
+      const i = s.byInstanceId.get(id);
+      if (i !== undefined) local[j] = i;
+      else {
+        local[j] = -1;
+        // Looked up in vain lately: a set only the asker holds so far.
+        if (unknown.length < MAX_RECORD_READS && !s.notStored.has(id)) unknown.push(j);
+      }
+    }
+    return unknown;
+  }
+
+  /**
    * Records of final sets no longer in memory that a query asks about (by position in
    * the query), read from the ledger; at most {@link MAX_RECORD_READS} per query.
    */
-  private async storedFinals(q: QueryRequest): Promise<Map<number, SetRecord>> {
+  private async storedFinals(q: QueryRequest, positions: readonly number[]): Promise<Map<number, SetRecord>> {
     const s = this.s;
     const out = new Map<number, SetRecord>();
-    const n = q.instances.length / ID_BYTES;
-    const reads: Promise<void>[] = [];
-    for (let j = 0; j < n && reads.length < MAX_RECORD_READS; j++) {
-      const id = idKey(q.instances, j * ID_BYTES);
-      // Held in memory, or looked up in vain lately (a set only the asker holds so far).
-      if (s.byInstanceId.has(id) || s.notStored.has(id)) continue;
-      const idHex = toHex(q.instances.subarray(j * ID_BYTES, (j + 1) * ID_BYTES));
-      reads.push(
-        s.c.ledger.getSet(idHex).then((raw) => {
+    await Promise.all(
+      positions.map((j) => {
+        const id = idKey(q.instances, j * ID_BYTES);
+        return s.c.ledger.getSet(toHex(q.instances.subarray(j * ID_BYTES, (j + 1) * ID_BYTES))).then((raw) => {
           const rec = raw === undefined ? undefined : decodeSetRecord(raw);
           if (rec?.final !== undefined) out.set(j, rec);
           else if (!s.byInstanceId.has(id)) s.notStored.set(id, true);
-        }),
-      );
-    }
-    await Promise.all(reads);
+        });
+      }),
+    );
     return out;
   }
 
@@ -80,7 +99,14 @@ export class Responder {
     const n = q.instances.length / ID_BYTES;
     const epochs = new Uint8Array(4 * n);
     const view = new DataView(epochs.buffer);
-    const stored = await this.storedFinals(q);
+    // Instances resolved once; again after a ledger read (sets may come and go meanwhile).
+    const local = new Int32Array(n);
+    const unknown = this.resolveInstances(q, local);
+    let stored: ReadonlyMap<number, SetRecord> = NO_RECORDS;
+    if (unknown.length > 0) {
+      stored = await this.storedFinals(q, unknown);
+      this.resolveInstances(q, local);
+    }
     // A final set no longer in memory is answered with its decision at the top epoch of
     // this session (never used for a preference, so never two candidates for one epoch).
     const finalEpoch = s.epochBase + FINAL_EPOCH_OFFSET;
@@ -95,12 +121,12 @@ export class Responder {
     if (!s.protocol.exchange) {
       const preferences = new Uint8Array(ID_BYTES * n);
       for (let j = 0; j < n; j++) {
-        const i = s.byInstanceId.get(idKey(q.instances, j * ID_BYTES));
-        if (i === undefined) {
+        const i = local[j]!;
+        if (i < 0) {
           const rec = stored.get(j);
           if (rec !== undefined) {
             view.setUint32(j * 4, finalEpoch, true);
-            preferences.set(candidateId(parseCid(rec.final!)), j * ID_BYTES);
+            writeCandidateId(parseCid(rec.final!), preferences, j * ID_BYTES);
             lock(j);
           } else {
             // Polled about a set this node never heard of: fetch it from the asker, who
@@ -111,14 +137,14 @@ export class Responder {
         }
         const info = s.sets.get(i)!;
         const final = info.final;
-        const c = final !== undefined ? info.set.indexOf(final) : s.table.preference(i);
+        const c = final !== undefined ? this.finalIndex(info, final) : s.table.preference(i);
         if (c === NO_CANDIDATE || c < 0) continue;
         if (c !== info.lastAnswered) {
           info.epoch++; // a new preference opens a new epoch: one signed candidate per (set, epoch)
           info.lastAnswered = c;
         }
         view.setUint32(j * 4, info.epoch, true);
-        preferences.set(candidateId(info.set.candidates[c]!), j * ID_BYTES);
+        writeCandidateId(info.set.candidates[c]!, preferences, j * ID_BYTES);
         if (final !== undefined || s.table.isFinal(i)) lock(j);
       }
       return signAnswer(s.c.crypto.signatures, s.c.keys, q.instances, { epochs, preferences, ...(anyLocked ? { locked } : {}) });
@@ -133,7 +159,7 @@ export class Responder {
     const mine = new Float64Array(w);
     const out = new Float64Array(w);
     for (let j = 0; j < n; j++) {
-      const i = s.byInstanceId.get(idKey(q.instances, j * ID_BYTES));
+      const i = local[j]! < 0 ? undefined : local[j]!;
       const theirs = q.candidates[j]!;
       const rec = i === undefined ? stored.get(j) : undefined;
       if (rec !== undefined) {
@@ -162,6 +188,14 @@ export class Responder {
       if (s.table.isFinal(i) && info.final === undefined) s.background("finalize", () => this.finalizer.finalize([i]));
     }
     return signAnswer(s.c.crypto.signatures, s.c.keys, q.instances, { epochs, vectors, skipped, ...(anyLocked ? { locked } : {}) });
+  }
+
+  private finalIndex(info: SetInfo, final: BlockCid): number {
+    const hit = this.finals.get(info);
+    if (hit !== undefined && hit.cid === final) return hit.c;
+    const c = info.set.indexOf(final);
+    this.finals.set(info, { cid: final, c });
+    return c;
   }
 
   /** Blocks a peer asked for: from memory when held there, else from the ledger. */

@@ -21,6 +21,9 @@ export class InstanceTable {
   /** instances allocated and not yet released, per segment */
   private readonly live = new Map<number, number>();
   private next = 0;
+  /** the segment last looked up (polls and answers walk instances in order) */
+  private lastKey = -1;
+  private lastState: ConsensusState | undefined;
 
   constructor(
     readonly protocol: ConsensusProtocol<unknown>,
@@ -48,7 +51,10 @@ export class InstanceTable {
     }
     this.live.delete(s);
     // The segment currently being filled stays until its last number is handed out.
-    if ((s + 1) * SEGMENT <= this.next) this.segments.delete(s);
+    if ((s + 1) * SEGMENT <= this.next) {
+      this.segments.delete(s);
+      if (this.lastKey === s) this.lastState = undefined;
+    }
   }
 
   /** Segments held in memory. */
@@ -57,8 +63,12 @@ export class InstanceTable {
   }
 
   private seg(i: number): ConsensusState {
-    const s = this.segments.get((i / SEGMENT) | 0);
+    const key = (i / SEGMENT) | 0;
+    if (key === this.lastKey && this.lastState !== undefined) return this.lastState;
+    const s = this.segments.get(key);
     if (s === undefined) throw new RangeError(`instance ${i} was never allocated`);
+    this.lastKey = key;
+    this.lastState = s;
     return s;
   }
 

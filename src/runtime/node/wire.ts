@@ -48,6 +48,12 @@ export function candidateId(cid: BlockCid): Uint8Array {
   return cid.multihash.digest.subarray(0, ID_BYTES);
 }
 
+/** Write a candidate's 8-byte id ({@link candidateId}) at `offset` of `out`, without allocating. */
+export function writeCandidateId(cid: BlockCid, out: Uint8Array, offset: number): void {
+  const d = cid.multihash.digest;
+  for (let k = 0; k < ID_BYTES; k++) out[offset + k] = d[k]!;
+}
+
 /** An 8-byte id as a map key. */
 export function idKey(bytes: Uint8Array, offset = 0): string {
   // One call, no intermediate strings: this runs per instance per answer (the poll's hot path).
