@@ -94,6 +94,8 @@ export class PollRound {
   private outstanding: number;
   /** per instance × candidate: votes so far (early termination only) */
   private readonly votes: Int32Array | null;
+  /** per instance: valid votes so far (early termination only) */
+  private readonly total: Int32Array | null;
   /** per instance: 1 once its outcome is settled */
   private readonly settled: Uint8Array | null;
   private unsettled: number;
@@ -115,6 +117,7 @@ export class PollRound {
     this.outstanding = sample.length;
     this.unsettled = batch.length;
     this.votes = this.quorum ? new Int32Array(batch.length * this.quorum.candidates) : null;
+    this.total = this.quorum ? new Int32Array(batch.length) : null;
     this.settled = this.quorum ? new Uint8Array(batch.length) : null;
   }
 
@@ -196,15 +199,22 @@ export class PollRound {
       if (c === SKIPPED) {
         settled[j] = 1; // no longer polled: nothing to wait for
         this.unsettled--;
-      } else if (c >= 0 && c < d) votes[j * d + c]!++;
+      } else if (c >= 0 && c < d) {
+        votes[j * d + c]!++;
+        this.total![j]!++;
+      }
     }
   }
 
   private settle(): void {
     const settled = this.settled!;
+    const total = this.total!;
     const q = this.quorum!;
+    // Settling needs a side with alphaConfidence votes (so as many in all), or alphaPreference
+    // out of reach (so fewer answers out than alphaPreference): skip the walk otherwise.
+    const alphaOutOfReach = this.outstanding < q.alphaPreference;
     for (let j = 0; j < this.batch.length; j++) {
-      if (settled[j] === 0 && snowballSettled(this.votes!, j * q.candidates, this.outstanding, q)) {
+      if (settled[j] === 0 && (alphaOutOfReach || total[j]! >= q.alphaConfidence) && snowballSettled(this.votes!, j * q.candidates, this.outstanding, q)) {
         settled[j] = 1;
         this.unsettled--;
       }
