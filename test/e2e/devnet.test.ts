@@ -108,34 +108,6 @@ describe("devnet of real node processes", () => {
     await until("equal ledger roots", async () => new Set((await Promise.all(everyone.map((c) => c.status()))).map((s) => s.ledgerRoot)).size === 1, 15_000);
   }, 120_000);
 
-  it("partition into halves, then heal: no conflicting finalizations, then reconvergence", async () => {
-    const { net, clients } = await devnet(4, { denyFiles: true });
-    const ids = net.file.nodes.map((n) => n.peerId);
-    const halves = [
-      [0, 1],
-      [2, 3],
-    ];
-    for (const [h, half] of halves.entries()) {
-      const other = halves[1 - h]!.map((i) => ids[i]!);
-      for (const i of half) writeFileSync(join(net.file.nodes[i]!.data, "deny.json"), JSON.stringify(other));
-    }
-    await until("partitioned", async () => (await Promise.all(clients.map((c) => c.status()))).every((s) => s.peers.length === 1), 15_000);
-    // double spends whose twins land on opposite sides
-    const keys: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      const [a, b] = pair();
-      const [ra] = await Promise.all([clients[0]!.submitTx(a), clients[2]!.submitTx(b)]);
-      keys.push(ra.conflict);
-    }
-    await new Promise((r) => setTimeout(r, 3000));
-    // safe mode (α > K/2 of the whole devnet): a half cannot finalize alone
-    for (const c of clients) for (const f of await finals(c, keys)) expect(f).toBeNull();
-    for (const n of net.file.nodes) writeFileSync(join(n.data, "deny.json"), "[]");
-    await until("reconnected", async () => (await Promise.all(clients.map((c) => c.status()))).every((s) => s.peers.length === 3), 20_000);
-    await until("every node finalizes after the heal", () => allFinal(clients, keys), 45_000);
-    await expectSameFinals(clients, keys);
-  }, 120_000);
-
   /** Split 4 nodes into halves {0,1} | {2,3} with deny files; returns a function that heals. */
   async function halve(net: Devnet, clients: NodeClient[]): Promise<() => Promise<void>> {
     const ids = net.file.nodes.map((n) => n.peerId);
@@ -153,6 +125,24 @@ describe("devnet of real node processes", () => {
       await until("reconnected", async () => (await Promise.all(clients.map((c) => c.status()))).every((s) => s.peers.length === 3), 20_000);
     };
   }
+
+  it("partition into halves, then heal: no conflicting finalizations, then reconvergence", async () => {
+    const { net, clients } = await devnet(4, { denyFiles: true });
+    const heal = await halve(net, clients);
+    // double spends whose twins land on opposite sides
+    const keys: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const [a, b] = pair();
+      const [ra] = await Promise.all([clients[0]!.submitTx(a), clients[2]!.submitTx(b)]);
+      keys.push(ra.conflict);
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    // safe mode (a quorum of locked answers; α > K/2 of the whole devnet too): a half cannot finalize alone
+    for (const c of clients) for (const f of await finals(c, keys)) expect(f).toBeNull();
+    await heal();
+    await until("every node finalizes after the heal", () => allFinal(clients, keys), 45_000);
+    await expectSameFinals(clients, keys);
+  }, 120_000);
 
   it("T-MESH, safe mode (docs/partitions.md): a half decides nothing, not even a transaction no one contests; all decide after the heal", async () => {
     const { net, clients } = await devnet(4, { denyFiles: true, protocol: "tmesh", partitionMode: "safe" });
