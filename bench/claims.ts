@@ -13,6 +13,7 @@
  * with progress on stderr. Exit codes: 0 ok, 1 a task failed, 2 usage.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { writeCharts } from "./claims/chart.js";
 import { Plan } from "./claims/plan.js";
@@ -48,6 +49,8 @@ if (only) for (const id of only) if (!SECTIONS.some((s) => s.id === id)) usage(`
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // Stated in the header: a timing is only comparable when the machine was quiet.
+  const loadAtStart = loadavg()[0];
   const sections = SECTIONS.filter((s) => !only || only.includes(s.id) || (s.id === "tmesh-no-cloning" && only.includes("kniep")));
   const plan = new Plan(runs, quick);
   // The no-cloning section reads the Kniep cells; the diffusion section reads the scale cells.
@@ -69,12 +72,13 @@ async function main(): Promise<void> {
   order.forEach((i, j) => (cache[keyOf(i)] = results[j]));
   // A pass that computed every task records its time, so a later render from the cache can state it.
   const fresh = tasks.length === plan.tasks.length;
-  if (fresh) cache[TIMING] = { minutes: (performance.now() - started) / 60000, cpuMinutes: cpuSeconds() / 60, quick, runs };
-  const timing = cache[TIMING] as { minutes: number; cpuMinutes: number; quick: boolean; runs: number } | undefined;
+  if (fresh) cache[TIMING] = { minutes: (performance.now() - started) / 60000, cpuMinutes: cpuSeconds() / 60, quick, runs, loadAtStart };
+  const timing = cache[TIMING] as { minutes: number; cpuMinutes: number; quick: boolean; runs: number; loadAtStart?: number } | undefined;
+  const machine = (load: number | undefined): string => `on a ${cpus().length}-core machine${load === undefined ? "" : ` (1-minute load average ${load.toFixed(2)} when it started: ${load < 0.5 ? "quiet" : "shared with other jobs"})`}`;
   const timingText = fresh
-    ? ` in ${((performance.now() - started) / 60000).toFixed(1)} min on a 2-core machine shared with other jobs (${(cpuSeconds() / 60).toFixed(1)} CPU-minutes)`
+    ? ` in ${((performance.now() - started) / 60000).toFixed(1)} min ${machine(loadAtStart)} (${(cpuSeconds() / 60).toFixed(1)} CPU-minutes)`
     : timing && timing.quick === quick && timing.runs === runs
-      ? `; the pass that computed every task (this file was rendered from its results with \`--cache\`) took ${timing.minutes.toFixed(1)} min on a 2-core machine shared with other jobs, ${timing.cpuMinutes.toFixed(1)} CPU-minutes`
+      ? `; the pass that computed every task (this file was rendered from its results with \`--cache\`) took ${timing.minutes.toFixed(1)} min ${machine(timing.loadAtStart)}, ${timing.cpuMinutes.toFixed(1)} CPU-minutes`
       : "";
   if (cacheFile) writeFileSync(cacheFile, JSON.stringify(cache));
   const byIndex: unknown[] = plan.tasks.map((_, i) => cache[keyOf(i)]);

@@ -820,7 +820,7 @@ const tmeshCost: Section = {
       slope = pts.reduce((a, x) => a + (x[0] - mx) * (x[1] - my), 0) / pts.reduce((a, x) => a + (x[0] - mx) ** 2, 0);
     }
     const body = [
-      "CPU time per node per round (one poll and its update, including eigen-decompositions for the entropy) against the state dimension d (the number of candidates), 200 nodes, global sampling, on this machine (shared with other jobs, so absolute figures are noisy).",
+      "CPU time per node per round (one poll and its update, including eigen-decompositions for the entropy) against the state dimension d (the number of candidates), 200 nodes, global sampling, on this machine (absolute figures vary with what else runs; the header states the load).",
       "",
       table(["d", "µs per node per round", "rounds to 99%", "≥ 99% decided"], rows),
       "",
@@ -829,7 +829,7 @@ const tmeshCost: Section = {
     const d2 = medianOf(p.sim(`cost/2`).map((r) => (r.simMs * 1000) / Math.max(1, (r.fields.honestNodes ?? 1) * Math.max(1, r.steps))));
     return {
       body,
-      verdict: `${slope !== null && slope >= 2.5 ? "holds for the growth" : "refuted"}: CPU per node-round grows like d^${num(slope, 1)} over d = ${COST_D(p.quick).join("–")} (per-poll overheads dominate at small d), and a binary decision (d = 2) costs ${num(d2, 0)} µs per node-round on one shared CPU core — no accelerator needed`,
+      verdict: `${slope !== null && slope >= 2.5 ? "holds for the growth" : "refuted"}: CPU per node-round grows like d^${num(slope, 1)} over d = ${COST_D(p.quick).join("–")} (per-poll overheads dominate at small d), and a binary decision (d = 2) costs ${d2 === null ? "(not measured)" : d2.toPrecision(2)} µs per node-round on one CPU core — no accelerator needed`,
     };
   },
 };
