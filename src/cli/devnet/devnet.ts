@@ -174,7 +174,7 @@ async function waitForInfo(path: string, child: ChildProcess, log: string, timeo
 
 function spawnNode(args: readonly string[], data: string): ChildProcess {
   const log = openSync(join(data, "node.log"), "a");
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ["ignore", log, log], env: { ...process.env, [EXIT_WITH_PARENT]: "1" } });
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ["ignore", log, log], env: { ...process.env, [EXIT_WITH_PARENT]: String(process.pid) } });
   closeSync(log);
   return child;
 }

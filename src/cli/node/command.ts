@@ -41,6 +41,7 @@ export function parseValidators(raw: string): number {
 }
 
 /** Set to "1" in a node's environment to make it stop when its parent process goes away. */
+/** Set by a parent (devnet) to its pid: the node exits when that process is no longer its parent. */
 export const EXIT_WITH_PARENT = "ENTROPIC_EXIT_WITH_PARENT";
 
 /** `--param name=value` pairs as a record (values parsed as numbers/booleans where they look like one). */
@@ -87,6 +88,20 @@ export function registerNode(program: Command): void {
     .option("--verbose", "log diagnostics to stderr");
   for (const [flag, help, fallback] of API_LIMIT_FLAGS) command.option(flag, help, fallback);
   command.action(async (opts: NodeOptions) => {
+    // Devnet children stop with their parent even when it dies without a word (kill -9, a
+    // crash, a SIGTERM while this node was still starting): an orphan is re-parented, so its
+    // ppid changes. The parent is read first thing, so one lost during a slow start-up (16
+    // nodes on 2 cores take tens of seconds) is noticed too; it once left 50 orphans running.
+    // The parent names itself (devnet sets the variable to its pid): a parent that died
+    // before this process read its ppid is still caught. "1" means the ppid at start.
+    const named = Number(process.env[EXIT_WITH_PARENT]);
+    const parent = Number.isInteger(named) && named > 1 ? named : process.ppid;
+    let onOrphaned = (): void => {
+      process.stderr.write("entropic: node: the parent process is gone before this node was ready; exiting\n");
+      process.exit(1);
+    };
+    const watching = process.env[EXIT_WITH_PARENT] !== undefined && process.env[EXIT_WITH_PARENT] !== "";
+    const orphanWatch = watching ? setInterval(() => process.ppid !== parent && onOrphaned(), 500).unref() : null;
     // Every option checked before anything starts: one line and exit 2, never a library's stack.
     const protocol = parseProtocol(opts.protocol);
     const params = parseParams(opts.param);
@@ -130,13 +145,9 @@ export function registerNode(program: Command): void {
       const stop = () => resolve();
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
-      // Devnet children stop with their parent even when it dies without a word (kill -9,
-      // a crash): an orphan is re-parented, so its ppid changes.
-      if (process.env[EXIT_WITH_PARENT] === "1") {
-        const parent = process.ppid;
-        setInterval(() => process.ppid !== parent && stop(), 500).unref();
-      }
+      onOrphaned = stop; // up now: stop cleanly, as on SIGTERM
     });
+    if (orphanWatch !== null) clearInterval(orphanWatch);
     await node.stop();
     guard.dispose();
   });
