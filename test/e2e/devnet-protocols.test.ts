@@ -17,6 +17,7 @@ import { NodeClient } from "../../src/runtime/api/client.js";
 import { nodeSignatures } from "../../src/runtime/crypto-node.js";
 import { type DevnetFile, startDevnet as startDevnetInProcess } from "../../src/cli/devnet/devnet.js";
 import { repoRoot } from "../helpers/cli.js";
+import { processAlive as alive } from "../helpers/process.js";
 
 const bin = join(repoRoot, "dist/cli/main.js");
 const run = promisify(execFile);
@@ -87,15 +88,6 @@ async function doubleSpends(clients: NodeClient[], count: number): Promise<strin
       return ra.conflict;
     }),
   );
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("entropic devnet under load, every live protocol", () => {

@@ -18,6 +18,7 @@
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
+import { processAlive as alive } from "./process.js";
 
 export const DATA_PREFIX = "10.213.0";
 export const MGMT_PREFIX = "10.213.1";
@@ -30,15 +31,6 @@ function ip(args: readonly string[]): string {
 /** Run `ip` and ignore failure (cleanup of what may already be gone). */
 function ipQuiet(args: readonly string[]): void {
   spawnSync("ip", args, { stdio: "ignore" });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Names: namespaces `entropic-PID-nI`; links `ent-TAG-ROLE`, TAG the pid in base 36 (15 characters at most). */
