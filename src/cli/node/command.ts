@@ -40,8 +40,10 @@ export function parseValidators(raw: string): number {
   return n;
 }
 
-/** Set to "1" in a node's environment to make it stop when its parent process goes away. */
-/** Set by a parent (devnet) to its pid: the node exits when that process is no longer its parent. */
+/**
+ * Set by a parent (devnet) to its own pid: the node exits when that process is no longer its
+ * parent. "1" means the parent the node had when it started.
+ */
 export const EXIT_WITH_PARENT = "ENTROPIC_EXIT_WITH_PARENT";
 
 /** `--param name=value` pairs as a record (values parsed as numbers/booleans where they look like one). */
@@ -89,11 +91,9 @@ export function registerNode(program: Command): void {
   for (const [flag, help, fallback] of API_LIMIT_FLAGS) command.option(flag, help, fallback);
   command.action(async (opts: NodeOptions) => {
     // Devnet children stop with their parent even when it dies without a word (kill -9, a
-    // crash, a SIGTERM while this node was still starting): an orphan is re-parented, so its
-    // ppid changes. The parent is read first thing, so one lost during a slow start-up (16
-    // nodes on 2 cores take tens of seconds) is noticed too; it once left 50 orphans running.
-    // The parent names itself (devnet sets the variable to its pid): a parent that died
-    // before this process read its ppid is still caught. "1" means the ppid at start.
+    // crash, a SIGTERM during a slow 16-node start-up, which once left 50 orphans running): an
+    // orphan is re-parented, so its ppid changes. The watch runs from the first moment, and the
+    // parent names its pid, so one that died before this process read its ppid is caught too.
     const named = Number(process.env[EXIT_WITH_PARENT]);
     const parent = Number.isInteger(named) && named > 1 ? named : process.ppid;
     let onOrphaned = (): void => {
