@@ -21,7 +21,17 @@ export interface TestNode {
   readonly transport: MemoryTransport;
   readonly ledger: MemoryLedger;
   readonly seed: Uint8Array;
+  /** where the engine reports caught background failures (its `warn`), if the test listens */
+  readonly warn?: (line: string) => void;
   session: number;
+}
+
+/** Per-node options of {@link startTestNet}, for tests that need more than the defaults. */
+export interface TestNetOptions {
+  /** node `i`'s ledger (default: a fresh MemoryLedger); `startTestNet` opens it */
+  ledger?: (i: number, time: SimTime) => MemoryLedger;
+  /** where node `i` reports caught background failures (the engine's `warn`) */
+  warn?: (i: number) => ((line: string) => void) | undefined;
 }
 
 export interface TestNet {
@@ -38,7 +48,7 @@ export interface TestNet {
   sleep(ms: number): Promise<void>;
 }
 
-export async function openEngine(net: TestNet, node: Pick<TestNode, "transport" | "ledger" | "seed" | "clock">, index: number, session: number, tuning: Partial<EngineTuning>): Promise<NodeEngine> {
+export async function openEngine(net: TestNet, node: Pick<TestNode, "transport" | "ledger" | "seed" | "clock" | "warn">, index: number, session: number, tuning: Partial<EngineTuning>): Promise<NodeEngine> {
   return net.run(
     NodeEngine.open({
       protocol: net.protocol,
@@ -50,12 +60,13 @@ export async function openEngine(net: TestNet, node: Pick<TestNode, "transport" 
       keys: nodeSignatures.generateKeyPair(node.seed),
       rng: createRng(index * 1000 + session, "node-net"),
       tuning,
+      ...(node.warn !== undefined ? { warn: node.warn } : {}),
     }),
     "opening a node",
   );
 }
 
-export async function startTestNet(protocol: ConsensusProtocol<unknown>, rawParams: Record<string, unknown>, n: number, tuning: (i: number) => Partial<EngineTuning>): Promise<TestNet> {
+export async function startTestNet(protocol: ConsensusProtocol<unknown>, rawParams: Record<string, unknown>, n: number, tuning: (i: number) => Partial<EngineTuning>, options: TestNetOptions = {}): Promise<TestNet> {
   const time = new SimTime();
   const links = new SimLinks({
     time,
@@ -83,12 +94,14 @@ export async function startTestNet(protocol: ConsensusProtocol<unknown>, rawPara
   for (let i = 0; i < n; i++) {
     const seed = new Uint8Array(32).fill(i + 1);
     const transport = net.hub.createTransport(peerIdFromKeySeed(seed));
-    const ledger = new MemoryLedger();
+    const ledger = options.ledger?.(i, time) ?? new MemoryLedger();
     await ledger.open();
     await net.run(transport.start());
     const clock = new NodeClock(time);
-    const engine = await openEngine(net, { transport, ledger, seed, clock }, i, 0, tuning(i));
-    net.nodes.push({ engine, clock, transport, ledger, seed, session: 0 });
+    const warn = options.warn?.(i);
+    const node = { transport, ledger, seed, clock, ...(warn !== undefined ? { warn } : {}) };
+    const engine = await openEngine(net, node, i, 0, tuning(i));
+    net.nodes.push({ ...node, engine, session: 0 });
   }
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) await net.run(net.nodes[i]!.transport.dial(net.nodes[j]!.transport.addresses()[0]!), "a dial");
   for (const x of net.nodes) x.engine.start();
