@@ -392,6 +392,7 @@ function markdown(c: Config, vr: VerifyRate, rows: Row[], idle: IdleRow[], start
         const p = Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(" ") || "devnet defaults";
         const notes = [
           ...(r.report.errors + r.report.refused > 0 ? [`${r.report.errors + r.report.refused} submissions failed`] : []),
+          ...(r.report.overloaded > 0 ? [`${r.report.overloaded} shed as overloaded (503)`] : []),
           ...(r.window.underLoad ? ["under load: re-measure"] : []),
         ];
         const result = r.decisions.forks > 0 ? "**FAILED: fork**" : notes.length > 0 ? notes.join("; ") : "ok";

@@ -329,6 +329,7 @@ async function main(): Promise<void> {
       finalized: w.report.finalized,
       unfinalized: w.report.unfinalized,
       refused: w.report.refused,
+      overloaded: w.report.overloaded,
       errors: w.report.errors,
       p50Ms: r1(w.report.latencyMs.p50),
       p99Ms: r1(w.report.latencyMs.p99),

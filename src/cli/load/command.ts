@@ -87,7 +87,7 @@ export function registerLoad(program: Command): void {
           `submitted ${report.submitted} tx (${report.doubleSpends} double spends) to ${report.apis} node(s) over ${report.durationS} s`,
           `finalized ${report.finalized} conflict sets: ${report.finalizedPerSecond.toFixed(1)}/s during the load, ${report.throughputPerSecond.toFixed(1)}/s sustained to the last decision; ${report.unfinalized} not finalized after the drain`,
           `finality latency p50 ${f(report.latencyMs.p50)}, p95 ${f(report.latencyMs.p95)}, p99 ${f(report.latencyMs.p99)}, max ${f(report.latencyMs.max)}`,
-          `refused ${report.refused}, errors ${report.errors} (${report.retried} retried after a closed connection), event streams reconnected ${report.streamReconnects}`,
+          `refused ${report.refused}, shed as overloaded ${report.overloaded}, errors ${report.errors} (${report.retried} retried after a closed connection), event streams reconnected ${report.streamReconnects}`,
           "",
         ].join("\n"),
       );

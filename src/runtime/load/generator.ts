@@ -50,6 +50,8 @@ export interface LoadReport {
   readonly submitted: number;
   readonly doubleSpends: number;
   readonly refused: number;
+  /** submissions a node shed as `overloaded` (HTTP 503: its poll loop cannot keep up; load-gauge.ts) */
+  readonly overloaded: number;
   readonly errors: number;
   readonly finalized: number;
   /** finalized conflict sets per second over the load window (the drain excluded) */
@@ -159,6 +161,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   let submitted = 0;
   let doubleSpends = 0;
   let refused = 0;
+  let overloaded = 0;
   let errors = 0;
   let firstError: string | undefined;
   let retried = 0;
@@ -199,7 +202,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         pending.set(r!.conflict, t);
       }
     } catch (err) {
-      if ((err as { status?: number }).status !== undefined && (err as { status: number }).status < 500) refused++;
+      const status = (err as { status?: number }).status;
+      if (status !== undefined && status < 500) refused++;
+      else if (status === 503 && (err as { errorCode?: string }).errorCode === "overloaded") overloaded++;
       else {
         errors++;
         firstError ??= (err as Error).message.split("\n")[0];
@@ -241,6 +246,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     submitted,
     doubleSpends,
     refused,
+    overloaded,
     errors,
     finalized: latencies.length,
     finalizedPerSecond: finalizedInWindow / windowS,

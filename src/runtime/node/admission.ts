@@ -37,6 +37,8 @@ export class Admission {
   constructor(
     private readonly s: NodeState,
     private readonly outbox: Outbox,
+    /** why client work is refused now (the poll loop cannot keep up), or null (load-gauge.ts) */
+    private readonly overloaded: () => string | null = () => null,
   ) {}
 
   /** Candidates being written right now (bounded by the writes in flight). */
@@ -71,6 +73,11 @@ export class Admission {
         seenAt: [],
         nextRegossip: now + s.tuning.regossipMs,
         regossipDelay: s.tuning.regossipMs,
+        // Present from the start, so every SetInfo keeps one hidden class: fields added at
+        // finality would give V8 several shapes for the objects read on the poll path.
+        finalizedAt: undefined,
+        final: undefined,
+        reverted: undefined,
       };
       s.sets.set(index, info);
       s.byInstanceId.set(idKey(id), index);
@@ -191,7 +198,14 @@ export class Admission {
       return { ok: false, reason: "too-many-candidates", detail: `conflict set ${key} already has ${set.candidates.length} candidates` };
     }
     if (!set && s.undecided.size >= s.tuning.maxPending) {
+      s.counters.txOverloaded++;
       return { ok: false, reason: "overloaded", detail: `${s.undecided.size} undecided conflict sets; try again shortly` };
+    }
+    // Checked after the idempotent answers above: a resubmission of what is held is never refused.
+    const busy = this.overloaded();
+    if (busy !== null) {
+      s.counters.txOverloaded++;
+      return { ok: false, reason: "overloaded", detail: busy };
     }
     const [rec] = await this.accept([{ tx, bytes, cid }], true);
     if (!rec) {

@@ -69,14 +69,18 @@ export class NodeEngine implements NodeFacade, Startable {
     this.s = s;
     this.tuning = s.tuning;
     this.outbox = new Outbox(s);
-    this.admission = new Admission(s, this.outbox);
+    this.admission = new Admission(s, this.outbox, () => this.poller.gauge.overloaded());
     this.evidence = new Evidence(s);
     const finalizer = new Finalizer(s);
     this.resync = new Resync(s, this.admission, this.outbox);
     this.poller = new Poller(s, this.evidence, finalizer, this.resync);
     this.responder = new Responder(s, finalizer, this.resync);
     const sealer = new Sealer(s);
-    this.views = new Views(s, () => ({ outbox: this.outbox.size, reservations: this.admission.reservations }));
+    this.views = new Views(
+      s,
+      () => ({ outbox: this.outbox.size, reservations: this.admission.reservations }),
+      () => ({ timeoutMs: this.poller.gauge.timeoutMs(), roundMs: this.poller.gauge.roundMs() }),
+    );
     this.services = [sealer, this.resync, this.views, this.outbox, this.poller];
   }
 

@@ -15,8 +15,18 @@ export interface EngineTuning {
   readonly maxCandidates: number;
   /** pause between the end of one poll round and the start of the next, ms (default 20) */
   readonly pollIntervalMs: number;
-  /** a peer that has not answered by then counts as silent, ms (default 1000) */
+  /**
+   * a peer that has not answered by then counts as silent, ms (default 1000): the floor of
+   * the adaptive poll timeout (twice the recent answer latency, load-gauge.ts)
+   */
   readonly pollTimeoutMs: number;
+  /** the ceiling of the adaptive poll timeout, ms (default 10 000, avalanchego's maximum) */
+  readonly maxPollTimeoutMs: number;
+  /**
+   * client submissions are refused as overloaded while the smoothed poll-round duration
+   * exceeds this, ms (default 1500; 0: never). Load-gauge.ts says why.
+   */
+  readonly overloadRoundMs: number;
   /** instances per query (default 2048) */
   readonly maxPollBatch: number;
   /** transaction gossip batching interval, ms (default 20) */
@@ -63,6 +73,8 @@ export const DEFAULT_TUNING: EngineTuning = {
   maxCandidates: 4,
   pollIntervalMs: 20,
   pollTimeoutMs: 1000,
+  maxPollTimeoutMs: 10_000,
+  overloadRoundMs: 1500,
   maxPollBatch: 2048,
   gossipFlushMs: 20,
   sealIntervalMs: 200,

@@ -18,6 +18,19 @@ export interface PollAsker {
   peerIndex(peer: string): number;
 }
 
+/**
+ * The asker's own preference per instance of a round (preference protocols): most answers
+ * name it, and the asker recognises them by comparing 8 bytes instead of looking the id up.
+ */
+export interface PollHints {
+  /** per instance the preferred candidate's 8-byte id (zeros: none) */
+  readonly ids: Uint8Array;
+  /** per instance the same id as a map key (undefined: none) */
+  readonly keys: readonly (string | undefined)[];
+  /** per instance the candidate's index here, or NO_CANDIDATE */
+  readonly index: Int32Array;
+}
+
 /** {@link PollAsker.resolve}: the evidence check refused the answer. */
 export const REFUSED = -2;
 /** {@link PollAsker.resolve}: the instance is no longer polled (final, or forgotten). */
@@ -107,6 +120,8 @@ export class PollRound {
     readonly sample: readonly string[],
     readonly query: QueryRequest,
     quorum: EarlyQuorum | null,
+    /** the asker's own preferences (preference protocols), or null */
+    readonly hints: PollHints | null = null,
   ) {
     // A sample too small to ever reach α gives unsuccessful polls whatever it answers; such a
     // poll still teaches (candidates, sets, locked votes), so it waits for every answer.

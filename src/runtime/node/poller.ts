@@ -20,7 +20,9 @@ import type { Resync } from "./resync.js";
 import type { NodeState } from "./state.js";
 import { namedCandidate } from "./table.js";
 import { ZERO_KEY } from "./evidence.js";
-import { earlyQuorum, PollRound, REFUSED, SKIPPED } from "./poll-round.js";
+import { sameId } from "./id-cache.js";
+import { LoadGauge } from "./load-gauge.js";
+import { earlyQuorum, type PollHints, PollRound, REFUSED, SKIPPED } from "./poll-round.js";
 import {
   type AnswerResponse,
   candidateId,
@@ -32,6 +34,7 @@ import {
   type QueryRequest,
   type SignedAnswer,
   verifyAnswer,
+  writeCandidateId,
 } from "./wire.js";
 
 /** Peers whose trust evidence has brought below this are no longer sampled. */
@@ -43,6 +46,8 @@ export class Poller implements Startable {
   private fetching = false;
   private pollTimer: TimerHandle | null = null;
   private pollTimerAt = 0;
+  /** answer latencies → the poll timeout; round durations → overload (load-gauge.ts) */
+  readonly gauge: LoadGauge;
 
   constructor(
     private readonly s: NodeState,
@@ -51,6 +56,7 @@ export class Poller implements Startable {
     private readonly resync: Resync,
   ) {
     s.wake = () => this.wake();
+    this.gauge = new LoadGauge(s.tuning.pollTimeoutMs, s.tuning.maxPollTimeoutMs, s.tuning.overloadRoundMs);
   }
 
   start(): void {
@@ -136,7 +142,7 @@ export class Poller implements Startable {
       const bytes = encodeRequest(query);
       s.counters.queriesSent += sample.length;
       const t2 = clock.now();
-      const round = new PollRound(this, batch, sample, query, earlyQuorum(s));
+      const round = new PollRound(this, batch, sample, query, earlyQuorum(s), s.protocol.exchange ? null : this.hints(batch));
       await round.collect(bytes);
       const t3 = clock.now();
       s.counters.pollAskMs += t3 - t2;
@@ -144,6 +150,7 @@ export class Poller implements Startable {
       if (finalized.length > 0) await this.finalizer.finalize(finalized);
       s.counters.pollFinalizeMs += clock.now() - t3;
       s.counters.pollRounds++; // the protocols' tick (PollContext.tick)
+      this.gauge.observeRound(clock.now() - t2);
     } finally {
       s.counters.pollMs += clock.now() - t0;
       this.polling = false;
@@ -175,6 +182,24 @@ export class Poller implements Startable {
     return { kind: "query", instances: ids, candidates, vectors };
   }
 
+  /** This node's own preference for each instance of the round, to recognise the answers that agree (resolve). */
+  private hints(batch: readonly number[]): PollHints {
+    const s = this.s;
+    const ids = new Uint8Array(batch.length * ID_BYTES);
+    const keys = new Array<string>(batch.length);
+    const index = new Int32Array(batch.length).fill(NO_CANDIDATE);
+    for (let j = 0; j < batch.length; j++) {
+      const i = batch[j]!;
+      const c = s.table.preference(i);
+      const cid = c >= 0 ? s.sets.get(i)!.set.candidates[c] : undefined;
+      if (cid === undefined) continue;
+      writeCandidateId(cid, ids, j * ID_BYTES);
+      keys[j] = idKey(ids, j * ID_BYTES);
+      index[j] = c;
+    }
+    return { ids, keys, index };
+  }
+
   /** The index of a peer in this node's tables. */
   peerIndex(peer: string): number {
     return this.s.peers.index(peer);
@@ -184,8 +209,10 @@ export class Poller implements Startable {
   async ask(peer: string, bytes: Uint8Array, query: QueryRequest, closed: () => boolean): Promise<AnswerResponse | null> {
     const s = this.s;
     let raw: Uint8Array;
+    const sent = s.c.clock.now();
     try {
-      raw = await s.c.transport.request(peer, bytes, { timeoutMs: s.tuning.pollTimeoutMs });
+      raw = await s.c.transport.request(peer, bytes, { timeoutMs: this.gauge.timeoutMs() });
+      this.gauge.observeLatency(s.c.clock.now() - sent, s.c.clock.now());
     } catch {
       if (!closed()) s.counters.queriesFailed++;
       return null;
@@ -224,8 +251,13 @@ export class Poller implements Startable {
     const e = j * 4;
     const epochs = r.epochs;
     const epoch = (epochs[e]! | (epochs[e + 1]! << 8) | (epochs[e + 2]! << 16) | (epochs[e + 3]! << 24)) >>> 0;
-    const prefKey = idKey(r.preferences!, j * ID_BYTES);
+    // Fast path: most answers name what this node prefers itself (hints), whose id and
+    // key the round computed once — no string built, no map searched per answer.
+    const h = round.hints;
+    const agrees = h !== null && h.index[j]! >= 0 && sameId(h.ids, r.preferences!, j * ID_BYTES, j * ID_BYTES);
+    const prefKey = agrees ? h.keys[j]! : idKey(r.preferences!, j * ID_BYTES);
     if (!this.evidence.check(i, round.peerIdx[x]!, peer, epoch, prefKey, signed)) return REFUSED;
+    if (agrees) return h.index[j]!;
     if (prefKey === ZERO_KEY) return NO_CANDIDATE;
     const c = info.byCandidateId.get(prefKey);
     if (c !== undefined) return c;

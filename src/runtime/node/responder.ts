@@ -18,6 +18,7 @@ import type { Finalizer } from "./finalizer.js";
 import type { Resync } from "./resync.js";
 import { decodeSetRecord, type SetRecord } from "./set-record.js";
 import type { NodeState, SetInfo } from "./state.js";
+import { IdCache, sameId } from "./id-cache.js";
 import { permuteVector } from "./table.js";
 import { candidateId, decodeRequest, encodeResponse, type FetchRequest, ID_BYTES, idKey, type QueryRequest, type Response, signAnswer, writeCandidateId } from "./wire.js";
 
@@ -35,6 +36,8 @@ const FETCH_BUDGET = 900 * 1024;
 export class Responder {
   /** each final set's decided candidate index (a CID's index costs its string form) */
   private readonly finals = new WeakMap<SetInfo, { readonly cid: BlockCid; readonly c: number }>();
+  /** instance id → instance number, the fast path (id-cache.ts) */
+  private readonly ids = new IdCache();
 
   constructor(
     private readonly s: NodeState,
@@ -57,14 +60,33 @@ export class Responder {
   /**
    * Each queried instance's number here (-1: not in memory), into `local`; the ids of
    * those not in memory and not looked up in vain lately are returned (by position).
+   * `stale`: `local` holds an earlier mapping of the same query; only the entries not in
+   * memory then, or no longer now, are looked up again.
    */
-  private resolveInstances(q: QueryRequest, local: Int32Array): number[] {
+  private resolveInstances(q: QueryRequest, local: Int32Array, stale: boolean): number[] {
     const s = this.s;
     const unknown: number[] = [];
     for (let j = 0; j < local.length; j++) {
-      const id = idKey(q.instances, j * ID_BYTES);
+      if (stale) {
+        // Instance numbers are never reused, so a number still in memory is still this id's set.
+        const held = local[j]!;
+        if (held >= 0 && s.sets.has(held)) continue;
+      }
+      const at = j * ID_BYTES;
+      const hit = this.ids.get(q.instances, at);
+      if (hit >= 0) {
+        const info = s.sets.get(hit);
+        if (info !== undefined && sameId(info.id, q.instances, at)) {
+          local[j] = hit;
+          continue;
+        }
+      }
+      const id = idKey(q.instances, at);
       const i = s.byInstanceId.get(id);
-      if (i !== undefined) local[j] = i;
+      if (i !== undefined) {
+        local[j] = i;
+        this.ids.set(q.instances, at, i);
+      }
       else {
         local[j] = -1;
         // Looked up in vain lately: a set only the asker holds so far.
@@ -101,11 +123,11 @@ export class Responder {
     const view = new DataView(epochs.buffer);
     // Instances resolved once; again after a ledger read (sets may come and go meanwhile).
     const local = new Int32Array(n);
-    const unknown = this.resolveInstances(q, local);
+    const unknown = this.resolveInstances(q, local, false);
     let stored: ReadonlyMap<number, SetRecord> = NO_RECORDS;
     if (unknown.length > 0) {
       stored = await this.storedFinals(q, unknown);
-      this.resolveInstances(q, local);
+      this.resolveInstances(q, local, true);
     }
     // A final set no longer in memory is answered with its decision at the top epoch of
     // this session (never used for a preference, so never two candidates for one epoch).

@@ -69,6 +69,7 @@ export const COUNTERS = [
   "txReceived",
   "txInvalid",
   "txRefused",
+  "txOverloaded",
   "txDuplicates",
   "gossipPublished",
   "queriesSent",
