@@ -3,9 +3,12 @@
  * they lower.
  *
  * An answer is signed per (set, epoch): an honest node opens a new epoch whenever its
- * preference changes, so two different candidates signed for one (set, epoch) prove an
- * equivocation. The proof is gossiped once per culprit; every node that checks it stops
- * trusting the culprit (trust 0: left out of samples, its answers ignored).
+ * preference changes (the shell's epoch rule, protocols/shell.ts), so two different
+ * candidates signed for one (set, epoch) prove an equivocation. The memory that catches
+ * them is the shell's too (`AnswerMemory`, the same rule the event driver applies);
+ * this module builds the proof from the two signed answers and acts on it. The proof is
+ * gossiped once per culprit; every node that checks it stops trusting the culprit (trust
+ * 0: left out of samples, its answers ignored).
  *
  * Memory: one entry per (set in memory, peer) — `answerMemory`, cleared for a set when it
  * leaves memory ({@link NodeState.forget}) — and one per proven culprit.
@@ -14,7 +17,7 @@ import { toHex } from "../../core/bytes.js";
 import { DecodeError } from "../../core/errors.js";
 import { TOPICS, type Verdict } from "../ports.js";
 import { peerIdFromEd25519PublicKey } from "../transport/keys.js";
-import { PEER_SLOTS, type NodeState } from "./state.js";
+import type { NodeState } from "./state.js";
 import { checkEvidence, decodeEvidence, encodeEvidence, type EquivocationProof, ID_BYTES, type SignedAnswer } from "./wire.js";
 
 /** idKey of the all-zero candidate id ("no preference"). */
@@ -30,15 +33,13 @@ export class Evidence {
    */
   check(set: number, peer: number, peerName: string, epoch: number, pref: string, signed: SignedAnswer): boolean {
     const s = this.s;
-    const key = set * PEER_SLOTS + peer;
-    const seen = s.answerMemory.get(key);
-    if (seen && seen.epoch === epoch && seen.pref !== pref && pref !== ZERO_KEY && seen.pref !== ZERO_KEY) {
+    const earlier = s.answerMemory.observe(set, peer, epoch, pref, signed);
+    if (earlier !== null) {
       s.counters.equivocations++;
       s.distrust(peerName, 0, `equivocation on ${s.sets.get(set)!.set.key} at epoch ${epoch}`);
-      this.report(peerName, { a: seen.signed, b: signed });
+      this.report(peerName, { a: earlier, b: signed });
       return false;
     }
-    if (!seen || seen.epoch !== epoch || seen.pref !== pref) s.answerMemory.set(key, { epoch, pref, signed });
     return s.peers.trust[peer]! > 0;
   }
 

@@ -18,6 +18,8 @@ import { toHex } from "../../core/bytes.js";
 import type { Tx } from "../../core/tx.js";
 import type { Decision } from "../../core/vertex.js";
 import type { AnswerLayout, ConsensusProtocol, PollContext } from "../../protocols/consensus.js";
+import { AnswerMemory } from "../../protocols/shell.js";
+import { ZERO_KEY } from "./evidence.js";
 import type { NodeEvent, TxStatus } from "../api/facade.js";
 import { GroupCommitter } from "../ledger/group-commit.js";
 import { DagIndex } from "./dag.js";
@@ -98,9 +100,6 @@ export const COUNTERS = [
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 
-/** answerMemory key of (set, peer): peers are numbered below 2^20. */
-export const PEER_SLOTS = 1_048_576;
-
 export class NodeState {
   readonly protocol: ConsensusProtocol<unknown>;
   readonly params: unknown;
@@ -146,8 +145,12 @@ export class NodeState {
   readonly foreignDecisions = new Lru<string, string>(16_384);
   /** sets the protocol declared final whose decision waits for a quorum (`safe` mode) */
   readonly deferred = new Set<number>();
-  /** (set × 2^20 + peer) → last (epoch, candidate id key) that peer signed for the set */
-  readonly answerMemory = new Map<number, { epoch: number; pref: string; signed: SignedAnswer }>();
+  /**
+   * per (set, peer) the last (epoch, candidate id key, signed answer) that peer signed for
+   * the set: the shell's equivocation memory (protocols/shell.ts; ZERO_KEY, "no preference",
+   * contradicts nothing)
+   */
+  readonly answerMemory = new AnswerMemory<string, SignedAnswer>(ZERO_KEY);
   /** peers whose equivocation this node has already proven to the network */
   readonly reported = new Set<string>();
   /** first epoch of this session: epochs restart above every earlier session's (see recovery.ts) */
@@ -283,7 +286,7 @@ export class NodeState {
     this.registry.delete(info.set.key);
     this.byInstanceId.delete(idKey(info.id));
     for (const c of info.set.candidates) this.txs.delete(c.toString());
-    for (let p = 0; p < this.peers.names().length; p++) this.answerMemory.delete(i * PEER_SLOTS + p);
+    this.answerMemory.forget(i);
     this.undecided.delete(i);
     this.deferred.delete(i);
     this.gate.forget(i);

@@ -27,6 +27,7 @@ import { equalBytes } from "../../core/bytes.js";
 import type { Rng } from "../../core/prng.js";
 import { type ConsensusProtocol, type ConsensusState, ALL_NEIGHBOURS, NO_CANDIDATE } from "../../protocols/consensus.js";
 import type { Observables, ProtocolRun, RunEnvironment, RunInspector, RunResult } from "../../protocols/protocol.js";
+import { EpochTable, StatementCells } from "../../protocols/shell.js";
 import type { Csr } from "../../topology/csr.js";
 import { SILENT } from "../consensus/adversary.js";
 import type { ConsensusChecker } from "../consensus/checkers.js";
@@ -135,18 +136,14 @@ export class ConsensusEventRun<P> implements ProtocolRun {
   private active: ResolvedPartition[] = [];
   private nextPartitionChange = 0;
   private lastTick = -1;
-  // Signatures.
-  private readonly epoch: Int32Array | null;
+  // Signatures (the epoch rule and the equivocation memory are the shell's, shared with the node).
+  /** per slot, the honest responder's epoch and what it last signed there */
+  private readonly epochs: EpochTable | null;
+  /** per slot, the statement the responder signed at its current epoch (reused for every asker) */
   private readonly ownStatement: (SignedAnswer | undefined)[] | null;
-  private readonly ownEpoch: Int32Array | null;
-  private readonly ownCandidate: Int32Array | null;
   private readonly adversaryStatements = new Map<number, SignedAnswer>();
-  private readonly memory: number;
-  private readonly memSigner: Int32Array | null;
-  private readonly memInstance: Int32Array | null;
-  private readonly memEpoch: Float64Array | null;
-  private readonly memCandidate: Float64Array | null;
-  private readonly memStatement: (SignedAnswer | undefined)[] | null;
+  /** each receiver's last statement per (signer, instance), in `statementMemory` cells */
+  private readonly memory: StatementCells<SignedAnswer> | null;
   private readonly publicKeys: (Uint8Array | undefined)[] = [];
   private done = false;
 
@@ -222,25 +219,14 @@ export class ConsensusEventRun<P> implements ProtocolRun {
     this.signing = net.signatures ?? n <= SIGNATURES_DEFAULT_MAX_NODES;
     if (this.signing) {
       this.book = new StatementBook(requireCrypto(env, "network.signatures (signed answers)"), env.seed, n, this.instances);
-      this.epoch = new Int32Array(slots);
+      this.epochs = new EpochTable(slots);
       this.ownStatement = new Array<SignedAnswer | undefined>(slots);
-      this.ownEpoch = new Int32Array(slots).fill(-1);
-      this.ownCandidate = new Int32Array(slots);
-      this.memory = net.statementMemory;
-      const cells = n * this.memory;
-      this.memSigner = new Int32Array(cells).fill(-1);
-      this.memInstance = new Int32Array(cells);
-      this.memEpoch = new Float64Array(cells);
-      this.memCandidate = new Float64Array(cells);
-      this.memStatement = new Array<SignedAnswer | undefined>(cells);
+      this.memory = new StatementCells<SignedAnswer>(n, net.statementMemory, NO_CANDIDATE);
     } else {
       this.book = null;
-      this.epoch = this.ownEpoch = this.ownCandidate = null;
+      this.epochs = null;
       this.ownStatement = null;
-      this.memory = 0;
-      this.memSigner = this.memInstance = null;
-      this.memEpoch = this.memCandidate = null;
-      this.memStatement = null;
+      this.memory = null;
     }
 
     // Poll timers: a random phase in [1, P] per honest node, scheduled in node order.
@@ -461,7 +447,8 @@ export class ConsensusEventRun<P> implements ProtocolRun {
     this.pollOpen[s] = 0;
     this.state.onPoll(node, k, answers, from, count, this.ctx);
     this.updates++;
-    if (this.epoch !== null) this.epoch[s]!++;
+    // The node's own poll moves its epoch on: its next statement there is signed afresh.
+    if (this.epochs !== null) this.epochs.advance(s);
     this.world.noteFinal(node, k, this.steps);
   }
 
@@ -566,22 +553,18 @@ export class ConsensusEventRun<P> implements ProtocolRun {
   // Signed statements
 
   /**
-   * An honest responder's statement about instance k. Its epoch is its own poll counter on
-   * k; should its preference move between two of its polls (exchange protocols update the
-   * responder), it opens a new epoch rather than sign two candidates for one.
+   * An honest responder's statement about instance k. Its epoch moves on with each of its
+   * own polls on k (`complete`), and by the shell's epoch rule: should its preference move
+   * between two of its polls (exchange protocols update the responder), it opens a new
+   * epoch rather than sign two candidates for one. A statement already signed for this
+   * (epoch, candidate) is reused.
    */
   private honestStatement(node: number, k: number, candidate: number): SignedAnswer {
     const s = node * this.instances + k;
-    const epoch = this.epoch!;
-    const cached = this.ownStatement![s];
-    if (cached !== undefined && this.ownEpoch![s] === epoch[s]) {
-      if (this.ownCandidate![s] === candidate) return cached;
-      epoch[s]!++;
-    }
-    const signed = this.book!.sign(node, k, epoch[s]!, candidate);
+    const epochs = this.epochs!;
+    if (epochs.signed(s, candidate)) return this.ownStatement![s]!;
+    const signed = this.book!.sign(node, k, epochs.open(s, candidate), candidate);
     this.ownStatement![s] = signed;
-    this.ownEpoch![s] = epoch[s]!;
-    this.ownCandidate![s] = candidate;
     return signed;
   }
 
@@ -599,9 +582,10 @@ export class ConsensusEventRun<P> implements ProtocolRun {
   /**
    * Check a signed answer as a receiver would: it decodes, its signature verifies, it is
    * signed by the peer that was asked, about the instance asked, and (one-word answers)
-   * vouches for the candidate the answer carries. A valid statement is then compared with
-   * the last one this receiver kept from the same signer about the same instance: same
-   * epoch, different candidate is an equivocation, proven by the pair.
+   * vouches for the candidate the answer carries. A valid statement then goes through the
+   * shell's equivocation memory (the last statement this receiver kept from the same signer
+   * about the same instance): same epoch, different candidate is an equivocation, proven
+   * by the pair.
    */
   private checkStatement(receiver: number, responder: number, k: number, signed: SignedAnswer, word: number): boolean {
     const book = this.book!;
@@ -617,22 +601,10 @@ export class ConsensusEventRun<P> implements ProtocolRun {
     if (this.width === 1 && word !== candidate) return false;
     const ledger = this.world.ledger;
     if (!ledger.wants(responder)) return true;
-    const at = receiver * this.memory + (((Math.imul(responder, 0x9e3779b1) ^ Math.imul(k, 0x85ebca77)) >>> 0) % this.memory);
-    if (this.memStatement![at] === signed) return true; // the very statement this cell holds
-    if (
-      this.memSigner![at] === responder &&
-      this.memInstance![at] === k &&
-      this.memEpoch![at] === st.epoch &&
-      this.memCandidate![at] !== candidate &&
-      isEquivocation(book.crypto.signatures, this.memStatement![at]!.statement!, st)
-    ) {
+    const earlier = this.memory!.observe(receiver, responder, k, st.epoch, candidate, signed);
+    if (earlier !== null && isEquivocation(book.crypto.signatures, earlier.statement!, st)) {
       ledger.prove(responder, this.lastTick + ledger.spec.delay * this.pollInterval);
     }
-    this.memSigner![at] = responder;
-    this.memInstance![at] = k;
-    this.memEpoch![at] = st.epoch;
-    this.memCandidate![at] = candidate;
-    this.memStatement![at] = signed;
     return true;
   }
 
