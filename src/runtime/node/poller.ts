@@ -12,6 +12,7 @@
 import { DecodeError } from "../../core/errors.js";
 import type { ConflictSet } from "../../core/conflict.js";
 import { ALL_NEIGHBOURS, NO_CANDIDATE } from "../../protocols/consensus.js";
+import { samplePeers } from "../../protocols/shell.js";
 import type { TimerHandle } from "../ports.js";
 import type { Evidence } from "./evidence.js";
 import type { Finalizer } from "./finalizer.js";
@@ -137,7 +138,7 @@ export class Poller implements Startable {
       const known = k === ALL_NEIGHBOURS ? connected : s.peers.names();
       const pool = known.filter((p) => s.peers.trust[s.peers.index(p)]! >= MIN_SAMPLING_TRUST);
       if (pool.length === 0) return;
-      const sample = this.samplePeers(pool, k === ALL_NEIGHBOURS ? pool.length : Math.min(k, pool.length));
+      const sample = samplePeers(pool, k === ALL_NEIGHBOURS ? pool.length : Math.min(k, pool.length), s.c.rng);
       const query = this.buildQuery(batch);
       const bytes = encodeRequest(query);
       s.counters.queriesSent += sample.length;
@@ -157,16 +158,6 @@ export class Poller implements Startable {
     }
   }
 
-  private samplePeers(peers: readonly string[], k: number): string[] {
-    const a = peers.slice();
-    for (let i = 0; i < k; i++) {
-      const j = i + this.s.c.rng.nextInt(a.length - i);
-      const t = a[i]!;
-      a[i] = a[j]!;
-      a[j] = t;
-    }
-    return a.slice(0, k);
-  }
 
   private buildQuery(batch: readonly number[]): QueryRequest {
     const s = this.s;

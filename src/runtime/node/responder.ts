@@ -14,6 +14,7 @@
 import { type BlockCid, parseCid } from "../../core/codec.js";
 import { toHex } from "../../core/bytes.js";
 import { NO_CANDIDATE } from "../../protocols/consensus.js";
+import { openEpoch } from "../../protocols/shell.js";
 import type { Finalizer } from "./finalizer.js";
 import type { Resync } from "./resync.js";
 import { decodeSetRecord, type SetRecord } from "./set-record.js";
@@ -161,11 +162,7 @@ export class Responder {
         const final = info.final;
         const c = final !== undefined ? this.finalIndex(info, final) : s.table.preference(i);
         if (c === NO_CANDIDATE || c < 0) continue;
-        if (c !== info.lastAnswered) {
-          info.epoch++; // a new preference opens a new epoch: one signed candidate per (set, epoch)
-          info.lastAnswered = c;
-        }
-        view.setUint32(j * 4, info.epoch, true);
+        view.setUint32(j * 4, openEpoch(info, c), true); // the shell's epoch rule: one signed candidate per (set, epoch)
         writeCandidateId(info.set.candidates[c]!, preferences, j * ID_BYTES);
         if (final !== undefined || s.table.isFinal(i)) lock(j);
       }

@@ -11,6 +11,7 @@
  */
 import type { Rng } from "../../core/prng.js";
 import { ALL_NEIGHBOURS } from "../../protocols/consensus.js";
+import { partialShuffle } from "../../protocols/shell.js";
 import type { Csr } from "../../topology/csr.js";
 import type { samplingModes } from "./setting.js";
 
@@ -84,13 +85,8 @@ export class PeerSampler {
     }
     const scratch = this.scratch;
     for (let a = 0; a < degree; a++) scratch[a] = targets[start + a]!;
-    for (let a = 0; a < size; a++) {
-      const j = a + rng.nextInt(degree - a);
-      const t = scratch[a]!;
-      scratch[a] = scratch[j]!;
-      scratch[j] = t;
-      peers[a] = scratch[a]!;
-    }
+    partialShuffle(scratch, degree, size, rng); // the shell's sampling, as the live node's
+    peers.set(scratch.subarray(0, size));
     return size;
   }
 }
