@@ -201,8 +201,9 @@ export class Admission {
       s.counters.txOverloaded++;
       return { ok: false, reason: "overloaded", detail: `${s.undecided.size} undecided conflict sets; try again shortly` };
     }
-    // Checked after the idempotent answers above: a resubmission of what is held is never refused.
-    const busy = this.overloaded();
+    // Checked after the idempotent answers above: a resubmission of what is held is never
+    // refused, nor a new candidate of a held set (it adds no set to the backlog).
+    const busy = set ? null : this.overloaded();
     if (busy !== null) {
       s.counters.txOverloaded++;
       return { ok: false, reason: "overloaded", detail: busy };

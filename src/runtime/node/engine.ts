@@ -69,7 +69,11 @@ export class NodeEngine implements NodeFacade, Startable {
     this.s = s;
     this.tuning = s.tuning;
     this.outbox = new Outbox(s);
-    this.admission = new Admission(s, this.outbox, () => this.poller.gauge.overloaded());
+    this.admission = new Admission(s, this.outbox, () => {
+      const now = s.c.clock.now();
+      this.poller.gauge.observeFinalized(s.counters.finalized, now);
+      return this.poller.gauge.overloaded(s.undecided.size, now);
+    });
     this.evidence = new Evidence(s);
     const finalizer = new Finalizer(s);
     this.resync = new Resync(s, this.admission, this.outbox);
@@ -79,7 +83,7 @@ export class NodeEngine implements NodeFacade, Startable {
     this.views = new Views(
       s,
       () => ({ outbox: this.outbox.size, reservations: this.admission.reservations }),
-      () => ({ timeoutMs: this.poller.gauge.timeoutMs(), roundMs: this.poller.gauge.roundMs() }),
+      () => ({ timeoutMs: this.poller.gauge.timeoutMs(), roundMs: this.poller.gauge.roundMs(), admissible: this.poller.gauge.admissible(s.c.clock.now()) }),
     );
     this.services = [sealer, this.resync, this.views, this.outbox, this.poller];
   }

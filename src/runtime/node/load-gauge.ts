@@ -15,11 +15,16 @@
  *   (avalanchego observes timeouts too; then a partition would slow every later poll).
  *   With the usual sub-second latencies the timeout stays at `pollTimeoutMs`, so runs that
  *   are not overloaded behave as before.
- * - **Admission control**: while the smoothed poll-round duration exceeds
- *   `overloadRoundMs`, client submissions are refused as `overloaded` (HTTP 503 with
- *   Retry-After), so the offered load is shed at the edge instead of growing a backlog
- *   that no round can get through. Gossip from peers is still taken: it is other nodes'
- *   admitted work, which every node must decide.
+ * - **Admission control** by Little's law (queueing delay = backlog ÷ throughput): a
+ *   client submission that opens a new set is refused as `overloaded` (HTTP 503 with
+ *   Retry-After) while the undecided sets exceed what this node finalizes in
+ *   `maxQueueDelayMs` at its recent rate (a decaying count, half-life 3 s), and at least
+ *   `minAdmitted`. The offered load is then shed at the edge instead of growing a backlog
+ *   no round can get through, and finality latency stays near `maxQueueDelayMs`. Gossip
+ *   from peers is still taken: it is other nodes' admitted work, which every node must
+ *   decide. (A first version keyed admission to the poll-round duration; on 16 processes
+ *   sharing 2 cores a round is slow even with nothing pending — each answer waits for its
+ *   process to be scheduled — so it shed 90% of a 20 tx/s load the network could carry.)
  *
  * Pure: time comes from the caller (the node's injected clock).
  */
@@ -29,16 +34,23 @@ export class LoadGauge {
   private latencyAt = 0;
   private roundAvg = 0;
   private rounds = 0;
+  private finalizedDecayed = 0;
+  private finalizedSeen = 0;
+  private finalizedAt = 0;
 
   constructor(
     /** the floor of the poll timeout (the configured `pollTimeoutMs`) */
     readonly minTimeoutMs: number,
     /** its ceiling */
     readonly maxTimeoutMs: number,
-    /** smoothed round duration beyond which client work is refused; 0 = never */
-    readonly overloadRoundMs: number,
+    /** the queueing delay admission aims at (backlog ÷ recent finalization rate), ms; 0 = admit everything */
+    readonly maxQueueDelayMs: number,
+    /** undecided sets always admitted, whatever the rate (a burst at start, a network that just healed) */
+    readonly minAdmitted: number,
     readonly coefficient = 2,
     readonly halfLifeMs = 10_000,
+    /** half-life of the finalization rate: short, so admission follows a network that speeds up or stalls within seconds */
+    readonly rateHalfLifeMs = 3000,
   ) {
     if (!(minTimeoutMs > 0 && maxTimeoutMs >= minTimeoutMs)) throw new RangeError(`poll timeout bounds must satisfy 0 < ${minTimeoutMs} <= ${maxTimeoutMs}`);
   }
@@ -57,7 +69,7 @@ export class LoadGauge {
     return Math.min(this.maxTimeoutMs, Math.max(this.minTimeoutMs, Math.ceil(this.coefficient * this.latencyAvg)));
   }
 
-  /** A poll round took `ms` (an exponential moving average over rounds, weight 1/8). */
+  /** A poll round took `ms` (an exponential moving average over rounds, weight 1/8; a metric). */
   observeRound(ms: number): void {
     this.roundAvg = this.rounds === 0 ? ms : this.roundAvg + (ms - this.roundAvg) / 8;
     this.rounds++;
@@ -68,9 +80,31 @@ export class LoadGauge {
     return this.roundAvg;
   }
 
-  /** Why client work is refused now, or null when it is not. */
-  overloaded(): string | null {
-    if (this.overloadRoundMs <= 0 || this.roundAvg <= this.overloadRoundMs) return null;
-    return `poll rounds take ${Math.round(this.roundAvg)} ms (limit ${this.overloadRoundMs} ms): the node cannot keep up; try again shortly`;
+  /** The node has finalized `total` sets so far (a counter), at clock time `now`. */
+  observeFinalized(total: number, now: number): void {
+    const decay = Math.pow(2, -Math.max(0, now - this.finalizedAt) / this.rateHalfLifeMs);
+    this.finalizedDecayed = this.finalizedDecayed * decay + Math.max(0, total - this.finalizedSeen);
+    this.finalizedSeen = total;
+    this.finalizedAt = now;
+  }
+
+  /** Sets finalized per second lately (a steady rate r reads as r once a few half-lives have passed). */
+  finalizedPerSecond(now: number): number {
+    const decay = Math.pow(2, -Math.max(0, now - this.finalizedAt) / this.rateHalfLifeMs);
+    return (this.finalizedDecayed * decay * Math.LN2 * 1000) / this.rateHalfLifeMs;
+  }
+
+  /** The backlog admission allows now: `minAdmitted`, or the recent rate × `maxQueueDelayMs`. */
+  admissible(now: number): number {
+    return Math.max(this.minAdmitted, Math.floor((this.finalizedPerSecond(now) * this.maxQueueDelayMs) / 1000));
+  }
+
+  /** Why a new set from a client is refused with `pending` undecided sets, or null when it is not. */
+  overloaded(pending: number, now: number): string | null {
+    if (this.maxQueueDelayMs <= 0) return null;
+    const limit = this.admissible(now);
+    if (pending < limit) return null;
+    const rate = this.finalizedPerSecond(now);
+    return `${pending} undecided conflict sets, and this node finalizes ${rate.toFixed(1)}/s lately: more would wait over ${this.maxQueueDelayMs / 1000} s; try again shortly`;
   }
 }

@@ -23,10 +23,13 @@ export interface EngineTuning {
   /** the ceiling of the adaptive poll timeout, ms (default 10 000, avalanchego's maximum) */
   readonly maxPollTimeoutMs: number;
   /**
-   * client submissions are refused as overloaded while the smoothed poll-round duration
-   * exceeds this, ms (default 1500; 0: never). Load-gauge.ts says why.
+   * admission control: a client's new set is refused as overloaded while the undecided sets
+   * exceed what this node finalizes in this long at its recent rate, ms (default 10 000;
+   * 0: never; load-gauge.ts says why)
    */
-  readonly overloadRoundMs: number;
+  readonly maxQueueDelayMs: number;
+  /** undecided sets always admitted, whatever the recent rate (default 64) */
+  readonly minAdmitted: number;
   /** instances per query (default 2048) */
   readonly maxPollBatch: number;
   /** transaction gossip batching interval, ms (default 20) */
@@ -74,7 +77,8 @@ export const DEFAULT_TUNING: EngineTuning = {
   pollIntervalMs: 20,
   pollTimeoutMs: 1000,
   maxPollTimeoutMs: 10_000,
-  overloadRoundMs: 1500,
+  maxQueueDelayMs: 10_000,
+  minAdmitted: 64,
   maxPollBatch: 2048,
   gossipFlushMs: 20,
   sealIntervalMs: 200,

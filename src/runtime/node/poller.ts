@@ -57,7 +57,7 @@ export class Poller implements Startable {
     private readonly resync: Resync,
   ) {
     s.wake = () => this.wake();
-    this.gauge = new LoadGauge(s.tuning.pollTimeoutMs, s.tuning.maxPollTimeoutMs, s.tuning.overloadRoundMs);
+    this.gauge = new LoadGauge(s.tuning.pollTimeoutMs, s.tuning.maxPollTimeoutMs, s.tuning.maxQueueDelayMs, s.tuning.minAdmitted);
   }
 
   start(): void {

@@ -27,7 +27,7 @@ export class Views implements Startable {
     /** sizes of structures owned by other modules, for {@link retained} */
     private readonly extra: () => Record<string, number>,
     /** the poll loop's load (load-gauge.ts), for the metrics */
-    private readonly load: () => { readonly timeoutMs: number; readonly roundMs: number } = () => ({ timeoutMs: s.tuning.pollTimeoutMs, roundMs: 0 }),
+    private readonly load: () => { readonly timeoutMs: number; readonly roundMs: number; readonly admissible: number } = () => ({ timeoutMs: s.tuning.pollTimeoutMs, roundMs: 0, admissible: Infinity }),
   ) {}
 
   start(): void {
@@ -188,7 +188,8 @@ export class Views implements Startable {
       { name: "entropic_transactions", help: "transactions held in memory (pending and recently finalized sets; older ones are in the ledger)", type: "gauge", value: s.txs.size },
       { name: "entropic_vertices", help: "DAG vertices stored", type: "gauge", value: s.dag.size },
       { name: "entropic_poll_timeout_ms", help: "the adaptive poll timeout now (twice the recent answer latency, within its bounds)", type: "gauge", value: this.load().timeoutMs },
-      { name: "entropic_poll_round_ms", help: "smoothed duration of a poll round; beyond overloadRoundMs client submissions are refused as overloaded", type: "gauge", value: Math.round(this.load().roundMs) },
+      { name: "entropic_poll_round_ms", help: "smoothed duration of a poll round", type: "gauge", value: Math.round(this.load().roundMs) },
+      { name: "entropic_admissible_pending_sets", help: "undecided sets beyond which a client's new set is refused as overloaded (recent finalization rate × maxQueueDelayMs, at least minAdmitted)", type: "gauge", value: this.load().admissible },
       ...BACKGROUND_TASKS.map((task) => ({
         name: "entropic_background_failures_total",
         help: "background task failures caught (the node kept running); see failures in /v1/status",

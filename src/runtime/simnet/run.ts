@@ -44,6 +44,8 @@ const NODE_PROTOCOLS: Readonly<Record<string, ConsensusProtocol<unknown>>> = {
 
 /** Clients signing the workload's transactions (conflict key = author + nonce). */
 const CLIENTS = 16;
+/** Times a simulated client tries a submission again after `overloaded` (once a simulated second). */
+const MAX_OVERLOAD_RETRIES = 120;
 /** How often the run checks whether everything is decided, simulated ms. */
 const DONE_CHECK_MS = 100;
 /** With every virtuous set decided, the run ends after this long without a new decision. */
@@ -66,7 +68,15 @@ export interface NodeRunSummary {
   readonly byzantine: Readonly<Record<ByzantineKind, number>>;
   readonly crypto: "ideal" | "ed25519";
   /** conflict sets submitted, transactions submitted, refused by the node asked, double spends */
-  readonly workload: { readonly sets: number; readonly txs: number; readonly refused: number; readonly doubleSpends: number; readonly accepted: number };
+  readonly workload: {
+    readonly sets: number;
+    readonly txs: number;
+    readonly refused: number;
+    /** submissions a node answered `overloaded`, tried again a simulated second later */
+    readonly overloadRetries: number;
+    readonly doubleSpends: number;
+    readonly accepted: number;
+  };
   /** decided sets per honest node at the end: min / median / max */
   readonly decided: { readonly min: number; readonly median: number; readonly max: number };
   /** finality latency from a node's first sight to its decision (its `finalized` events), ms */
@@ -259,6 +269,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
     const accepted = new Set<string>();
     let txCount = 0;
     let refused = 0;
+    let overloadRetries = 0;
     let doubleSpends = 0;
     const interval = 1000 / spec.rate;
     const liveNode = (from: number): HonestNode | undefined => {
@@ -287,7 +298,16 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
           refused++;
           continue;
         }
-        const result = await node.engine!.submitTx(tx);
+        let result = await node.engine!.submitTx(tx);
+        // A client honours `overloaded` (HTTP 503, Retry-After: 1) as a real one would: it
+        // tries again a simulated second later (admission control, load-gauge.ts).
+        for (let tries = 0; !result.ok && result.reason === "overloaded" && tries < MAX_OVERLOAD_RETRIES; tries++) {
+          overloadRetries++;
+          await new Promise<void>((resolve) => time.clock.after(1000, resolve));
+          const again = liveNode(s + c);
+          if (again === undefined) break;
+          result = await again.engine!.submitTx(tx);
+        }
         if (result.ok) accepted.add(key);
         else refused++;
       }
@@ -379,7 +399,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
       nodes: n,
       byzantine: Object.fromEntries(BYZANTINE_KINDS.map((k) => [k, spec.byzantine[k]])) as Record<ByzantineKind, number>,
       crypto: spec.crypto,
-      workload: { sets: spec.txs, txs: txCount, refused, doubleSpends, accepted: accepted.size },
+      workload: { sets: spec.txs, txs: txCount, refused, overloadRetries, doubleSpends, accepted: accepted.size },
       decided: { min: sizes[0] ?? 0, median: quantile(sizes, 0.5), max: sizes[sizes.length - 1] ?? 0 },
       latencyMs: {
         p50: sortedLatencies.length > 0 ? quantile(sortedLatencies, 0.5) : null,

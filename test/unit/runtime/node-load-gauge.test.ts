@@ -1,7 +1,8 @@
 // The poll loop's load gauge (src/runtime/node/load-gauge.ts): the adaptive poll timeout
 // (avalanchego's timeout manager: 2 × a decaying average of answer latencies, clamped),
-// and admission control (client submissions refused while poll rounds are too slow),
-// alone and inside a node on simulated time.
+// and admission control by Little's law (a client's new set refused while the backlog
+// exceeds the recent finalization rate × maxQueueDelayMs), alone and inside a node on
+// simulated time.
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTx } from "../../../src/core/tx.js";
@@ -14,7 +15,7 @@ import { startTestNet, stopTestNet, type TestNet } from "./node-net.js";
 
 describe("LoadGauge", () => {
   it("keeps the floor while answers are fast, and follows slow answers up to the ceiling", () => {
-    const g = new LoadGauge(1000, 10_000, 1500);
+    const g = new LoadGauge(1000, 10_000, 10_000, 256);
     expect(g.timeoutMs()).toBe(1000);
     for (let t = 0; t < 50; t++) g.observeLatency(30, t * 10);
     expect(g.timeoutMs()).toBe(1000);
@@ -28,7 +29,7 @@ describe("LoadGauge", () => {
   });
 
   it("forgets old latencies with its half-life", () => {
-    const g = new LoadGauge(100, 10_000, 0);
+    const g = new LoadGauge(100, 10_000, 0, 0);
     g.observeLatency(4000, 0);
     expect(g.timeoutMs()).toBe(8000);
     // one fast answer 10 half-lives later outweighs the old one ~1000:1
@@ -36,16 +37,38 @@ describe("LoadGauge", () => {
     expect(g.timeoutMs()).toBeLessThan(100 + 20);
   });
 
-  it("is overloaded exactly while smoothed rounds exceed the limit, and never with limit 0", () => {
-    const g = new LoadGauge(1000, 10_000, 1500);
-    expect(g.overloaded()).toBeNull();
-    g.observeRound(3000);
-    expect(g.overloaded()).toMatch(/poll rounds take 3000 ms \(limit 1500 ms\)/);
-    for (let i = 0; i < 40; i++) g.observeRound(100);
-    expect(g.overloaded()).toBeNull();
-    const never = new LoadGauge(1000, 10_000, 0);
-    never.observeRound(1e9);
-    expect(never.overloaded()).toBeNull();
+  it("admits the floor always, then the recent rate × the delay target (Little's law)", () => {
+    const g = new LoadGauge(1000, 10_000, 10_000, 256);
+    expect(g.overloaded(255, 0)).toBeNull();
+    expect(g.overloaded(256, 0)).toMatch(/256 undecided conflict sets, and this node finalizes 0\.0\/s lately: more would wait over 10 s/);
+    // finalizing 50 sets/s for a minute: the rate reads ~50/s and ~500 sets are admissible
+    for (let t = 1; t <= 600; t++) g.observeFinalized(5 * t, t * 100);
+    expect(g.finalizedPerSecond(60_000)).toBeGreaterThan(48);
+    expect(g.finalizedPerSecond(60_000)).toBeLessThan(52);
+    expect(g.overloaded(450, 60_000)).toBeNull();
+    expect(g.overloaded(550, 60_000)).not.toBeNull();
+    // nothing finalized for 5 half-lives: the rate decays, back to the floor
+    expect(g.admissible(110_000)).toBe(256);
+    const never = new LoadGauge(1000, 10_000, 0, 0);
+    expect(never.overloaded(1e9, 0)).toBeNull();
+  });
+
+  it("property: admission is monotone in the backlog and never below the floor", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1000 }), fc.array(fc.tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 5000 })), { maxLength: 40 }), fc.nat(5000), (floor, steps, pending) => {
+        const g = new LoadGauge(1000, 10_000, 10_000, floor);
+        let total = 0;
+        let now = 0;
+        for (const [d, dt] of steps) {
+          total += d;
+          now += dt;
+          g.observeFinalized(total, now);
+        }
+        if (pending < floor && g.overloaded(pending, now) !== null) return false;
+        // refused at some backlog ⇒ refused at every larger one
+        return g.overloaded(pending, now) === null || g.overloaded(pending + 1, now) !== null;
+      }),
+    );
   });
 
   it("property: the timeout stays within its bounds for any latencies and times", () => {
@@ -55,7 +78,7 @@ describe("LoadGauge", () => {
         fc.integer({ min: 0, max: 50_000 }),
         fc.array(fc.tuple(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.integer({ min: 0, max: 1e6 })), { maxLength: 50 }),
         (min, extra, obs) => {
-          const g = new LoadGauge(min, min + extra, 0);
+          const g = new LoadGauge(min, min + extra, 0, 0);
           let now = 0;
           for (const [lat, dt] of obs) {
             now += dt;
@@ -70,8 +93,8 @@ describe("LoadGauge", () => {
   });
 
   it("refuses bounds that cannot hold", () => {
-    expect(() => new LoadGauge(0, 10, 0)).toThrow(RangeError);
-    expect(() => new LoadGauge(2000, 1000, 0)).toThrow(/poll timeout bounds/);
+    expect(() => new LoadGauge(0, 10, 0, 0)).toThrow(RangeError);
+    expect(() => new LoadGauge(2000, 1000, 0, 0)).toThrow(/poll timeout bounds/);
   });
 });
 
@@ -82,24 +105,22 @@ describe("admission control in a node", () => {
   });
   const author = nodeSignatures.generateKeyPair(new Uint8Array(32).fill(41));
 
-  it("sheds new client work while rounds are slow, still answers resubmissions, and reports it", async () => {
-    // Simulated hops take 1–3 ms, so any round outlasts a 1 ms limit: the node is "overloaded" from its first round.
-    const net = await startTestNet(snowball as ConsensusProtocol<unknown>, { k: 2, alphaPreference: 2, alphaConfidence: 2, beta: 200 }, 3, () => ({ pollIntervalMs: 2, overloadRoundMs: 1 }));
+  it("sheds a client's new sets beyond the admissible backlog, still answers resubmissions, and reports it", async () => {
+    // beta 200: nothing finalizes during the test, so the floor (3) is the whole allowance
+    const net = await startTestNet(snowball as ConsensusProtocol<unknown>, { k: 2, alphaPreference: 2, alphaConfidence: 2, beta: 200 }, 3, () => ({ pollIntervalMs: 2, minAdmitted: 3 }));
     running.push(net);
     const e = net.nodes[0]!.engine;
-    const first = createTx(nodeSignatures, author, 1, utf8("first"));
-    const r1 = await net.run(e.submitTx(first));
-    expect(r1.ok).toBe(true);
-    await net.until("a poll round", () => e.status().counters.pollRounds >= 2);
-    const r2 = await net.run(e.submitTx(createTx(nodeSignatures, author, 2, utf8("second"))));
-    expect(r2).toMatchObject({ ok: false, reason: "overloaded" });
-    if (!r2.ok) expect(r2.detail).toMatch(/poll rounds take \d+ ms \(limit 1 ms\)/);
-    // the transaction it holds is answered as before, not refused
-    const again = await net.run(e.submitTx(first));
-    expect(again).toMatchObject({ ok: true, isNew: false });
+    const txs = [1, 2, 3, 4].map((n) => createTx(nodeSignatures, author, n, utf8(`tx ${n}`)));
+    for (const tx of txs.slice(0, 3)) expect((await net.run(e.submitTx(tx))).ok).toBe(true);
+    const r4 = await net.run(e.submitTx(txs[3]!));
+    expect(r4).toMatchObject({ ok: false, reason: "overloaded" });
+    if (!r4.ok) expect(r4.detail).toMatch(/^3 undecided conflict sets, and this node finalizes 0\.0\/s lately/);
+    // a transaction it holds is answered as before, not refused; so is a twin of a held set
+    expect(await net.run(e.submitTx(txs[0]!))).toMatchObject({ ok: true, isNew: false });
+    expect((await net.run(e.submitTx(createTx(nodeSignatures, author, 1, utf8("twin of tx 1")))))).toMatchObject({ ok: true, isNew: true });
     const metric = (name: string) => e.metrics().find((m) => m.name === name)?.value;
     expect(metric("entropic_tx_overloaded_total")).toBe(1);
-    expect(metric("entropic_poll_round_ms")).toBeGreaterThan(1);
+    expect(metric("entropic_admissible_pending_sets")).toBe(3);
     expect(metric("entropic_poll_timeout_ms")).toBe(1000);
   });
 
@@ -111,5 +132,6 @@ describe("admission control in a node", () => {
     await net.until("a poll round", () => e.status().counters.pollRounds >= 5);
     for (let k = 11; k < 20; k++) expect((await net.run(e.submitTx(createTx(nodeSignatures, author, k, utf8("a"))))).ok).toBe(true);
     expect(e.metrics().find((m) => m.name === "entropic_tx_overloaded_total")?.value).toBe(0);
+    expect(e.metrics().find((m) => m.name === "entropic_poll_round_ms")?.value).toBeGreaterThan(0);
   });
 });
