@@ -14,6 +14,7 @@ interface DevnetOptions {
   param: string[];
   denyFiles?: boolean;
   partitionMode: string;
+  minAdmitted?: string;
   restart?: boolean;
 }
 
@@ -27,6 +28,7 @@ export function registerDevnet(program: Command): void {
     .option("--param <name=value>", "protocol parameter for every node (repeatable)", collect, [])
     .option("--deny-files", "give each node a deny list file (DIR/node-i/deny.json) for partition experiments")
 .option("--partition-mode <mode>", "every node's partition mode: safe or available (docs/partitions.md)", "safe")
+    .option("--min-admitted <n>", "every node's admission floor (entropic node --min-admitted); default 16384 / nodes², within [64, 1024]")
     .option("--restart", "bring a node that exits back with the same arguments (devnet.json is updated); without it, devnet stops and exits 1 when a node exits")
     .action(async (opts: DevnetOptions) => {
       const n = Number(opts.nodes);
@@ -34,6 +36,10 @@ export function registerDevnet(program: Command): void {
       const protocol = parseProtocol(opts.protocol);
       const params = parseParams(opts.param);
       const partitionMode = parsePartitionMode(opts.partitionMode);
+      const minAdmitted = opts.minAdmitted === undefined ? undefined : Number(opts.minAdmitted);
+      if (minAdmitted !== undefined && !(Number.isInteger(minAdmitted) && minAdmitted >= 0 && minAdmitted <= 1_000_000)) {
+        throw new UsageError(`--min-admitted must be an integer in [0, 1000000], got ${JSON.stringify(opts.minAdmitted)}`);
+      }
       checkOutputDir(opts.dir, "--dir");
       const { startDevnet, devnetSnowballParams, describeExit } = await import("./devnet.js");
       // Checked here, before any child starts: a bad --param is one line, not N dead nodes.
@@ -45,6 +51,7 @@ export function registerDevnet(program: Command): void {
         params,
         ...(opts.denyFiles ? { denyFiles: true } : {}),
         partitionMode,
+        ...(minAdmitted !== undefined ? { minAdmitted } : {}),
       });
       process.stdout.write(`devnet of ${n} ${opts.protocol} nodes; ${opts.dir}/devnet.json\n`);
       for (const node of devnet.file.nodes) process.stdout.write(`  node ${node.index}  ${node.api}  pid ${node.pid}\n`);

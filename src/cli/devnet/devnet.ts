@@ -44,6 +44,8 @@ export interface DevnetOptions {
   readonly denyFiles?: boolean;
   /** every node's partition mode (docs/partitions.md; default safe); each node is told the devnet's size as its validator count */
   readonly partitionMode?: PartitionMode;
+  /** every node's `--min-admitted` (default {@link devnetMinAdmitted}) */
+  readonly minAdmitted?: number;
   /** how long to wait for every node to come up (default 30 s) */
   readonly startTimeoutMs?: number;
 }
@@ -117,6 +119,17 @@ function logTail(path: string, lines: number): string[] {
 
 /** The built CLI; the same path from src/cli/devnet (tests) and dist/cli/devnet (the package). */
 export const CLI_PATH = fileURLToPath(new URL("../../../dist/cli/main.js", import.meta.url));
+
+/**
+ * Admission control's floor for N nodes sharing this machine: 16 384 / N², between 64 and
+ * the engine's 1024. Every node does work for every set, and each gets 1/N of the machine,
+ * so what the machine can carry falls as 1/N²; the engine's default suits a few nodes per
+ * machine (4 here: 1024), while 16 nodes with a floor of 256 let a 100 tx/s load back up
+ * until their HTTP servers stopped answering within 30 s (docs/throughput.md).
+ */
+export function devnetMinAdmitted(nodes: number): number {
+  return Math.max(64, Math.min(1024, Math.floor(16_384 / (nodes * nodes))));
+}
 
 /**
  * Snowball's parameters for a devnet of n nodes: K = min(20, n − 1) peers per poll (a node
@@ -199,6 +212,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     for (const q of planned) if (q.index !== i) args.push("--bootstrap", q.multiaddr);
     if (o.denyFiles) args.push("--deny-file", join(p.data, "deny.json"));
     args.push("--partition-mode", o.partitionMode ?? "safe", "--validators", String(o.nodes));
+    args.push("--min-admitted", String(o.minAdmitted ?? devnetMinAdmitted(o.nodes)));
     return args;
   };
   const children: ChildProcess[] = [];

@@ -9,7 +9,7 @@ import { checkApiPort, checkBootstrap, checkListen, checkLiveParams } from "../l
 import { checkAnnounce, checkApiHost, checkKeyLabel } from "./host-options.js";
 import { API_LIMIT_FLAGS, type ApiLimitOptions, parseApiLimits } from "./api-limits.js";
 import { applyNodeGcPolicy } from "./gc.js";
-import { PARTITION_MODES, type PartitionMode } from "../../runtime/node/options.js";
+import { DEFAULT_TUNING, PARTITION_MODES, type PartitionMode } from "../../runtime/node/options.js";
 
 interface NodeOptions extends ApiLimitOptions {
   data: string;
@@ -24,6 +24,8 @@ interface NodeOptions extends ApiLimitOptions {
   denyFile?: string;
   partitionMode: string;
   validators: string;
+  minAdmitted: string;
+  maxQueueDelay: string;
   verbose?: boolean;
 }
 
@@ -31,6 +33,13 @@ interface NodeOptions extends ApiLimitOptions {
 export function parsePartitionMode(raw: string): PartitionMode {
   if (!(PARTITION_MODES as readonly string[]).includes(raw)) throw new UsageError(`--partition-mode must be one of ${PARTITION_MODES.join(", ")}, got ${JSON.stringify(raw)}`);
   return raw as PartitionMode;
+}
+
+/** A non-negative integer flag (admission control's `--min-admitted`, `--max-queue-delay`). */
+function parseCount(raw: string, flag: string, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`${flag} must be an integer in [0, ${max}], got ${JSON.stringify(raw)}`);
+  return n;
 }
 
 /** `--validators`: the validator-set size for the quorum (0: the peers this node has known, and itself). */
@@ -87,6 +96,8 @@ export function registerNode(program: Command): void {
     .option("--deny-file <path>", "JSON list of peer ids to refuse, re-read every 250 ms (partition testing)")
     .option("--partition-mode <mode>", `cut off from a majority of the validators: safe (decide nothing) or available (decide, reconcile at the heal); docs/partitions.md`, "safe")
     .option("--validators <n>", "validator-set size for the safe mode's quorum (0: the peers this node has known, and itself)", "0")
+    .option("--min-admitted <n>", "admission control: undecided conflict sets always admitted from clients (docs/throughput.md)", String(DEFAULT_TUNING.minAdmitted))
+    .option("--max-queue-delay <ms>", "admission control: refuse a client's new set while the backlog exceeds this many ms of recent finalizations (0: never refuse)", String(DEFAULT_TUNING.maxQueueDelayMs))
     .option("--verbose", "log diagnostics to stderr");
   for (const [flag, help, fallback] of API_LIMIT_FLAGS) command.option(flag, help, fallback);
   command.action(async (opts: NodeOptions) => {
@@ -108,7 +119,12 @@ export function registerNode(program: Command): void {
     await checkLiveParams(protocol, params);
     const apiPort = parsePort(opts.api, "--api");
     const apiLimits = parseApiLimits(opts);
-    const tuning = { partitionMode: parsePartitionMode(opts.partitionMode), validators: parseValidators(opts.validators) };
+    const tuning = {
+      partitionMode: parsePartitionMode(opts.partitionMode),
+      validators: parseValidators(opts.validators),
+      minAdmitted: parseCount(opts.minAdmitted, "--min-admitted", 1_000_000),
+      maxQueueDelayMs: parseCount(opts.maxQueueDelay, "--max-queue-delay", 3_600_000),
+    };
     const listen = opts.listen.length > 0 ? opts.listen : ["/ip4/127.0.0.1/tcp/0"];
     await checkListen(listen);
     await checkBootstrap(opts.bootstrap);

@@ -28,7 +28,11 @@ export interface EngineTuning {
    * 0: never; load-gauge.ts says why)
    */
   readonly maxQueueDelayMs: number;
-  /** undecided sets always admitted, whatever the recent rate (default 64) */
+  /**
+   * undecided sets always admitted, whatever the recent rate (default 1024: the cold start,
+   * before anything is finalized, of a few nodes per machine; `entropic devnet` lowers it
+   * when it packs many nodes on one machine)
+   */
   readonly minAdmitted: number;
   /** instances per query (default 2048) */
   readonly maxPollBatch: number;
@@ -78,7 +82,7 @@ export const DEFAULT_TUNING: EngineTuning = {
   pollTimeoutMs: 1000,
   maxPollTimeoutMs: 10_000,
   maxQueueDelayMs: 10_000,
-  minAdmitted: 64,
+  minAdmitted: 1024,
   maxPollBatch: 2048,
   gossipFlushMs: 20,
   sealIntervalMs: 200,
