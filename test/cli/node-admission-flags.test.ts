@@ -9,8 +9,8 @@ import { devnetMinAdmitted } from "../../src/cli/devnet/devnet.js";
 import { entropic } from "../helpers/cli.js";
 
 describe("admission flags", () => {
-  it("the devnet's floor: 1024 up to 4 nodes, 16384 / N² beyond, never below 64", () => {
-    expect([1, 2, 4, 5, 8, 16, 32, 64].map(devnetMinAdmitted)).toEqual([1024, 1024, 1024, 655, 256, 64, 64, 64]);
+  it("the devnet's floor: 2048 up to 4 nodes, 32768 / N² beyond, never below 64", () => {
+    expect([1, 2, 4, 5, 8, 16, 22, 32, 64].map(devnetMinAdmitted)).toEqual([2048, 2048, 2048, 1310, 512, 128, 67, 64, 64]);
   });
 
   it("entropic node and devnet refuse bad values with one line and exit 2, before starting", () => {

@@ -28,7 +28,7 @@ export function registerDevnet(program: Command): void {
     .option("--param <name=value>", "protocol parameter for every node (repeatable)", collect, [])
     .option("--deny-files", "give each node a deny list file (DIR/node-i/deny.json) for partition experiments")
 .option("--partition-mode <mode>", "every node's partition mode: safe or available (docs/partitions.md)", "safe")
-    .option("--min-admitted <n>", "every node's admission floor (entropic node --min-admitted); default 16384 / nodes², within [64, 1024]")
+    .option("--min-admitted <n>", "every node's admission floor (entropic node --min-admitted); default 32768 / nodes², within [64, 2048]")
     .option("--restart", "bring a node that exits back with the same arguments (devnet.json is updated); without it, devnet stops and exits 1 when a node exits")
     .action(async (opts: DevnetOptions) => {
       const n = Number(opts.nodes);

@@ -29,7 +29,7 @@ export interface EngineTuning {
    */
   readonly maxQueueDelayMs: number;
   /**
-   * undecided sets always admitted, whatever the recent rate (default 1024: the cold start,
+   * undecided sets always admitted, whatever the recent rate (default 2048: the cold start,
    * before anything is finalized, of a few nodes per machine; `entropic devnet` lowers it
    * when it packs many nodes on one machine)
    */
@@ -82,7 +82,7 @@ export const DEFAULT_TUNING: EngineTuning = {
   pollTimeoutMs: 1000,
   maxPollTimeoutMs: 10_000,
   maxQueueDelayMs: 10_000,
-  minAdmitted: 1024,
+  minAdmitted: 2048,
   maxPollBatch: 2048,
   gossipFlushMs: 20,
   sealIntervalMs: 200,
