@@ -23,7 +23,7 @@ describe("entropic load with failed submissions", () => {
     const key = join(mkdtempSync(join(tmpdir(), "entropic-load-")), "client.key");
     const r = entropic(["load", "--api", `http://127.0.0.1:${port}`, "--rate", "5", "--duration", "1", "--drain", "0", "--conflicts", "0", "--key", key], { timeoutMs: 30_000 });
     expect(r.status, r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/^refused 0, errors 5 /m);
+    expect(r.stdout).toMatch(/^refused 0, shed as overloaded 0, errors 5 /m);
     const lines = r.stderr.trim().split("\n").filter((l) => l.startsWith("entropic:"));
     expect(lines).toEqual([
       `entropic: load: 5 submission(s) failed (first: cannot reach http://127.0.0.1:${port}/v1/tx: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:${port})); 0 tx accepted, 0 conflict sets finalized, 0 not`,
