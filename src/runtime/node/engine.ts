@@ -34,6 +34,7 @@ import { TOPICS, type Topic, type Verdict } from "../ports.js";
 import { Admission } from "./admission.js";
 import { Evidence } from "./evidence.js";
 import { Finalizer } from "./finalizer.js";
+import type { LoadGauge } from "./load-gauge.js";
 import { type Startable, stopAll } from "./lifecycle.js";
 import { type BackgroundTask, type EngineComponents, type EngineInit, type EngineOptions, type EngineTuning, type FailureView, splitOptions } from "./options.js";
 import { Outbox } from "./outbox.js";
@@ -69,11 +70,7 @@ export class NodeEngine implements NodeFacade, Startable {
     this.s = s;
     this.tuning = s.tuning;
     this.outbox = new Outbox(s);
-    this.admission = new Admission(s, this.outbox, () => {
-      const now = s.c.clock.now();
-      this.poller.gauge.observeFinalized(s.counters.finalized, now);
-      return this.poller.gauge.overloaded(s.undecided.size, now);
-    });
+    this.admission = new Admission(s, this.outbox, () => this.load().overloaded(s.undecided.size, s.c.clock.now()));
     this.evidence = new Evidence(s);
     const finalizer = new Finalizer(s);
     this.resync = new Resync(s, this.admission, this.outbox);
@@ -83,9 +80,19 @@ export class NodeEngine implements NodeFacade, Startable {
     this.views = new Views(
       s,
       () => ({ outbox: this.outbox.size, reservations: this.admission.reservations }),
-      () => ({ timeoutMs: this.poller.gauge.timeoutMs(), roundMs: this.poller.gauge.roundMs(), admissible: this.poller.gauge.admissible(s.c.clock.now()) }),
+      () => {
+        const g = this.load();
+        return { timeoutMs: g.timeoutMs(), roundMs: g.roundMs(), admissible: g.admissible(s.c.clock.now()) };
+      },
     );
     this.services = [sealer, this.resync, this.views, this.outbox, this.poller];
+  }
+
+  /** The poll loop's load gauge, told the finalizations so far (admission and the metrics read it). */
+  private load(): LoadGauge {
+    const g = this.poller.gauge;
+    g.observeFinalized(this.s.counters.finalized, this.s.c.clock.now());
+    return g;
   }
 
   /** Load what the ledger holds, install the transport handlers; call {@link start} next. */

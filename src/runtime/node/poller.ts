@@ -84,18 +84,24 @@ export class Poller implements Startable {
     if (!this.s.running) return;
     this.pollTimerAt = this.s.c.clock.now() + delay;
     this.pollTimer = this.s.c.clock.after(delay, () => {
+      // The next round is scheduled after this one, whatever it did; a failure of either
+      // is counted (task "poll"), never left to reject unhandled. If scheduling itself
+      // failed, the loop is idle and wake() re-arms it on new work.
       void this.pollRound()
         .catch((err: unknown) => this.s.recordFailure("poll", err))
-        .finally(() => {
-          this.pollTimer = null;
-          // Idle: stop ticking until wake() is called by new work, or a held want is due again.
-          if (this.s.hasWork()) this.schedule(this.s.tuning.pollIntervalMs);
-          else {
-            const due = this.s.wants.nextDue();
-            if (due !== undefined) this.schedule(Math.max(this.s.tuning.pollIntervalMs, due - this.s.c.clock.now()));
-          }
-        });
+        .then(() => this.scheduleNext())
+        .catch((err: unknown) => this.s.recordFailure("poll", err));
     });
+  }
+
+  /** After a round: the next one, or idle until wake() is called by new work or a held want is due again. */
+  private scheduleNext(): void {
+    this.pollTimer = null;
+    if (this.s.hasWork()) this.schedule(this.s.tuning.pollIntervalMs);
+    else {
+      const due = this.s.wants.nextDue();
+      if (due !== undefined) this.schedule(Math.max(this.s.tuning.pollIntervalMs, due - this.s.c.clock.now()));
+    }
   }
 
   /** One poll round over up to `maxPollBatch` undecided instances. */

@@ -61,18 +61,11 @@ export class Responder {
   /**
    * Each queried instance's number here (-1: not in memory), into `local`; the ids of
    * those not in memory and not looked up in vain lately are returned (by position).
-   * `stale`: `local` holds an earlier mapping of the same query; only the entries not in
-   * memory then, or no longer now, are looked up again.
    */
-  private resolveInstances(q: QueryRequest, local: Int32Array, stale: boolean): number[] {
+  private resolveInstances(q: QueryRequest, local: Int32Array): number[] {
     const s = this.s;
     const unknown: number[] = [];
     for (let j = 0; j < local.length; j++) {
-      if (stale) {
-        // Instance numbers are never reused, so a number still in memory is still this id's set.
-        const held = local[j]!;
-        if (held >= 0 && s.sets.has(held)) continue;
-      }
       const at = j * ID_BYTES;
       const hit = this.ids.get(q.instances, at);
       if (hit >= 0) {
@@ -124,11 +117,11 @@ export class Responder {
     const view = new DataView(epochs.buffer);
     // Instances resolved once; again after a ledger read (sets may come and go meanwhile).
     const local = new Int32Array(n);
-    const unknown = this.resolveInstances(q, local, false);
+    const unknown = this.resolveInstances(q, local);
     let stored: ReadonlyMap<number, SetRecord> = NO_RECORDS;
     if (unknown.length > 0) {
       stored = await this.storedFinals(q, unknown);
-      this.resolveInstances(q, local, true);
+      this.resolveInstances(q, local);
     }
     // A final set no longer in memory is answered with its decision at the top epoch of
     // this session (never used for a preference, so never two candidates for one epoch).

@@ -124,6 +124,39 @@ describe("admission control in a node", () => {
     expect(metric("entropic_poll_timeout_ms")).toBe(1000);
   });
 
+  it("a failure while scheduling the next poll round is counted, never unhandled, and new work re-arms the loop", async () => {
+    const net = await startTestNet(snowball as ConsensusProtocol<unknown>, { k: 2, alphaPreference: 2, alphaConfidence: 2, beta: 5 }, 3, () => ({ pollIntervalMs: 2 }));
+    running.push(net);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (r: unknown) => unhandled.push(r);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const e = net.nodes[0]!.engine;
+      // Reach into the engine's state (private): the next `hasWork()` after a round throws once.
+      const state = (e as unknown as { s: { hasWork(): boolean } }).s;
+      const real = state.hasWork.bind(state);
+      let armed = true;
+      state.hasWork = () => {
+        if (armed) {
+          armed = false;
+          throw new Error("injected: scheduling failed");
+        }
+        return real();
+      };
+      const first = await net.run(e.submitTx(createTx(nodeSignatures, author, 30, utf8("a"))));
+      expect(first.ok).toBe(true);
+      await net.until("the injected failure is counted", () => e.failures().byTask.poll >= 1, 10_000);
+      expect(e.failures().lastError).toMatch(/injected: scheduling failed/);
+      const second = await net.run(e.submitTx(createTx(nodeSignatures, author, 31, utf8("b"))));
+      if (!first.ok || !second.ok) throw new Error("submissions refused");
+      await net.until("both sets final here", () => e.getConflict(first.conflict)?.final !== undefined && e.getConflict(second.conflict)?.final !== undefined, 30_000);
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
   it("takes every submission with the default limit on a network that keeps up", async () => {
     const net = await startTestNet(snowball as ConsensusProtocol<unknown>, { k: 2, alphaPreference: 2, alphaConfidence: 2, beta: 200 }, 3, () => ({ pollIntervalMs: 2 }));
     running.push(net);
