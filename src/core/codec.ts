@@ -43,6 +43,14 @@ export interface DecodeOptions {
   readonly maxDepth?: number;
   /** What is being decoded, for error messages ("tx", "vertex", ...). */
   readonly what?: string;
+  /**
+   * Check canonical form by round trip (default true). Only messages whose bytes are never
+   * hashed, signed or stored may pass false: a request or response between two nodes is
+   * read field by field and its signed parts are re-encoded before any signature check, so
+   * a non-canonical encoding of it changes nothing, and the round trip (an encode per
+   * decode, the largest CBOR cost on the poll path) buys nothing there.
+   */
+  readonly canonical?: boolean;
 }
 
 /** Canonical DAG-CBOR bytes of a value of the IPLD data model; throws {@link EncodeError}. */
@@ -75,6 +83,7 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): unknown 
   } catch (e) {
     throw new DecodeError("malformed", what, e instanceof Error ? e.message : String(e));
   }
+  if (options.canonical === false) return value;
   let again: Uint8Array;
   try {
     again = dagCbor.encode(value);

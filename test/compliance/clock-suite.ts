@@ -92,7 +92,7 @@ export function clockComplianceSuite(name: string, factory: () => ClockFixture):
       // The inner timer counts from when the outer callback ran, not from the advance that
       // ran it. Asserted on the clock's own timestamps rather than on which advance saw it,
       // because a loaded machine may stretch a real 4 ms sleep past both timers.
-      const [outer, inner] = fired as [{ at: number }, { at: number }];
+      const [outer, inner] = [fired[0]!, fired[1]!];
       expect(inner.at).toBeGreaterThanOrEqual(outer.at + 3 - earlyTolerance);
     });
 

@@ -79,7 +79,7 @@ export class NodeEngine implements NodeFacade, Startable {
     const sealer = new Sealer(s);
     this.views = new Views(
       s,
-      () => ({ outbox: this.outbox.size, reservations: this.admission.reservations }),
+      () => ({ outbox: this.outbox.size, reservations: this.admission.reservations, standingBatches: this.poller.standing.size, standingAnswers: this.responder.standing.size }),
       () => {
         const g = this.load();
         return { timeoutMs: g.timeoutMs(), roundMs: g.roundMs(), admissible: g.admissible(s.c.clock.now()) };

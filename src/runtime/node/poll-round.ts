@@ -9,12 +9,26 @@
  * poll ended are dropped unread, as avalanchego drops responses to finished polls.
  */
 import type { NodeState } from "./state.js";
-import type { AnswerResponse, QueryRequest, SignedAnswer } from "./wire.js";
+import type { AnswerResponse } from "./wire.js";
+
+/** One peer's answer to a round, checked. */
+export interface RoundAnswer {
+  /** exchange protocols: the signed answer (its vectors are read by the digest) */
+  readonly response?: AnswerResponse;
+  /**
+   * preference protocols: per instance of the round the candidate named, in this node's
+   * order, or NO_CANDIDATE (none, or unknown here), REFUSED (no valid answer: the evidence
+   * check refused it, or the peer did not answer this part) or SKIPPED (no longer polled)
+   */
+  readonly candidates?: Int32Array;
+  /** per instance 1 when the answer's candidate is locked (wire.ts `locked`) */
+  readonly locked?: Uint8Array;
+}
 
 /** What a round needs from its poller (poller.ts). */
 export interface PollAsker {
-  ask(peer: string, bytes: Uint8Array, query: QueryRequest, closed: () => boolean): Promise<AnswerResponse | null>;
-  resolve(round: PollRound, x: number, j: number, r: AnswerResponse, signed: SignedAnswer): number;
+  /** Ask sample[x]; its checked answer, or null (no answer in time, or an invalid one). `closed`: the round no longer needs it. */
+  ask(x: number, closed: () => boolean): Promise<RoundAnswer | null>;
   peerIndex(peer: string): number;
 }
 
@@ -31,9 +45,9 @@ export interface PollHints {
   readonly index: Int32Array;
 }
 
-/** {@link PollAsker.resolve}: the evidence check refused the answer. */
+/** {@link RoundAnswer.candidates}: no valid answer for the instance (refused by the evidence check, or not answered). */
 export const REFUSED = -2;
-/** {@link PollAsker.resolve}: the instance is no longer polled (final, or forgotten). */
+/** {@link RoundAnswer.candidates}: the instance is no longer polled (final, or forgotten). */
 export const SKIPPED = -3;
 
 /** Snowball's thresholds, and the width of its candidate tree. */
@@ -98,8 +112,8 @@ export function snowballSettled(votes: Int32Array, base: number, outstanding: nu
  * (early termination only), and whether every instance's outcome is settled.
  */
 export class PollRound {
-  readonly responses: (AnswerResponse | null)[];
-  /** per answer: the candidate it names for each instance (PollAsker.resolve); preference protocols */
+  readonly responses: (RoundAnswer | null)[];
+  /** per answer: the candidate it names for each instance (preference protocols) */
   readonly candidates: (Int32Array | undefined)[];
   readonly peerIdx: number[];
   private readonly quorum: EarlyQuorum | null;
@@ -118,15 +132,14 @@ export class PollRound {
     private readonly poller: PollAsker,
     readonly batch: readonly number[],
     readonly sample: readonly string[],
-    readonly query: QueryRequest,
     quorum: EarlyQuorum | null,
-    /** the asker's own preferences (preference protocols), or null */
-    readonly hints: PollHints | null = null,
+    /** per instance 1 when it is in the round's list but not polled (a standing batch's member that is done) */
+    readonly inactive: Uint8Array | null = null,
   ) {
     // A sample too small to ever reach α gives unsuccessful polls whatever it answers; such a
     // poll still teaches (candidates, sets, locked votes), so it waits for every answer.
     this.quorum = quorum !== null && sample.length >= quorum.alphaPreference ? quorum : null;
-    this.responses = new Array<AnswerResponse | null>(sample.length).fill(null);
+    this.responses = new Array<RoundAnswer | null>(sample.length).fill(null);
     this.candidates = new Array<Int32Array | undefined>(sample.length);
     this.peerIdx = sample.map((p) => poller.peerIndex(p));
     this.outstanding = sample.length;
@@ -134,6 +147,14 @@ export class PollRound {
     this.votes = this.quorum ? new Int32Array(batch.length * this.quorum.candidates) : null;
     this.total = this.quorum ? new Int32Array(batch.length) : null;
     this.settled = this.quorum ? new Uint8Array(batch.length) : null;
+    if (this.settled !== null && inactive !== null) {
+      for (let j = 0; j < batch.length; j++) {
+        if (inactive[j] === 1) {
+          this.settled[j] = 1; // nothing to wait for
+          this.unsettled--;
+        }
+      }
+    }
   }
 
   /** Answers not in when the round ended (0 when it waited for all). */
@@ -142,35 +163,30 @@ export class PollRound {
   }
 
   /** Ask the whole sample; resolves once every answer is in (or timed out), or every outcome is settled. */
-  collect(bytes: Uint8Array): Promise<void> {
+  collect(): Promise<void> {
     if (this.sample.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.done = resolve;
       const isClosed = (): boolean => this.closed;
-      this.sample.forEach((peer, x) => {
-        this.poller.ask(peer, bytes, this.query, isClosed).then(
+      for (let x = 0; x < this.sample.length; x++) {
+        this.poller.ask(x, isClosed).then(
           (r) => this.arrive(x, r),
           (err: unknown) => {
             this.closed = true;
             reject(err);
           },
         );
-      });
+      }
     });
   }
 
-  private arrive(x: number, r: AnswerResponse | null): void {
+  private arrive(x: number, r: RoundAnswer | null): void {
     if (this.closed) return;
     this.outstanding--;
     this.responses[x] = r;
+    if (r?.candidates !== undefined) this.candidates[x] = r.candidates;
     if (this.quorum !== null) {
-      if (r !== null) {
-        const cand = new Int32Array(this.batch.length);
-        const signed = { instances: this.query.instances, answer: r };
-        for (let j = 0; j < cand.length; j++) cand[j] = this.poller.resolve(this, x, j, r, signed);
-        this.candidates[x] = cand;
-        this.count(cand);
-      }
+      if (r?.candidates !== undefined) this.count(r.candidates);
       this.settle();
     }
     if (this.outstanding === 0 || this.unsettled === 0) this.finish();
@@ -181,27 +197,6 @@ export class PollRound {
     const done = this.done;
     this.done = null;
     done?.();
-  }
-
-  /**
-   * Resolve the answers not resolved on arrival (protocols that wait for every answer),
-   * instance by instance in sample order, as the poll always did.
-   */
-  resolveRest(): void {
-    const todo: number[] = [];
-    const signed: (SignedAnswer | undefined)[] = [];
-    for (let x = 0; x < this.sample.length; x++) {
-      const r = this.responses[x];
-      if (r && this.candidates[x] === undefined) {
-        todo.push(x);
-        this.candidates[x] = new Int32Array(this.batch.length);
-        signed[x] = { instances: this.query.instances, answer: r };
-      }
-    }
-    if (todo.length === 0) return;
-    for (let j = 0; j < this.batch.length; j++) {
-      for (const x of todo) this.candidates[x]![j] = this.poller.resolve(this, x, j, this.responses[x]!, signed[x]!);
-    }
   }
 
   private count(cand: Int32Array): void {

@@ -23,7 +23,9 @@ import { namedCandidate } from "./table.js";
 import { ZERO_KEY } from "./evidence.js";
 import { sameId } from "./id-cache.js";
 import { LoadGauge } from "./load-gauge.js";
-import { earlyQuorum, type PollHints, PollRound, REFUSED, SKIPPED } from "./poll-round.js";
+import { earlyQuorum, type PollHints, PollRound, REFUSED, type RoundAnswer, SKIPPED } from "./poll-round.js";
+import { type RoundPlan, StandingBatches } from "./standing-batches.js";
+import { decodePollResponse, encodePollRequest } from "./wire-poll.js";
 import {
   type AnswerResponse,
   candidateId,
@@ -49,6 +51,8 @@ export class Poller implements Startable {
   private pollTimerAt = 0;
   /** answer latencies → the poll timeout; round durations → overload (load-gauge.ts) */
   readonly gauge: LoadGauge;
+  /** preference protocols: the pending sets in standing batches (standing-batches.ts) */
+  readonly standing: StandingBatches;
 
   constructor(
     private readonly s: NodeState,
@@ -57,6 +61,7 @@ export class Poller implements Startable {
     private readonly resync: Resync,
   ) {
     s.wake = () => this.wake();
+    this.standing = new StandingBatches((i) => s.sets.get(i)?.id);
     this.gauge = new LoadGauge(s.tuning.pollTimeoutMs, s.tuning.maxPollTimeoutMs, s.tuning.maxQueueDelayMs, s.tuning.minAdmitted);
   }
 
@@ -128,13 +133,6 @@ export class Poller implements Startable {
       const connected = s.c.transport.peers();
       for (const p of connected) s.peers.index(p);
       if (connected.length === 0 || s.undecided.size === 0) return;
-      const batch: number[] = [];
-      for (const i of s.undecided) {
-        if (batch.length >= Math.min(s.tuning.maxPollBatch, MAX_QUERY_INSTANCES)) break;
-        // A set waiting for a quorum (`safe` mode) is still asked about: the answers are its votes.
-        if (s.table.wantsPoll(i) || s.deferred.has(i)) batch.push(i);
-      }
-      if (batch.length === 0) return;
       const k = s.protocol.sampleSize(s.params);
       // The sample is drawn from every peer this node has known (a validator set, as
       // Avalanche samples validators, not connections): an unreachable peer is asked and
@@ -144,13 +142,36 @@ export class Poller implements Startable {
       const known = k === ALL_NEIGHBOURS ? connected : s.peers.names();
       const pool = known.filter((p) => s.peers.trust[s.peers.index(p)]! >= MIN_SAMPLING_TRUST);
       if (pool.length === 0) return;
-      const sample = samplePeers(pool, k === ALL_NEIGHBOURS ? pool.length : Math.min(k, pool.length), s.c.rng);
-      const query = this.buildQuery(batch);
-      const bytes = encodeRequest(query);
-      s.counters.queriesSent += sample.length;
+      // A set waiting for a quorum (`safe` mode) is still asked about: the answers are its votes.
+      const polled = (i: number): boolean => s.undecided.has(i) && (s.table.wantsPoll(i) || s.deferred.has(i));
+      const limit = Math.min(s.tuning.maxPollBatch, MAX_QUERY_INSTANCES);
+      let round: PollRound;
       const t2 = clock.now();
-      const round = new PollRound(this, batch, sample, query, earlyQuorum(s), s.protocol.exchange ? null : this.hints(batch));
-      await round.collect(bytes);
+      if (s.protocol.exchange) {
+        const batch: number[] = [];
+        for (const i of s.undecided) {
+          if (batch.length >= limit) break;
+          if (polled(i)) batch.push(i);
+        }
+        if (batch.length === 0) return;
+        const sample = samplePeers(pool, k === ALL_NEIGHBOURS ? pool.length : Math.min(k, pool.length), s.c.rng);
+        const query = this.buildQuery(batch);
+        const bytes = encodeRequest(query);
+        s.counters.queriesSent += sample.length;
+        round = new PollRound({ ask: (x, closed) => this.askExchange(sample[x]!, bytes, query, closed), peerIndex: (p) => this.peerIndex(p) }, batch, sample, null);
+      } else {
+        const plan = this.standing.plan(s.undecided, polled, limit);
+        if (plan.instances.length === 0 || plan.inactive.every((x) => x === 1)) return;
+        const sample = samplePeers(pool, k === ALL_NEIGHBOURS ? pool.length : Math.min(k, pool.length), s.c.rng);
+        s.counters.queriesSent += sample.length;
+        const hints = this.hints(plan.instances);
+        const asker = {
+          ask: (x: number, closed: () => boolean) => this.askStanding(round, plan, hints, x, closed),
+          peerIndex: (p: string) => this.peerIndex(p),
+        };
+        round = new PollRound(asker, plan.instances, sample, earlyQuorum(s), plan.inactive);
+      }
+      await round.collect();
       const t3 = clock.now();
       s.counters.pollAskMs += t3 - t2;
       const finalized = this.digest(round);
@@ -164,12 +185,10 @@ export class Poller implements Startable {
     }
   }
 
-
   private buildQuery(batch: readonly number[]): QueryRequest {
     const s = this.s;
     const ids = new Uint8Array(batch.length * ID_BYTES);
     batch.forEach((i, j) => ids.set(s.sets.get(i)!.id, j * ID_BYTES));
-    if (!s.protocol.exchange) return { kind: "query", instances: ids };
     const w = s.answerWidth;
     const vectors = new Float64Array(batch.length * w);
     const candidates = batch.map((i, j) => {
@@ -187,8 +206,9 @@ export class Poller implements Startable {
     const index = new Int32Array(batch.length).fill(NO_CANDIDATE);
     for (let j = 0; j < batch.length; j++) {
       const i = batch[j]!;
-      const c = s.table.preference(i);
-      const cid = c >= 0 ? s.sets.get(i)!.set.candidates[c] : undefined;
+      const info = s.sets.get(i);
+      const c = info === undefined || info.final !== undefined ? NO_CANDIDATE : s.table.preference(i);
+      const cid = c >= 0 ? info!.set.candidates[c] : undefined;
       if (cid === undefined) continue;
       writeCandidateId(cid, ids, j * ID_BYTES);
       keys[j] = idKey(ids, j * ID_BYTES);
@@ -202,11 +222,97 @@ export class Poller implements Startable {
     return this.s.peers.index(peer);
   }
 
-  /** Ask one peer; the checked answer, or null (no answer in time, or an invalid one). `closed`: the round no longer needs it. */
-  async ask(peer: string, bytes: Uint8Array, query: QueryRequest, closed: () => boolean): Promise<AnswerResponse | null> {
+  /** Ask one peer a one-shot query (exchange protocols); the checked answer, or null (no answer in time, or an invalid one). */
+  private async askExchange(peer: string, bytes: Uint8Array, query: QueryRequest, closed: () => boolean): Promise<RoundAnswer | null> {
     const s = this.s;
-    let raw: Uint8Array;
+    const raw = await this.request(peer, bytes, closed);
+    if (raw === null) return null;
+    try {
+      const n = query.instances.length / ID_BYTES;
+      const r = decodeResponse(raw, n);
+      if (r.kind !== "answer") throw new DecodeError("invalid", "answer", r.kind === "error" ? `the peer refused: ${r.message}` : `expected an answer, got ${r.kind}`);
+      this.checkSigned(r, peer, query.instances);
+      if (r.vectors === undefined || r.vectors.length !== n * s.answerWidth) throw new DecodeError("invalid", "answer", "answer does not match the protocol");
+      s.counters.queriesAnswered++;
+      return r.locked === undefined ? { response: r } : { response: r, locked: r.locked };
+    } catch (err) {
+      this.invalid(peer, err);
+      return null;
+    }
+  }
+
+  /**
+   * Ask sample[x] a standing poll over the round's batches (wire-poll.ts): batches the
+   * peer does not hold yet are registered (their ids sent), the others named by ref. Each
+   * part's answer is resolved into the round's candidates: a full one checked (signer,
+   * signature, equivocation) and remembered, a *same* one read from what was remembered.
+   */
+  private async askStanding(round: PollRound, plan: RoundPlan, h: PollHints, x: number, closed: () => boolean): Promise<RoundAnswer | null> {
+    const s = this.s;
+    const peer = round.sample[x]!;
+    const px = round.peerIdx[x]!;
+    const parts = plan.batches.map((b, k) => {
+      const last = b.last.get(px);
+      const skip = plan.skips[k];
+      const part = last !== undefined ? { ref: b.ref, seen: last.seq } : { ref: b.ref, instances: b.ids };
+      return skip === undefined ? part : { ...part, skip };
+    });
+    const raw = await this.request(peer, encodePollRequest({ kind: "poll", parts }), closed);
+    if (raw === null) return null;
+    const n = plan.instances.length;
+    const candidates = new Int32Array(n).fill(REFUSED);
+    let locked: Uint8Array | undefined;
+    try {
+      const r = decodePollResponse(raw, plan.batches.map((b) => b.members.length));
+      if (r.kind === "error") throw new DecodeError("invalid", "answer", `the peer refused: ${r.message}`);
+      // Check every full part before using any: one bad signature refuses the whole answer.
+      r.parts.forEach((part, k) => {
+        if (part.status === "full") this.checkSigned(part.answer, peer, plan.batches[k]!.ids);
+      });
+      const trusted = s.peers.trust[px]! > 0;
+      r.parts.forEach((part, k) => {
+        const b = plan.batches[k]!;
+        if (part.status === "unknown") {
+          b.last.delete(px); // registered again next time
+          return;
+        }
+        let last = b.last.get(px);
+        if (part.status === "full") {
+          const signed = { instances: b.ids, answer: part.answer };
+          const cand = new Int32Array(b.members.length);
+          for (let j = 0; j < cand.length; j++) cand[j] = this.resolve(b.members[j]!, round, x, part.answer, j, signed, h, b.offset + j, plan.inactive);
+          last = { cand, locked: part.answer.locked, signed, seq: part.seq };
+          b.last.set(px, last);
+        } else if (last === undefined || !trusted) {
+          return; // a "same" about nothing remembered (or from a peer no longer trusted) counts as no answer
+        }
+        const l = last;
+        for (let j = 0; j < b.members.length; j++) {
+          const at = b.offset + j;
+          let c = l.cand[j]!;
+          if (plan.inactive[at] === 1) c = SKIPPED;
+          else if (part.status === "same" && c < 0 && c !== REFUSED) {
+            // Resolved to nothing (or to a set since done) last time: what it names may be known here now.
+            c = this.resolve(b.members[j]!, round, x, l.signed.answer, j, l.signed, h, at, plan.inactive);
+            l.cand[j] = c;
+          }
+          candidates[at] = c;
+          if (l.locked?.[j] === 1) (locked ??= new Uint8Array(n))[at] = 1;
+        }
+      });
+      s.counters.queriesAnswered++;
+      return locked === undefined ? { candidates } : { candidates, locked };
+    } catch (err) {
+      this.invalid(peer, err);
+      return null;
+    }
+  }
+
+  /** The raw answer of `peer` to `bytes`, or null (failed, timed out, or the round no longer needs it). */
+  private async request(peer: string, bytes: Uint8Array, closed: () => boolean): Promise<Uint8Array | null> {
+    const s = this.s;
     const sent = s.c.clock.now();
+    let raw: Uint8Array;
     try {
       raw = await s.c.transport.request(peer, bytes, { timeoutMs: this.gauge.timeoutMs() });
       this.gauge.observeLatency(s.c.clock.now() - sent, s.c.clock.now());
@@ -215,46 +321,39 @@ export class Poller implements Startable {
       return null;
     }
     // A poll that ended early (its outcome settled) drops late answers unread, as avalanchego does.
-    if (closed()) return null;
-    try {
-      const n = query.instances.length / ID_BYTES;
-      const r = decodeResponse(raw, n);
-      if (r.kind !== "answer") throw new DecodeError("invalid", "answer", `expected an answer, got ${r.kind}`);
-      if (!this.evidence.signerIs(r.signer, peer)) throw new DecodeError("invalid", "answer", "signed by a key that is not the peer's");
-      if (!verifyAnswer(s.c.crypto.signatures, query.instances, r)) throw new DecodeError("bad-signature", "answer", "signature does not verify");
-      if (s.protocol.exchange ? r.vectors === undefined || r.vectors.length !== n * s.answerWidth : r.preferences === undefined) {
-        throw new DecodeError("invalid", "answer", "answer does not match the protocol");
-      }
-      s.counters.queriesAnswered++;
-      return r;
-    } catch (err) {
-      s.counters.answersInvalid++;
-      s.distrust(peer, 0.5, `invalid answer: ${(err as Error).message}`);
-      return null;
-    }
+    return closed() ? null : raw;
+  }
+
+  /** Throws unless `r` is signed by `peer`'s key over `instances`. */
+  private checkSigned(r: AnswerResponse, peer: string, instances: Uint8Array): void {
+    if (!this.evidence.signerIs(r.signer, peer)) throw new DecodeError("invalid", "answer", "signed by a key that is not the peer's");
+    if (!verifyAnswer(this.s.c.crypto.signatures, instances, r)) throw new DecodeError("bad-signature", "answer", "signature does not verify");
+  }
+
+  private invalid(peer: string, err: unknown): void {
+    this.s.counters.answersInvalid++;
+    this.s.distrust(peer, 0.5, `invalid answer: ${(err as Error).message}`);
   }
 
   /**
-   * The candidate the answer `r` from sample[x] names for the round's j-th instance, in
-   * this node's order: NO_CANDIDATE (none, or unknown here), REFUSED (the evidence check
-   * refused it) or SKIPPED (the instance is no longer polled). Preference protocols only.
+   * The candidate a signed answer from sample[x] names for instance `i` (its `jr`-th
+   * entry; the round's `jh`-th instance), in this node's order: NO_CANDIDATE (none, or
+   * unknown here), REFUSED (the evidence check refused it) or SKIPPED (no longer polled).
    */
-  resolve(round: PollRound, x: number, j: number, r: AnswerResponse, signed: SignedAnswer): number {
+  private resolve(i: number, round: PollRound, x: number, r: AnswerResponse, jr: number, signed: SignedAnswer, h: PollHints, jh: number, inactive: Uint8Array): number {
     const s = this.s;
-    const i = round.batch[j]!;
     const info = s.sets.get(i);
-    if (info === undefined || info.final !== undefined) return SKIPPED;
+    if (info === undefined || info.final !== undefined || inactive[jh] === 1) return SKIPPED;
     const peer = round.sample[x]!;
-    const e = j * 4;
+    const e = jr * 4;
     const epochs = r.epochs;
     const epoch = (epochs[e]! | (epochs[e + 1]! << 8) | (epochs[e + 2]! << 16) | (epochs[e + 3]! << 24)) >>> 0;
     // Fast path: most answers name what this node prefers itself (hints), whose id and
     // key the round computed once — no string built, no map searched per answer.
-    const h = round.hints;
-    const agrees = h !== null && h.index[j]! >= 0 && sameId(h.ids, r.preferences!, j * ID_BYTES, j * ID_BYTES);
-    const prefKey = agrees ? h.keys[j]! : idKey(r.preferences!, j * ID_BYTES);
+    const agrees = h.index[jh]! >= 0 && sameId(h.ids, r.preferences!, jh * ID_BYTES, jr * ID_BYTES);
+    const prefKey = agrees ? h.keys[jh]! : idKey(r.preferences!, jr * ID_BYTES);
     if (!this.evidence.check(i, round.peerIdx[x]!, peer, epoch, prefKey, signed)) return REFUSED;
-    if (agrees) return h.index[j]!;
+    if (agrees) return h.index[jh]!;
     if (prefKey === ZERO_KEY) return NO_CANDIDATE;
     const c = info.byCandidateId.get(prefKey);
     if (c !== undefined) return c;
@@ -265,7 +364,7 @@ export class Poller implements Startable {
   /** Feed every instance's answers to the protocol; returns the instances that became final. */
   private digest(round: PollRound): number[] {
     const s = this.s;
-    const { batch, sample, responses, peerIdx } = round;
+    const { batch, sample, responses, peerIdx, inactive } = round;
     const w = s.answerWidth;
     const answers = new Float64Array(sample.length * w);
     const from = new Int32Array(sample.length);
@@ -274,9 +373,9 @@ export class Poller implements Startable {
     const gated = s.tuning.partitionMode === "safe";
     const now = s.c.clock.now();
     const d = s.tuning.maxCandidates;
-    if (!s.protocol.exchange) round.resolveRest();
     for (let j = 0; j < batch.length; j++) {
       const i = batch[j]!;
+      if (inactive?.[j] === 1) continue;
       const info = s.sets.get(i);
       // Decided (by an answer to a peer) and already forgotten while this round was asking.
       if (info === undefined || info.final !== undefined) continue;
@@ -284,13 +383,13 @@ export class Poller implements Startable {
       for (let x = 0; x < sample.length; x++) {
         const r = responses[x];
         if (!r) continue;
-        if (s.protocol.exchange) {
-          if (r.skipped?.[j] === 1) continue;
-          const vector = r.vectors!.subarray(j * w, (j + 1) * w);
+        if (r.response !== undefined) {
+          if (r.response.skipped?.[j] === 1) continue;
+          const vector = r.response.vectors!.subarray(j * w, (j + 1) * w);
           if (gated && r.locked?.[j] === 1) s.gate.note(i, peerIdx[x]!, namedCandidate(vector, s.layout, d), now);
           answers.set(vector, count * w);
         } else {
-          const c = round.candidates[x]![j]!;
+          const c = r.candidates![j]!;
           if (c === REFUSED || c === SKIPPED) continue;
           if (gated && r.locked?.[j] === 1) s.gate.note(i, peerIdx[x]!, c, now);
           s.protocol.answerFor(c, d, one);

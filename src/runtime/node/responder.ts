@@ -21,7 +21,9 @@ import { decodeSetRecord, type SetRecord } from "./set-record.js";
 import type { NodeState, SetInfo } from "./state.js";
 import { IdCache, sameId } from "./id-cache.js";
 import { permuteVector } from "./table.js";
-import { candidateId, decodeRequest, encodeResponse, type FetchRequest, ID_BYTES, idKey, type QueryRequest, type Response, signAnswer, writeCandidateId } from "./wire.js";
+import { MAX_STANDING_MEMBERS, type StandingAnswer, StandingAnswers } from "./standing-answers.js";
+import { candidateId, decodeRequest, encodeResponse, type ErrorResponse, type FetchRequest, ID_BYTES, idKey, type QueryRequest, type Response, type AnswerResponse, signAnswer, writeCandidateId } from "./wire.js";
+import { encodePollResponse, type PartAnswer, type PollRequest, type PollResponse, skipped as isSkipped } from "./wire-poll.js";
 
 /** Ledger reads per query for sets no longer in memory (the rest count as unknown this time). */
 const MAX_RECORD_READS = 64;
@@ -31,6 +33,9 @@ const FINAL_EPOCH_OFFSET = 1_048_575;
 
 const NO_RECORDS: ReadonlyMap<number, SetRecord> = new Map();
 
+/** standing-answers.ts: a set not in memory answered with its ledger decision (any index ≥ 0 says "answered"). */
+const ANSWERED_FROM_LEDGER = 0;
+
 /** Bytes of blocks per fetch response (below the transport's 1 MiB message limit). */
 const FETCH_BUDGET = 900 * 1024;
 
@@ -39,12 +44,16 @@ export class Responder {
   private readonly finals = new WeakMap<SetInfo, { readonly cid: BlockCid; readonly c: number }>();
   /** instance id → instance number, the fast path (id-cache.ts) */
   private readonly ids = new IdCache();
+  /** standing polls: what was last answered per asker and batch (standing-answers.ts) */
+  readonly standing: StandingAnswers;
 
   constructor(
     private readonly s: NodeState,
     private readonly finalizer: Finalizer,
     private readonly resync: Resync,
-  ) {}
+  ) {
+    this.standing = new StandingAnswers(s);
+  }
 
   async onRequest(from: string, data: Uint8Array): Promise<Uint8Array> {
     let req;
@@ -55,17 +64,66 @@ export class Responder {
       this.s.distrust(from, 0.9, `bad request: ${(err as Error).message}`);
       return encodeResponse({ kind: "error", message: (err as Error).message.slice(0, 200) });
     }
+    if (req.kind === "poll") {
+      const r = await this.answerPoll(from, req);
+      return r.kind === "answers" ? encodePollResponse(r, encodeResponse) : encodeResponse(r);
+    }
     return encodeResponse(req.kind === "query" ? await this.answer(from, req) : await this.serveFetch(req));
+  }
+
+  /**
+   * A standing poll (wire-poll.ts): per part, *same* when the asker holds this node's last
+   * full answer about the batch and nothing in it changed since, *unknown* when this node
+   * does not hold the batch, else a full signed answer over the batch (recorded, numbered).
+   */
+  private async answerPoll(from: string, req: PollRequest): Promise<PollResponse | ErrorResponse> {
+    const s = this.s;
+    if (s.protocol.exchange) return { kind: "error", message: `this node runs ${s.protocol.name}: it answers one-shot queries, not standing polls` };
+    const parts: PartAnswer[] = [];
+    const finalIndex = (i: number): number => {
+      const info = s.sets.get(i)!;
+      return this.finalIndex(info, info.final!);
+    };
+    for (const p of req.parts) {
+      let st: StandingAnswer | undefined;
+      if (p.instances !== undefined) {
+        if (p.instances.length / ID_BYTES > MAX_STANDING_MEMBERS) return { kind: "error", message: `a standing batch has at most ${MAX_STANDING_MEMBERS} instances` };
+        st = this.standing.register(from, p.ref, p.instances);
+      } else {
+        st = this.standing.get(from, p.ref);
+        if (st === undefined) {
+          s.counters.standingUnknown++;
+          parts.push({ status: "unknown" });
+          continue;
+        }
+        if (p.skip !== undefined && p.skip.length !== Math.ceil(st.size / 8)) return { kind: "error", message: `part ${p.ref}: skip must have one bit per member` };
+        if (p.seen === st.seq && this.standing.unchanged(st, finalIndex, p.skip)) {
+          s.counters.standingSame++;
+          parts.push({ status: "same" });
+          continue;
+        }
+      }
+      s.counters.standingFull++;
+      const answer = await this.answer(from, { kind: "query", instances: st.ids }, st, p.skip);
+      if (answer.kind !== "answer") return answer;
+      st.seq = (st.seq + 1) >>> 0;
+      parts.push({ status: "full", answer, seq: st.seq });
+    }
+    return { kind: "answers", parts };
   }
 
   /**
    * Each queried instance's number here (-1: not in memory), into `local`; the ids of
    * those not in memory and not looked up in vain lately are returned (by position).
    */
-  private resolveInstances(q: QueryRequest, local: Int32Array): number[] {
+  private resolveInstances(q: QueryRequest, local: Int32Array, skip?: Uint8Array): number[] {
     const s = this.s;
     const unknown: number[] = [];
     for (let j = 0; j < local.length; j++) {
+      if (isSkipped(skip, j)) {
+        local[j] = -1; // the asker no longer polls it (standing polls)
+        continue;
+      }
       const at = j * ID_BYTES;
       const hit = this.ids.get(q.instances, at);
       if (hit >= 0) {
@@ -110,18 +168,19 @@ export class Responder {
     return out;
   }
 
-  private async answer(from: string, q: QueryRequest): Promise<Response> {
+  /** The signed answer to a query; `record` (standing polls) gets what was answered per instance. */
+  private async answer(from: string, q: QueryRequest, record?: StandingAnswer, skip?: Uint8Array): Promise<AnswerResponse | ErrorResponse> {
     const s = this.s;
     const n = q.instances.length / ID_BYTES;
     const epochs = new Uint8Array(4 * n);
     const view = new DataView(epochs.buffer);
     // Instances resolved once; again after a ledger read (sets may come and go meanwhile).
     const local = new Int32Array(n);
-    const unknown = this.resolveInstances(q, local);
+    const unknown = this.resolveInstances(q, local, skip);
     let stored: ReadonlyMap<number, SetRecord> = NO_RECORDS;
     if (unknown.length > 0) {
       stored = await this.storedFinals(q, unknown);
-      this.resolveInstances(q, local);
+      this.resolveInstances(q, local, skip);
     }
     // A final set no longer in memory is answered with its decision at the top epoch of
     // this session (never used for a preference, so never two candidates for one epoch).
@@ -138,12 +197,26 @@ export class Responder {
       const preferences = new Uint8Array(ID_BYTES * n);
       for (let j = 0; j < n; j++) {
         const i = local[j]!;
+        if (record !== undefined) {
+          record.local[j] = i;
+          record.cand[j] = NO_CANDIDATE;
+          record.locked[j] = 0;
+          record.answered[j] = 1;
+        }
+        if (skip !== undefined && isSkipped(skip, j)) {
+          if (record !== undefined) record.answered[j] = 0;
+          continue;
+        }
         if (i < 0) {
           const rec = stored.get(j);
           if (rec !== undefined) {
             view.setUint32(j * 4, finalEpoch, true);
             writeCandidateId(parseCid(rec.final!), preferences, j * ID_BYTES);
             lock(j);
+            if (record !== undefined) {
+              record.cand[j] = ANSWERED_FROM_LEDGER;
+              record.locked[j] = 1;
+            }
           } else {
             // Polled about a set this node never heard of: fetch it from the asker, who
             // holds its candidates (otherwise a set known to one node stays pending).
@@ -155,9 +228,16 @@ export class Responder {
         const final = info.final;
         const c = final !== undefined ? this.finalIndex(info, final) : s.table.preference(i);
         if (c === NO_CANDIDATE || c < 0) continue;
-        view.setUint32(j * 4, openEpoch(info, c), true); // the shell's epoch rule: one signed candidate per (set, epoch)
+        const epoch = openEpoch(info, c); // the shell's epoch rule: one signed candidate per (set, epoch)
+        view.setUint32(j * 4, epoch, true);
         writeCandidateId(info.set.candidates[c]!, preferences, j * ID_BYTES);
-        if (final !== undefined || s.table.isFinal(i)) lock(j);
+        const isLocked = final !== undefined || s.table.isFinal(i);
+        if (isLocked) lock(j);
+        if (record !== undefined) {
+          record.cand[j] = c;
+          record.epochs[j] = epoch;
+          record.locked[j] = isLocked ? 1 : 0;
+        }
       }
       return signAnswer(s.c.crypto.signatures, s.c.keys, q.instances, { epochs, preferences, ...(anyLocked ? { locked } : {}) });
     }

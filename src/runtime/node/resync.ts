@@ -126,6 +126,10 @@ export class Resync implements Startable {
 
   async ingestVertex(bytes: Uint8Array, from: string): Promise<Verdict> {
     const s = this.s;
+    // Known bytes (by their hash) were checked when first stored: no second decode and
+    // signature check for a vertex heard again (gossip, fetches and heads all bring them).
+    const cid = cidOf(bytes, s.c.crypto.hasher);
+    if (s.dag.has(cid.toString())) return "ignore";
     let v: Vertex;
     try {
       v = decodeVertex(bytes, s.c.crypto.signatures);
@@ -134,7 +138,6 @@ export class Resync implements Startable {
       s.distrust(from, 0.8, `invalid vertex: ${(err as Error).message}`);
       return "reject";
     }
-    const cid = cidOf(bytes, s.c.crypto.hasher);
     if (await this.hasVertex(cid.toString())) return "ignore";
     await s.store.commit({ vertices: [[cid.toString(), bytes]] });
     s.dag.add(v, bytes, cid);

@@ -97,6 +97,9 @@ export const COUNTERS = [
   "ledgerWrites",
   "pollAskMs",
   "pollFinalizeMs",
+  "standingSame",
+  "standingFull",
+  "standingUnknown",
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 

@@ -20,6 +20,9 @@ import { DecodeError } from "../../core/errors.js";
 import { MAX_TX_BYTES } from "../../core/tx.js";
 import { MAX_VERTEX_BYTES } from "../../core/vertex.js";
 import { equalBytes, utf8 } from "../../core/bytes.js";
+// wire-poll.ts builds on this module's answers; the request decoder dispatches to it (a
+// cycle of function bindings only, resolved before any call).
+import { type PollRequest, pollRequestFrom } from "./wire-poll.js";
 
 /** Bytes of an instance id and a candidate id. */
 export const ID_BYTES = 8;
@@ -126,7 +129,8 @@ export interface FetchRequest {
   readonly sets: Uint8Array;
 }
 
-export type Request = QueryRequest | FetchRequest;
+/** Standing polls (wire-poll.ts) are requests too. */
+export type Request = QueryRequest | FetchRequest | PollRequest;
 
 export interface AnswerResponse {
   readonly kind: "answer";
@@ -181,7 +185,7 @@ function checkIds(b: Uint8Array, field: string, what: string, max: number): numb
   return n;
 }
 
-export function encodeRequest(r: Request): Uint8Array {
+export function encodeRequest(r: QueryRequest | FetchRequest): Uint8Array {
   if (r.kind === "query") {
     const body: Record<string, unknown> = { i: r.instances, t: "query" };
     if (r.candidates !== undefined) body.c = r.candidates;
@@ -194,7 +198,8 @@ export function encodeRequest(r: Request): Uint8Array {
 /** Decode a request from a peer; throws {@link DecodeError}. */
 export function decodeRequest(bytes: Uint8Array): Request {
   const what = "request";
-  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 4, what });
+  // Never hashed or stored, and answers are signed over a re-encoding: no canonical check (codec.ts).
+  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 4, what, canonical: false });
   const kind = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>).t : undefined;
   if (kind === "query") {
     const rec = value as Record<string, unknown>;
@@ -219,6 +224,7 @@ export function decodeRequest(bytes: Uint8Array): Request {
     }
     return out;
   }
+  if (kind === "poll") return pollRequestFrom(value as Record<string, unknown>, what);
   if (kind === "fetch") {
     const rec = expectRecord(value, ["s", "t", "txs", "vertices"], what);
     const sets = expectBytes(rec.s, "s", what);
@@ -230,7 +236,7 @@ export function decodeRequest(bytes: Uint8Array): Request {
       vertices: expectList(rec.vertices, "vertices", what, MAX_FETCH).map((c, i) => expectCid(c, `vertices[${i}]`, what)),
     };
   }
-  throw new DecodeError("invalid", what, 't must be "query" or "fetch"');
+  throw new DecodeError("invalid", what, 't must be "query", "poll" or "fetch"');
 }
 
 // ---------------------------------------------------------------------------------------
@@ -289,7 +295,8 @@ export function encodeResponse(r: Response): Uint8Array {
  */
 export function decodeResponse(bytes: Uint8Array, n: number): Response {
   const what = "response";
-  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 3, what });
+  // Signatures cover answerSigningBytes (a re-encoding), not these bytes: no canonical check (codec.ts).
+  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 3, what, canonical: false });
   const rec = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   const kind = rec?.t;
   if (kind === "answer" && rec) {

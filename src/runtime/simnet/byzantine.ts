@@ -19,7 +19,8 @@ import type { Rng } from "../../core/prng.js";
 import { conflictKey, decodeTx } from "../../core/tx.js";
 import { TOPICS, type Topic } from "../ports.js";
 import type { MemoryTransport } from "../transport/memory.js";
-import { candidateId, decodeRequest, decodeTxBatch, encodeResponse, ID_BYTES, idKey, instanceId, signAnswer } from "../node/wire.js";
+import { type AnswerResponse, candidateId, decodeRequest, decodeTxBatch, encodeResponse, ID_BYTES, idKey, instanceId, signAnswer } from "../node/wire.js";
+import { encodePollResponse, type PartAnswer } from "../node/wire-poll.js";
 import type { SimTime } from "./time.js";
 
 export const BYZANTINE_KINDS = ["equivocate", "garbage", "replay"] as const;
@@ -31,6 +32,8 @@ const ACT_EVERY_MS = 50;
 const MAX_CAPTURED = 256;
 /** share of an equivocator's answers that contradict what it told the same asker before */
 const FLIP_SHARE = 0.2;
+/** standing-poll registrations an equivocator keeps (all forgotten beyond: askers register again) */
+const MAX_REGISTRATIONS = 4096;
 
 export interface ByzantineOptions {
   readonly kind: ByzantineKind;
@@ -50,6 +53,8 @@ export class ByzantineProcess {
   private readonly capturedGossip: { topic: Topic; data: Uint8Array }[] = [];
   private readonly capturedAnswers: Uint8Array[] = [];
   private readonly capturedQueries: Uint8Array[] = [];
+  /** standing-poll batches registered with it: ref/asker → instance ids */
+  private readonly registrations = new Map<string, Uint8Array>();
   private stopped = false;
 
   constructor(private readonly o: ByzantineOptions) {
@@ -119,6 +124,19 @@ export class ByzantineProcess {
   /** A validly signed answer favouring one candidate for some askers and another for the rest. */
   private equivocate(from: string, data: Uint8Array): Uint8Array {
     const request = decodeRequest(data);
+    if (request.kind === "poll") {
+      // Standing polls: it keeps each asker's registrations, and answers every part in full
+      // (a "same" would sign nothing, and it wants to sign contradictions).
+      const parts = request.parts.map((part): PartAnswer => {
+        const key = `${part.ref}/${from}`;
+        if (part.instances !== undefined) this.registrations.set(key, part.instances);
+        const instances = this.registrations.get(key);
+        if (instances === undefined) return { status: "unknown" };
+        return { status: "full", answer: this.preferenceAnswer(from, instances), seq: 1 };
+      });
+      if (this.registrations.size > MAX_REGISTRATIONS) this.registrations.clear();
+      return encodePollResponse({ kind: "answers", parts }, encodeResponse);
+    }
     if (request.kind !== "query") throw new Error("only queries are answered");
     const n = request.instances.length / ID_BYTES;
     // Mostly the same side per asker (which no single asker can catch), and one answer in
@@ -137,14 +155,22 @@ export class ByzantineProcess {
       const signed = signAnswer(this.o.crypto.signatures, this.o.keys, request.instances, { epochs, vectors, skipped: new Uint8Array(n) });
       return encodeResponse(signed);
     }
+    return encodeResponse(this.preferenceAnswer(from, request.instances, side));
+  }
+
+  /** A signed preference answer over `instances`, each naming the candidate of `side` (drawn per answer when not given). */
+  private preferenceAnswer(from: string, instances: Uint8Array, side = hashSide(from) ^ (this.o.rng.nextFloat() < FLIP_SHARE ? 1 : 0)): AnswerResponse {
+    const n = instances.length / ID_BYTES;
+    const epochs = new Uint8Array(4 * n);
+    for (let i = 0; i < n; i++) new DataView(epochs.buffer).setUint32(4 * i, 1, true);
     const preferences = new Uint8Array(n * ID_BYTES);
     for (let i = 0; i < n; i++) {
-      const known = this.candidates.get(idKey(request.instances, i * ID_BYTES));
+      const known = this.candidates.get(idKey(instances, i * ID_BYTES));
       if (known === undefined || known.length === 0) continue; // all zero: no preference
       const pick = known[side === 0 ? 0 : known.length - 1]!;
       preferences.set(pick, i * ID_BYTES);
     }
-    return encodeResponse(signAnswer(this.o.crypto.signatures, this.o.keys, request.instances, { epochs, preferences }));
+    return signAnswer(this.o.crypto.signatures, this.o.keys, instances, { epochs, preferences });
   }
 
   /** Learn conflict sets and their candidates from transaction gossip. */

@@ -101,6 +101,7 @@ describe("equivocation in the live node", () => {
   it("a peer signing two candidates for one (set, epoch) is caught, and the proof spreads to nodes it never lied to", async () => {
     const { decodeRequest, encodeResponse, signAnswer, candidateId, ID_BYTES } = await import("../../../src/runtime/node/wire.js");
     const { txId } = await import("../../../src/core/tx.js");
+    const { encodePollResponse } = await import("../../../src/runtime/node/wire-poll.js");
     const net = await startNet(snowball as ConsensusProtocol<unknown>, { k: 3, alphaPreference: 2, alphaConfidence: 2, beta: 50 }, 3);
     // The equivocator: a raw transport with its own identity key.
     const seedE = new Uint8Array(32).fill(77);
@@ -112,18 +113,26 @@ describe("equivocation in the live node", () => {
     const ids = [candidateId(txId(a, nodeHasher)), candidateId(txId(b, nodeHasher))];
     let flip = 0;
     const victim = net.transports[0]!.peerId;
+    // It answers the victim's standing polls in full each time (wire-poll.ts), alternating
+    // its preference at one epoch; everyone else gets an error.
+    const registered = new Map<number, Uint8Array>();
     e.onRequest(async (from, data) => {
       const q = decodeRequest(data);
-      if (q.kind !== "query" || from !== victim) return encodeResponse({ kind: "error", message: "no" });
-      const n = q.instances.length / ID_BYTES;
-      const preferences = new Uint8Array(n * ID_BYTES);
-      const epochs = new Uint8Array(4 * n);
-      for (let j = 0; j < n; j++) {
-        preferences.set(ids[flip % 2]!, j * ID_BYTES);
-        new DataView(epochs.buffer).setUint32(4 * j, 7, true);
-      }
-      flip++;
-      return encodeResponse(signAnswer(nodeSignatures, keysE, q.instances, { epochs, preferences }));
+      if (q.kind !== "poll" || from !== victim) return encodeResponse({ kind: "error", message: "no" });
+      const parts = q.parts.map((part) => {
+        if (part.instances !== undefined) registered.set(part.ref, part.instances);
+        const instances = registered.get(part.ref)!;
+        const n = instances.length / ID_BYTES;
+        const preferences = new Uint8Array(n * ID_BYTES);
+        const epochs = new Uint8Array(4 * n);
+        for (let j = 0; j < n; j++) {
+          preferences.set(ids[flip % 2]!, j * ID_BYTES);
+          new DataView(epochs.buffer).setUint32(4 * j, 7, true);
+        }
+        flip++;
+        return { status: "full" as const, answer: signAnswer(nodeSignatures, keysE, instances, { epochs, preferences }), seq: flip };
+      });
+      return encodePollResponse({ kind: "answers", parts }, encodeResponse);
     });
     e.onMessage(() => "ignore");
     for (const t of net.transports) await net.t.run(e.dial(t.addresses()[0]!));

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type EarlyQuorum, type PollAsker, PollRound, SKIPPED, snowballSettled } from "../../../src/runtime/node/poll-round.js";
-import type { AnswerResponse, QueryRequest } from "../../../src/runtime/node/wire.js";
+import { type EarlyQuorum, type PollAsker, PollRound, type RoundAnswer, SKIPPED, snowballSettled } from "../../../src/runtime/node/poll-round.js";
 
 const Q: EarlyQuorum = { alphaPreference: 15, alphaConfidence: 15, candidates: 4 };
 
@@ -36,19 +35,16 @@ describe("snowballSettled (the Snowball tree's poll outcome)", () => {
 function fakeAsker(plan: readonly (readonly number[])[], delays: readonly number[]) {
   const asked: string[] = [];
   const asker: PollAsker = {
-    ask: (peer) => {
-      asked.push(peer);
-      const x = Number(peer.slice(1));
-      if (delays[x]! < 0) return new Promise<AnswerResponse | null>(() => {});
-      return new Promise((resolve) => setTimeout(() => resolve({ kind: "answer", x } as unknown as AnswerResponse), delays[x]));
+    ask: (x) => {
+      asked.push(`p${x}`);
+      if (delays[x]! < 0) return new Promise<RoundAnswer | null>(() => {});
+      return new Promise((resolve) => setTimeout(() => resolve({ candidates: Int32Array.from(plan[x]!) }), delays[x]));
     },
-    resolve: (_round, x, j) => plan[x]![j]!,
     peerIndex: (p) => Number(p.slice(1)),
   };
   return { asker, asked };
 }
 
-const query: QueryRequest = { kind: "query", instances: new Uint8Array(16) };
 const peers = Array.from({ length: 20 }, (_, x) => `p${x}`);
 
 describe("PollRound: a poll ends once its outcome is settled", () => {
@@ -57,8 +53,8 @@ describe("PollRound: a poll ends once its outcome is settled", () => {
     const plan = peers.map(() => [0, 0]);
     const delays = peers.map((_, x) => (x < 15 ? 1 : -1));
     const { asker } = fakeAsker(plan, delays);
-    const round = new PollRound(asker, [7, 8], peers, query, Q);
-    const ended = await Promise.race([round.collect(new Uint8Array()).then(() => "ended"), new Promise((r) => setTimeout(() => r("waiting"), 200))]);
+    const round = new PollRound(asker, [7, 8], peers, Q);
+    const ended = await Promise.race([round.collect().then(() => "ended"), new Promise((r) => setTimeout(() => r("waiting"), 200))]);
     expect(ended).toBe("ended");
     expect(round.unheard).toBe(5);
     expect(round.responses.filter((r) => r !== null)).toHaveLength(15);
@@ -69,9 +65,9 @@ describe("PollRound: a poll ends once its outcome is settled", () => {
     const plan = peers.map(() => [0]);
     const delays = peers.map((_, x) => (x < 6 ? 1 : -1));
     const { asker } = fakeAsker(plan, delays);
-    const nullAsker: PollAsker = { ...asker, ask: (p, b, q, c) => (Number(p.slice(1)) < 6 ? Promise.resolve(null) : asker.ask(p, b, q, c)) };
-    const round = new PollRound(nullAsker, [3], peers, query, Q);
-    const ended = await Promise.race([round.collect(new Uint8Array()).then(() => "ended"), new Promise((r) => setTimeout(() => r("waiting"), 200))]);
+    const nullAsker: PollAsker = { ...asker, ask: (x, closed) => (x < 6 ? Promise.resolve(null) : asker.ask(x, closed)) };
+    const round = new PollRound(nullAsker, [3], peers, Q);
+    const ended = await Promise.race([round.collect().then(() => "ended"), new Promise((r) => setTimeout(() => r("waiting"), 200))]);
     expect(ended).toBe("ended");
     expect(round.unheard).toBe(14);
   });
@@ -81,8 +77,8 @@ describe("PollRound: a poll ends once its outcome is settled", () => {
     const plan = peers.map((_, x) => [0, x < 10 ? 0 : 1]);
     const delays = peers.map((_, x) => (x < 15 ? 1 : -1));
     const { asker } = fakeAsker(plan, delays);
-    const round = new PollRound(asker, [1, 2], peers, query, Q);
-    const ended = await Promise.race([round.collect(new Uint8Array()).then(() => "ended"), new Promise((r) => setTimeout(() => r("waiting"), 100))]);
+    const round = new PollRound(asker, [1, 2], peers, Q);
+    const ended = await Promise.race([round.collect().then(() => "ended"), new Promise((r) => setTimeout(() => r("waiting"), 100))]);
     expect(ended).toBe("waiting");
   });
 
@@ -94,8 +90,8 @@ describe("PollRound: a poll ends once its outcome is settled", () => {
       [peers.slice(0, 10), Q],
     ] as const) {
       const { asker } = fakeAsker(plan, delays);
-      const round = new PollRound(asker, [0], sample, query, quorum);
-      await round.collect(new Uint8Array());
+      const round = new PollRound(asker, [0], sample, quorum);
+      await round.collect();
       expect(round.unheard).toBe(0);
       expect(round.responses.filter((r) => r !== null)).toHaveLength(sample.length);
     }
@@ -105,8 +101,8 @@ describe("PollRound: a poll ends once its outcome is settled", () => {
     const plan = peers.map(() => [SKIPPED]);
     const delays = peers.map((_, x) => (x === 0 ? 1 : -1));
     const { asker } = fakeAsker(plan, delays);
-    const round = new PollRound(asker, [0], peers, query, Q);
-    await round.collect(new Uint8Array());
+    const round = new PollRound(asker, [0], peers, Q);
+    await round.collect();
     expect(round.unheard).toBe(19);
   });
 });

@@ -1,0 +1,114 @@
+/**
+ * The responder's half of standing polls (wire-poll.ts): per asker and batch ref, the
+ * batch's instances as resolved here and what this node last answered about each.
+ *
+ * A part is answered *same* only when, for every member the asker still polls (the part's
+ * `skip` bits say which it does not), the answer this node would give
+ * now is the one it gave last time: the same candidate, at the same epoch (no new epoch
+ * opened since: not for this asker, not for anyone), with the same locked bit. A member not
+ * in memory stays *same* while it is still not in memory and was answered from the ledger
+ * or known to be absent there; anything else makes the part a full, freshly signed answer
+ * (responder.ts), which re-records the batch.
+ *
+ * Memory: at most {@link MAX_STANDING} batches over all askers, least recently polled
+ * forgotten first (an asker whose batch was forgotten gets *unknown* and registers it
+ * again), each at most {@link MAX_STANDING_MEMBERS} instances: ≤ 4096 × 256 × 21 bytes.
+ */
+import { NO_CANDIDATE } from "../../protocols/consensus.js";
+import { Lru } from "./lru.js";
+import type { NodeState } from "./state.js";
+import { ID_BYTES, idKey } from "./wire.js";
+import { skipped } from "./wire-poll.js";
+
+/** Standing batches remembered per node, over all askers. */
+export const MAX_STANDING = 4096;
+/** Members a standing batch may have (the asker's batches are smaller: standing-batches.ts). */
+export const MAX_STANDING_MEMBERS = 256;
+
+/** What this node last answered one asker about one batch. */
+export class StandingAnswer {
+  /** instance number here per member (-1: not in memory when last answered) */
+  readonly local: Int32Array;
+  /** candidate index last answered per member (NO_CANDIDATE: none; for a set not in memory, ≥ 0 when answered from its ledger record) */
+  readonly cand: Int32Array;
+  readonly epochs: Uint32Array;
+  readonly locked: Uint8Array;
+  /** 1 where the last full answer answered the member (0: the asker had it skipped) */
+  readonly answered: Uint8Array;
+  /** the number of the last full answer (wire-poll.ts `seen`) */
+  seq = 0;
+
+  constructor(readonly ids: Uint8Array) {
+    const n = ids.length / ID_BYTES;
+    this.local = new Int32Array(n).fill(-1);
+    this.cand = new Int32Array(n).fill(NO_CANDIDATE);
+    this.epochs = new Uint32Array(n);
+    this.locked = new Uint8Array(n);
+    this.answered = new Uint8Array(n);
+  }
+
+  get size(): number {
+    return this.local.length;
+  }
+}
+
+export class StandingAnswers {
+  private readonly lru = new Lru<string, StandingAnswer>(MAX_STANDING);
+
+  constructor(private readonly s: NodeState) {}
+
+  get size(): number {
+    return this.lru.size;
+  }
+
+  /** A new registration from `asker` (replacing any earlier batch under its ref). */
+  register(asker: string, ref: number, ids: Uint8Array): StandingAnswer {
+    const st = new StandingAnswer(ids);
+    this.lru.set(key(asker, ref), st);
+    return st;
+  }
+
+  /** The batch `asker` registered under `ref`, refreshed as recently polled; undefined when not held. */
+  get(asker: string, ref: number): StandingAnswer | undefined {
+    return this.lru.get(key(asker, ref));
+  }
+
+  /**
+   * Whether every member's answer now equals the recorded one (without opening an epoch:
+   * `finalIndex` maps a decision to its candidate index, and the caller's epoch rule is
+   * only applied when a full answer is built).
+   */
+  unchanged(st: StandingAnswer, finalIndex: (set: number) => number, skip: Uint8Array | undefined): boolean {
+    const s = this.s;
+    const n = st.size;
+    for (let j = 0; j < n; j++) {
+      if (skipped(skip, j)) continue; // the asker no longer needs it
+      if (st.answered[j] === 0) return false; // skipped last time, wanted now
+      const i = st.local[j]!;
+      if (i < 0) {
+        // Not in memory when last answered: the same answer while still not in memory and
+        // either answered from the ledger (a decision, which does not move) or known absent.
+        const id = idKey(st.ids, j * ID_BYTES);
+        if (s.byInstanceId.has(id)) return false;
+        if (st.cand[j] === NO_CANDIDATE && !s.notStored.has(id)) return false;
+        continue;
+      }
+      const info = s.sets.get(i);
+      if (info === undefined) return false; // forgotten since: answered from the ledger now
+      const final = info.final !== undefined;
+      const c = final ? finalIndex(i) : s.table.preference(i);
+      if (c < 0) {
+        if (st.cand[j] !== NO_CANDIDATE) return false;
+        continue;
+      }
+      if (c !== st.cand[j] || info.lastAnswered !== c || info.epoch !== st.epochs[j]) return false;
+      const locked = final || s.table.isFinal(i) ? 1 : 0;
+      if (locked !== st.locked[j]) return false;
+    }
+    return true;
+  }
+}
+
+function key(asker: string, ref: number): string {
+  return `${ref}/${asker}`;
+}

@@ -1,0 +1,142 @@
+/**
+ * The asker's half of standing polls (wire-poll.ts): its pending sets grouped into
+ * batches that keep their membership from round to round, so a peer can be asked about
+ * a batch by its ref alone and answer *same*.
+ *
+ * Rules, each round ({@link StandingBatches.plan}):
+ * - sets to poll that are in no batch yet form new batches, in first-seen order, at most
+ *   {@link BATCH_MEMBERS} each (one batch per round's arrivals, typically);
+ * - a batch whose members are all done (decided, forgotten, or no longer polled) is dropped;
+ * - a batch with fewer than half of its members still polled is dissolved, and those
+ *   members join new batches: so a batch never makes a peer answer about more than twice
+ *   the sets the asker still needs, and a set decided long ago (which the peer may have to
+ *   read from its ledger) does not stay in the asker's polls;
+ * - the round takes whole batches, oldest first, up to the poll size limit; its instance
+ *   list is their members end to end, members no longer polled marked inactive.
+ *
+ * Per batch the asker remembers, per peer, the last full answer as resolved here
+ * ({@link LastAnswer}): a *same* reuses it; a peer without one gets the batch's ids (a
+ * registration, answered in full). Everything about a batch goes with it when it is dropped.
+ */
+import type { SignedAnswer } from "./wire.js";
+import { ID_BYTES } from "./wire.js";
+
+/** Members per batch the asker forms (the responder accepts up to 256). */
+export const BATCH_MEMBERS = 128;
+
+/** A peer's last full answer about a batch, as resolved here. */
+export interface LastAnswer {
+  /** per member: the candidate index here, NO_CANDIDATE, REFUSED or SKIPPED (poll-round.ts) at resolution */
+  readonly cand: Int32Array;
+  readonly locked: Uint8Array | undefined;
+  /** the signed answer itself: re-resolved for members whose resolution may change (an unknown candidate since fetched) */
+  readonly signed: SignedAnswer;
+  /** the responder's number for it (wire-poll.ts `seen`) */
+  readonly seq: number;
+}
+
+export interface StandingBatch {
+  readonly ref: number;
+  /** instance numbers here */
+  readonly members: Int32Array;
+  /** their 8-byte instance ids, end to end */
+  readonly ids: Uint8Array;
+  /** per peer (by index): its last full answer (none: the next poll registers the batch with the peer) */
+  readonly last: Map<number, LastAnswer>;
+  /** position of the first member in the current round's instance list */
+  offset: number;
+}
+
+/** One round's batches and the instance list they make. */
+export interface RoundPlan {
+  readonly batches: readonly StandingBatch[];
+  /** instance numbers, the batches' members end to end */
+  readonly instances: readonly number[];
+  /** per position: 1 when the instance is not polled this round (done, or not wanted) */
+  readonly inactive: Uint8Array;
+  /** per batch: its inactive members as a wire-poll.ts `skip` bitmap (undefined: none) */
+  readonly skips: readonly (Uint8Array | undefined)[];
+}
+
+export class StandingBatches {
+  private batches: StandingBatch[] = [];
+  private readonly batchOf = new Map<number, StandingBatch>();
+  private nextRef = 0;
+
+  constructor(
+    /** an instance's 8-byte id here, or undefined when it is no longer in memory */
+    private readonly idOf: (instance: number) => Uint8Array | undefined,
+  ) {}
+
+  /** Batches held. */
+  get size(): number {
+    return this.batches.length;
+  }
+
+  /**
+   * This round's batches: `candidates` are the instances to poll in first-seen order,
+   * `polled(i)` says whether a batch member is still to be polled, `limit` bounds the
+   * instances of the round.
+   */
+  plan(candidates: Iterable<number>, polled: (i: number) => boolean, limit: number): RoundPlan {
+    const kept: StandingBatch[] = [];
+    for (const b of this.batches) {
+      let live = 0;
+      for (const i of b.members) if (polled(i)) live++;
+      if (live * 2 >= b.members.length && live > 0) kept.push(b);
+      else for (const i of b.members) if (this.batchOf.get(i) === b) this.batchOf.delete(i);
+    }
+    this.batches = kept;
+    let fresh: number[] = [];
+    let ids: Uint8Array[] = [];
+    const close = (): void => {
+      if (fresh.length === 0) return;
+      const b: StandingBatch = { ref: this.nextRef, members: Int32Array.from(fresh), ids: concat(ids), last: new Map(), offset: 0 };
+      this.nextRef = (this.nextRef + 1) >>> 0;
+      for (const i of fresh) this.batchOf.set(i, b);
+      this.batches.push(b);
+      fresh = [];
+      ids = [];
+    };
+    for (const i of candidates) {
+      if (this.batchOf.has(i)) continue;
+      const id = this.idOf(i);
+      if (id === undefined) continue;
+      fresh.push(i);
+      ids.push(id);
+      if (fresh.length === BATCH_MEMBERS) close();
+    }
+    close();
+    const chosen: StandingBatch[] = [];
+    const instances: number[] = [];
+    for (const b of this.batches) {
+      if (instances.length + b.members.length > limit && chosen.length > 0) break;
+      b.offset = instances.length;
+      chosen.push(b);
+      for (const i of b.members) instances.push(i);
+    }
+    const inactive = new Uint8Array(instances.length);
+    const skips = chosen.map((b) => {
+      let skip: Uint8Array | undefined;
+      for (let j = 0; j < b.members.length; j++) {
+        if (polled(b.members[j]!)) continue;
+        inactive[b.offset + j] = 1;
+        (skip ??= new Uint8Array(Math.ceil(b.members.length / 8)))[j >> 3]! |= 1 << (j & 7);
+      }
+      return skip;
+    });
+    return { batches: chosen, instances, inactive, skips };
+  }
+
+  /** Forget every registration (e.g. after this node restarted its transport). */
+  clear(): void {
+    this.batches = [];
+    this.batchOf.clear();
+  }
+}
+
+function concat(ids: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(ids.length * ID_BYTES);
+  ids.forEach((id, k) => out.set(id, k * ID_BYTES));
+  return out;
+}

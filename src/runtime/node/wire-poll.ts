@@ -1,0 +1,153 @@
+/**
+ * Standing polls: the wire form of batched voting for preference protocols (Snowball, EMTD).
+ *
+ * A node polls the same pending sets round after round, and between two rounds almost
+ * nothing changes: the same ids go out, and the same (epoch, preference, locked) come
+ * back. So the asker groups its pending sets into *standing batches* and names each by a
+ * small number (its `ref`, chosen by the asker). It sends a batch's instance ids to a peer
+ * once (a *registration*); afterwards a poll names the batch by its ref alone, with the
+ * number of the responder's full answer it holds (`seen`). The responder keeps, per asker
+ * and ref, the instances resolved, what it last answered and that answer's number, and
+ * answers a part with:
+ *
+ * - `0` — *same*: the asker holds the responder's latest full answer (`seen` is its
+ *   number) and every member's epoch, preference and locked bit are still what it said.
+ *   It signs no new statement, so the asker keeps the signed answer it already holds as its
+ *   evidence. Checking `seen` matters: a full answer lost on the way (or dropped unread by
+ *   a poll that ended early) must not let a later *same* refer the asker to an older one;
+ * - `1` — *unknown*: it does not hold the ref (evicted, or restarted): the asker registers
+ *   the batch again next round, and counts this round's part as unanswered;
+ * - `{a, n}`: the bytes of a full signed answer over the batch's instances
+ *   ({@link encodeResponse}, exactly the message a one-batch `query` gets, so equivocation
+ *   proofs are unchanged) and its number `n`.
+ *
+ * A *same* is not signed: it rides the transport's authenticated stream (libp2p noise; the
+ * simulator's links), and it claims nothing the asker does not already hold signed.
+ *
+ * A poll thus costs O(batches) on the wire and in signatures in the steady state, not
+ * O(sets) (the issue's "vote on batches"). The per-set work left is a typed-array
+ * comparison at the responder and the protocol's own update at the asker. Parts answer
+ * positionally: the i-th part of the answer is about the i-th part of the poll.
+ *
+ * Exchange protocols (T-MESH) keep the one-shot `query` (wire.ts): their answers depend
+ * on the state the asker sends each round, so nothing stands.
+ */
+import { decode, encode, expectBytes, expectList, expectRecord, expectUint } from "../../core/codec.js";
+import { DecodeError } from "../../core/errors.js";
+import { type AnswerResponse, decodeResponse, type ErrorResponse, ID_BYTES, MAX_MESSAGE_BYTES, MAX_QUERY_INSTANCES } from "./wire.js";
+
+/** Parts one poll may carry. */
+export const MAX_POLL_PARTS = 1024;
+/** Largest ref (the asker's batch number; it wraps around below this). */
+export const MAX_POLL_REF = 0xffff_ffff;
+
+/** Whether member `j` is set in a {@link PollPart.skip} bitmap. */
+export function skipped(skip: Uint8Array | undefined, j: number): boolean {
+  return skip !== undefined && (skip[j >> 3]! & (1 << (j & 7))) !== 0;
+}
+
+/** One part of a poll: a standing batch, registered (ids) or named by its ref alone. */
+export interface PollPart {
+  readonly ref: number;
+  /** the batch's instance ids (8 bytes each), when registering it with this peer */
+  readonly instances?: Uint8Array;
+  /** without `instances`: the number of the peer's full answer about this batch the asker holds */
+  readonly seen?: number;
+  /**
+   * members the asker no longer polls (decided there, or not wanted), one bit each, member
+   * j at bit j % 8 of byte ⌊j / 8⌋: the responder neither answers nor compares them (so a
+   * batch's decided members cost it no ledger reads). Absent: none.
+   */
+  readonly skip?: Uint8Array;
+}
+
+export interface PollRequest {
+  readonly kind: "poll";
+  readonly parts: readonly PollPart[];
+}
+
+/** The answer to one part. */
+export type PartAnswer =
+  | { readonly status: "same" }
+  | { readonly status: "unknown" }
+  | { readonly status: "full"; readonly answer: AnswerResponse; /** its number, for `seen` */ readonly seq: number };
+
+export interface PollResponse {
+  readonly kind: "answers";
+  readonly parts: readonly PartAnswer[];
+}
+
+const SAME = 0;
+const UNKNOWN = 1;
+
+export function encodePollRequest(r: PollRequest): Uint8Array {
+  const part = (p: PollPart): Record<string, unknown> => {
+    const out: Record<string, unknown> = { r: p.ref };
+    if (p.instances !== undefined) out.i = p.instances;
+    else if (p.seen !== undefined) out.n = p.seen;
+    if (p.skip !== undefined) out.s = p.skip;
+    return out;
+  };
+  return encode({ p: r.parts.map(part), t: "poll" }, "poll");
+}
+
+/** Decode the body of a poll request (`t: "poll"`, already decoded by wire.ts `decodeRequest`); throws {@link DecodeError}. */
+export function pollRequestFrom(value: Record<string, unknown>, what: string): PollRequest {
+  const rec = expectRecord(value, ["p", "t"], what);
+  let total = 0;
+  const parts = expectList(rec.p, "p", what, MAX_POLL_PARTS).map((x, k): PollPart => {
+    const isMap = x !== null && typeof x === "object" && !Array.isArray(x);
+    const keys = isMap ? ["i", "n", "r", "s"].filter((f) => f in x) : ["r"];
+    if (keys.includes("i") && keys.includes("n")) throw new DecodeError("invalid", what, `p[${k}] registers a batch (i) or names a seen answer (n), not both`);
+    const part = expectRecord(x, keys.includes("r") ? keys : [...keys, "r"], what);
+    const ref = expectUint(part.r, `p[${k}].r`, what);
+    if (ref > MAX_POLL_REF) throw new DecodeError("invalid", what, `p[${k}].r must fit in 32 bits`);
+    const out: { ref: number; instances?: Uint8Array; seen?: number; skip?: Uint8Array } = { ref };
+    if ("s" in part) out.skip = expectBytes(part.s, `p[${k}].s`, what, undefined, Math.ceil(MAX_QUERY_INSTANCES / 8));
+    if ("n" in part) out.seen = expectUint(part.n, `p[${k}].n`, what);
+    if ("i" in part) {
+      const instances = expectBytes(part.i, `p[${k}].i`, what);
+      if (instances.length % ID_BYTES !== 0 || instances.length === 0) throw new DecodeError("invalid", what, `p[${k}].i must be one or more ${ID_BYTES}-byte ids`);
+      total += instances.length / ID_BYTES;
+      if (total > MAX_QUERY_INSTANCES) throw new DecodeError("invalid", what, `a poll may name at most ${MAX_QUERY_INSTANCES} instances`);
+      if (out.skip !== undefined && out.skip.length !== Math.ceil(instances.length / ID_BYTES / 8)) throw new DecodeError("invalid", what, `p[${k}].s must have one bit per instance`);
+      out.instances = instances;
+    }
+    return out;
+  });
+  const refs = new Set(parts.map((p) => p.ref));
+  if (refs.size !== parts.length) throw new DecodeError("invalid", what, "a poll names each ref once");
+  return { kind: "poll", parts };
+}
+
+export function encodePollResponse(r: PollResponse, encodeAnswer: (a: AnswerResponse) => Uint8Array): Uint8Array {
+  return encode({ p: r.parts.map((p) => (p.status === "same" ? SAME : p.status === "unknown" ? UNKNOWN : { a: encodeAnswer(p.answer), n: p.seq })), t: "answers" }, "answers");
+}
+
+/**
+ * Decode the response to a poll whose parts had `sizes[k]` instances each: the answers,
+ * or the peer's error. Shapes and lengths are checked; the full parts' signatures are
+ * checked by the caller (wire.ts `verifyAnswer`, against the batch's ids).
+ */
+export function decodePollResponse(bytes: Uint8Array, sizes: readonly number[]): PollResponse | ErrorResponse {
+  const what = "poll response";
+  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 4, what, canonical: false }); // as wire.ts decodeResponse
+  const rec = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  if (rec?.t !== "answers") {
+    const other = decodeResponse(bytes, 0);
+    if (other.kind === "error") return other;
+    throw new DecodeError("invalid", what, `expected answers, got ${other.kind}`);
+  }
+  expectRecord(rec, ["p", "t"], what);
+  const list = expectList(rec.p, "p", what, MAX_POLL_PARTS);
+  if (list.length !== sizes.length) throw new DecodeError("invalid", what, `${list.length} parts answer a poll of ${sizes.length}`);
+  const parts = list.map((x, k): PartAnswer => {
+    if (x === SAME) return { status: "same" };
+    if (x === UNKNOWN) return { status: "unknown" };
+    const full = expectRecord(x, ["a", "n"], what);
+    const answer = decodeResponse(expectBytes(full.a, `p[${k}].a`, what), sizes[k]!);
+    if (answer.kind !== "answer" || answer.preferences === undefined) throw new DecodeError("invalid", what, `p[${k}] must be 0, 1 or a preference answer`);
+    return { status: "full", answer, seq: expectUint(full.n, `p[${k}].n`, what) };
+  });
+  return { kind: "answers", parts };
+}

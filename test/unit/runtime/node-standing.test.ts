@@ -1,0 +1,188 @@
+// Standing polls (wire-poll.ts, standing-batches.ts, standing-answers.ts): the wire form
+// round-trips and refuses everything else with a DecodeError, the asker's batches follow
+// their rules, and a real responder answers "same" only when the asker holds its latest
+// full answer and nothing it would say has changed.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { decode, encode } from "../../../src/core/codec.js";
+import { DecodeError } from "../../../src/core/errors.js";
+import { createTx } from "../../../src/core/tx.js";
+import { utf8 } from "../../../src/core/bytes.js";
+import { nodeSignatures } from "../../../src/runtime/crypto-node.js";
+import { snowball } from "../../../src/protocols/snowball/index.js";
+import type { ConsensusProtocol } from "../../../src/protocols/consensus.js";
+import { BATCH_MEMBERS, StandingBatches } from "../../../src/runtime/node/standing-batches.js";
+import { decodeRequest, encodeResponse, instanceId, signAnswer } from "../../../src/runtime/node/wire.js";
+import { decodePollResponse, encodePollRequest, encodePollResponse, type PollPart, type PollRequest, skipped } from "../../../src/runtime/node/wire-poll.js";
+import { nodeHasher } from "../../../src/runtime/crypto-node.js";
+import { startTestNet, stopTestNet } from "./node-net.js";
+
+const keys = nodeSignatures.generateKeyPair(new Uint8Array(32).fill(6));
+
+function onlyDecodeErrors(f: () => unknown): void {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DecodeError);
+  }
+}
+
+const part = fc.oneof(
+  fc.record({ ref: fc.nat(0xffff_ffff), instances: fc.integer({ min: 1, max: 40 }).chain((n) => fc.uint8Array({ minLength: 8 * n, maxLength: 8 * n })) }),
+  fc.record({ ref: fc.nat(0xffff_ffff), seen: fc.nat() }),
+  fc.record({ ref: fc.nat(0xffff_ffff) }),
+);
+
+describe("standing poll wire", () => {
+  it("a poll round-trips, with skip bitmaps", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(part, { selector: (p) => p.ref, maxLength: 20 }), (parts) => {
+        const withSkip: PollPart[] = parts.map((p, k) => (k % 2 === 0 && "instances" in p ? { ...p, skip: new Uint8Array(Math.ceil(p.instances.length / 8 / 8)).fill(1) } : p));
+        const r: PollRequest = { kind: "poll", parts: withSkip };
+        expect(decodeRequest(encodePollRequest(r))).toEqual(r);
+      }),
+    );
+  });
+
+  it("answers round-trip: same, unknown and full signed parts, positionally", () => {
+    const ids = new Uint8Array(16).fill(2);
+    const answer = signAnswer(nodeSignatures, keys, ids, { epochs: new Uint8Array(8), preferences: new Uint8Array(16).fill(4) });
+    const bytes = encodePollResponse({ kind: "answers", parts: [{ status: "same" }, { status: "full", answer, seq: 3 }, { status: "unknown" }] }, encodeResponse);
+    expect(decodePollResponse(bytes, [5, 2, 7])).toEqual({ kind: "answers", parts: [{ status: "same" }, { status: "full", answer, seq: 3 }, { status: "unknown" }] });
+    // the sizes are checked: a full part must answer exactly its batch
+    expect(() => decodePollResponse(bytes, [5, 3, 7])).toThrow(DecodeError);
+    expect(() => decodePollResponse(bytes, [5, 2])).toThrow(/3 parts answer a poll of 2/);
+    // a peer's error comes back as an error
+    expect(decodePollResponse(encodeResponse({ kind: "error", message: "no" }), [1])).toEqual({ kind: "error", message: "no" });
+  });
+
+  it("refuses a part that both registers and names a seen answer, repeated refs, and skip bitmaps of the wrong size", () => {
+    const ids = new Uint8Array(16).fill(1);
+    const bad = [
+      { p: [{ i: ids, n: 1, r: 1 }], t: "poll" },
+      { p: [{ r: 1 }, { r: 1 }], t: "poll" },
+      { p: [{ i: ids, r: 1, s: new Uint8Array(2) }], t: "poll" },
+      { p: [{ i: new Uint8Array(7), r: 1 }], t: "poll" },
+      { p: [{ r: 2 ** 32 }], t: "poll" },
+      { p: [{ r: 1, x: 1 }], t: "poll" },
+    ];
+    for (const b of bad) expect(() => decodeRequest(encode(b))).toThrow(DecodeError);
+  });
+
+  it("random and mutated bytes never throw anything but DecodeError", () => {
+    const ids = new Uint8Array(24).fill(3);
+    const answer = signAnswer(nodeSignatures, keys, ids, { epochs: new Uint8Array(12), preferences: new Uint8Array(24).fill(4) });
+    const valid = [
+      encodePollRequest({ kind: "poll", parts: [{ ref: 1, instances: ids, skip: new Uint8Array(1) }, { ref: 2, seen: 4 }] }),
+      encodePollResponse({ kind: "answers", parts: [{ status: "full", answer, seq: 1 }, { status: "same" }] }, encodeResponse),
+    ];
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), fc.nat(255), fc.nat(1), (random, at, byte, which) => {
+        onlyDecodeErrors(() => decodeRequest(random));
+        onlyDecodeErrors(() => decodePollResponse(random, [3, 3]));
+        const m = valid[which]!.slice();
+        m[at % m.length] = byte;
+        onlyDecodeErrors(() => decodeRequest(m));
+        onlyDecodeErrors(() => decodePollResponse(m, [3, 3]));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("the asker's standing batches", () => {
+  const idOf = (i: number): Uint8Array => new Uint8Array(8).fill(i & 0xff);
+
+  it("batches each polled set once, in first-seen order, at most BATCH_MEMBERS per batch and within the poll limit", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat(5000), { maxLength: 600 }), fc.integer({ min: 1, max: 1000 }), (pending, limit) => {
+        const sb = new StandingBatches(idOf);
+        const plan = sb.plan(pending, () => true, limit);
+        expect(plan.batches.every((b) => b.members.length <= BATCH_MEMBERS)).toBe(true);
+        // whole batches, oldest first, never more than the limit unless one batch alone exceeds it
+        expect(plan.instances.length <= limit || plan.batches.length === 1).toBe(true);
+        expect(plan.instances).toEqual(pending.slice(0, plan.instances.length));
+        // a second plan with nothing new keeps the same batches and refs
+        const again = sb.plan(pending, () => true, limit);
+        expect(again.batches.map((b) => b.ref)).toEqual(plan.batches.map((b) => b.ref));
+      }),
+    );
+  });
+
+  it("marks done members inactive (skip bits), drops a batch with none left and dissolves one with fewer than half", () => {
+    const sb = new StandingBatches(idOf);
+    const first = Array.from({ length: 10 }, (_, i) => i);
+    const plan = sb.plan(first, () => true, 1000);
+    expect(plan.batches).toHaveLength(1);
+    const ref = plan.batches[0]!.ref;
+    // 4 of 10 done: kept, the 4 skipped
+    let done = new Set([0, 1, 2, 3]);
+    const p2 = sb.plan(first.filter((i) => !done.has(i)), (i) => !done.has(i), 1000);
+    expect(p2.batches.map((b) => b.ref)).toEqual([ref]);
+    expect([...p2.inactive]).toEqual([1, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    expect([0, 1, 2, 3, 4].map((j) => skipped(p2.skips[0], j))).toEqual([true, true, true, true, false]);
+    // 6 of 10 done: dissolved; the 4 left form a new batch with a new ref
+    done = new Set([0, 1, 2, 3, 4, 5]);
+    const p3 = sb.plan(first.filter((i) => !done.has(i)), (i) => !done.has(i), 1000);
+    expect(p3.batches).toHaveLength(1);
+    expect(p3.batches[0]!.ref).not.toBe(ref);
+    expect([...p3.batches[0]!.members]).toEqual([6, 7, 8, 9]);
+    // all done: nothing left
+    const p4 = sb.plan([], () => false, 1000);
+    expect(p4.batches).toHaveLength(0);
+    expect(sb.size).toBe(0);
+  });
+});
+
+describe("the responder's standing answers (a real engine)", () => {
+  it("answers a registration in full, then same while nothing changed, full when the asker holds an older answer, and unknown for a ref it never saw", async () => {
+    const net = await startTestNet(snowball as ConsensusProtocol<unknown>, { k: 1, alphaPreference: 1, alphaConfidence: 1, beta: 200 }, 2, () => ({}));
+    try {
+      const author = nodeSignatures.generateKeyPair(new Uint8Array(32).fill(9));
+      const tx = createTx(nodeSignatures, author, 1, utf8("a"));
+      const responder = net.nodes[1]!;
+      const asker = net.nodes[0]!;
+      const r = await net.run(responder.engine.submitTx(tx));
+      expect(r.ok).toBe(true);
+      const conflict = r.ok ? r.conflict : "";
+      await net.until("the asker holds the set", () => asker.engine.getConflict(conflict) !== undefined);
+      const ids = instanceId(nodeHasher, conflict);
+      const ask = async (p: PollPart) => {
+        const raw = await net.run(asker.transport.request(responder.transport.peerId, encodePollRequest({ kind: "poll", parts: [p] }), { timeoutMs: 1000 }));
+        const out = decodePollResponse(raw, [1]);
+        if (out.kind !== "answers") throw new Error(out.message);
+        return out.parts[0]!;
+      };
+      const first = await ask({ ref: 7, instances: ids });
+      expect(first.status).toBe("full");
+      const seq = first.status === "full" ? first.seq : -1;
+      expect(await ask({ ref: 7, seen: seq })).toEqual({ status: "same" });
+      // the asker says it holds an older answer (its last one was lost): full again, numbered anew
+      const again = await ask({ ref: 7, seen: seq - 1 });
+      expect(again.status).toBe("full");
+      expect(again.status === "full" && again.seq).toBe(seq + 1);
+      expect(await ask({ ref: 8 })).toEqual({ status: "unknown" });
+      // what the responder says changes (its set becomes final and locked): full
+      const s2 = again.status === "full" ? again.seq : -1;
+      expect(await ask({ ref: 7, seen: s2 })).toEqual({ status: "same" });
+      await net.until("the responder decides", () => typeof responder.engine.getConflict(conflict)?.final === "string");
+      const after = await ask({ ref: 7, seen: s2 });
+      expect(after.status).toBe("full");
+      expect(after.status === "full" && after.answer.locked?.[0]).toBe(1);
+      const c = responder.engine.status().counters;
+      expect(c.standingSame).toBeGreaterThanOrEqual(2);
+      expect(c.standingUnknown).toBeGreaterThanOrEqual(1);
+    } finally {
+      await stopTestNet(net);
+    }
+  });
+});
+
+describe("decode without the canonical check", () => {
+  it("is only for messages never hashed: the default still refuses unsorted map keys", () => {
+    // {"b": 1, "a": 2} with keys out of canonical order
+    const bytes = Uint8Array.from([0xa2, 0x61, 0x62, 0x01, 0x61, 0x61, 0x02]);
+    expect(() => decode(bytes)).toThrow(/canonical/);
+    expect(decode(bytes, { canonical: false })).toEqual({ a: 2, b: 1 });
+  });
+});
