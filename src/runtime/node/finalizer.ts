@@ -66,6 +66,7 @@ export class Finalizer {
       const i = s.registry.get(key)!.index;
       const info = s.sets.get(i)!;
       s.finals.add(key, cid);
+      s.finalKeys.add(key);
       s.decided.set(key, cid.toString());
       info.final = cid;
       info.finalizedAt = now;

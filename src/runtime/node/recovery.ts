@@ -45,6 +45,7 @@ export async function recover(s: NodeState, admission: Admission, outbox: Outbox
   for await (const [key, text] of ledger.finalized()) {
     const cid = parseCid(text);
     s.finals.add(key, cid);
+    s.finalKeys.add(key);
     // Decisions persisted but not yet sealed when the node stopped: seal them now.
     if (!sealed.has(key)) s.pendingDecisions.push([key, cid]);
   }

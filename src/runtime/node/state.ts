@@ -26,6 +26,7 @@ import { DagIndex } from "./dag.js";
 import { LiveSets } from "./live-sets.js";
 import { Lru } from "./lru.js";
 import { FinalizedCommitment } from "./merkle.js";
+import { KeyFilter } from "./key-filter.js";
 import { BACKGROUND_TASKS, type BackgroundTask, DEFAULT_TUNING, type EngineComponents, type EngineInit, type EngineTuning, type FailureView } from "./options.js";
 import type { Reversal, SetRecord } from "./set-record.js";
 import { InstanceTable, PeerBook } from "./table.js";
@@ -123,6 +124,8 @@ export class NodeState {
   readonly recent: Lru<number, true>;
   /** recent decisions, for finality checks of sets no longer in memory */
   readonly decided: Lru<string, string>;
+  /** every key finalized here, as a Bloom filter: a "no" spares {@link finalOf} its ledger read (key-filter.ts) */
+  readonly finalKeys = new KeyFilter();
   /**
    * Instance ids a query asked about that had no final record in the ledger (cleared for
    * an id when its set is registered): polls about sets this node has not received yet
@@ -302,6 +305,7 @@ export class NodeState {
     if (set !== undefined) return this.sets.get(set.index)!.final;
     const recent = this.decided.get(key);
     if (recent !== undefined) return parseCid(recent);
+    if (!this.finalKeys.mayHave(key)) return undefined; // never finalized here: certain, no read
     const stored = await this.c.ledger.getFinal(key);
     return stored === undefined ? undefined : parseCid(stored);
   }
