@@ -127,12 +127,6 @@ export class StandingBatches {
     });
     return { batches: chosen, instances, inactive, skips };
   }
-
-  /** Forget every registration (e.g. after this node restarted its transport). */
-  clear(): void {
-    this.batches = [];
-    this.batchOf.clear();
-  }
 }
 
 function concat(ids: readonly Uint8Array[]): Uint8Array {

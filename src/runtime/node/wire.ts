@@ -13,6 +13,8 @@
  * table, and a collision only makes a vote count for nothing, since the asker maps ids back
  * through its own table of CIDs it verified. Exchange protocols (T-MESH's partial swap)
  * also send their state vectors, in the sender's candidate order, with that order.
+ * Preference protocols poll through standing batches instead (wire-poll.ts), whose full
+ * answers are this module's answers over a batch's instances.
  */
 import { type BlockCid, decode, encode, expectBytes, expectCid, expectList, expectRecord, expectString, expectUint, signingBytes } from "../../core/codec.js";
 import { PUBLIC_KEY_LENGTH, SHA256_LENGTH, SIGNATURE_LENGTH, type Hasher, type KeyPair, type SignatureScheme } from "../../core/crypto.js";
