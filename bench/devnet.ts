@@ -238,17 +238,35 @@ function watchDecisions(clients: readonly NodeClient[]): { stop(): Promise<Decis
   };
 }
 
-/** Each node's `entropic_signature_verifications_total`, all results summed (NaN when unreadable). */
-async function verificationCounts(clients: readonly NodeClient[]): Promise<number[]> {
+/** Per node, named metric families summed over their labels (NaN when unreadable). */
+interface NodeCounts {
+  /** `entropic_signature_verifications_total`, all results */
+  verifications: number;
+  /** `entropic_messages_total`, both directions, every kind */
+  messages: number;
+  /** `entropic_messages_total` and `entropic_message_bytes_total` by "direction kind" */
+  byKind: Record<string, { messages: number; bytes: number }>;
+}
+
+async function nodeCounts(clients: readonly NodeClient[]): Promise<NodeCounts[]> {
+  const family = (text: string, name: string) => {
+    let sum = 0;
+    for (const line of text.split("\n")) if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+    return sum;
+  };
   return Promise.all(
     clients.map(async (c) => {
       try {
         const text = await c.metricsText();
-        let sum = 0;
-        for (const line of text.split("\n")) if (line.startsWith("entropic_signature_verifications_total")) sum += Number(line.slice(line.lastIndexOf(" ") + 1));
-        return sum;
+        const byKind: NodeCounts["byKind"] = {};
+        for (const m of text.matchAll(/^entropic_message(s|_bytes)_total\{direction="(\w+)",kind="(\w+)"\} (\d+)/gm)) {
+          const t = (byKind[`${m[2]} ${m[3]}`] ??= { messages: 0, bytes: 0 });
+          if (m[1] === "s") t.messages = Number(m[4]);
+          else t.bytes = Number(m[4]);
+        }
+        return { verifications: family(text, "entropic_signature_verifications_total"), messages: family(text, "entropic_messages_total"), byKind };
       } catch {
-        return Number.NaN;
+        return { verifications: Number.NaN, messages: Number.NaN, byKind: {} };
       }
     }),
   );
@@ -266,6 +284,10 @@ interface Row {
   cpuUsPerTxPerNode: number;
   /** signature verifications per node per finalized conflict set (from the nodes' metrics) */
   verificationsPerTx: number;
+  /** messages a node sent and received (its transport, every kind) per finalized conflict set; absent in older result files */
+  messagesPerTx?: number;
+  /** the same by "direction kind" (e.g. "in tx"), with payload bytes; absent in older result files */
+  messagesByKind?: Record<string, { messages: number; bytes: number }>;
   /** share of a node's CPU those verifications cost at verify_rate per CPU-second */
   verifyCpuShare: number;
   maxRssMB: number;
@@ -318,14 +340,26 @@ async function runConfig(c: Config, vr: VerifyRate): Promise<{ rows: Row[]; idle
           continue;
         }
         const watch = watchDecisions(clients);
-        const v0 = await verificationCounts(clients);
+        const v0 = await nodeCounts(clients);
         const { result: report, w, nodeCpuS } = await measure(pids, () =>
           runLoad({ apis: net.file.nodes.map((n) => n.api), rate, durationS: c.durationS, conflictShare: 0.1, keys, drainS: c.drainS }),
         );
         await watch.waitAll(5000); // the slowest node's events of the last decisions
         const decisions = await watch.stop();
-        const v1 = await verificationCounts(clients);
-        const meanVerifications = v1.reduce((a, b, i) => a + b - v0[i]!, 0) / v1.length;
+        const v1 = await nodeCounts(clients);
+        const meanVerifications = v1.reduce((a, b, i) => a + b.verifications - v0[i]!.verifications, 0) / v1.length;
+        const meanMessages = v1.reduce((a, b, i) => a + b.messages - v0[i]!.messages, 0) / v1.length;
+        // per finalized set and node, by direction and kind: what the message stack carries
+        const messagesByKind: Row["messagesByKind"] = {};
+        for (const k of new Set(v1.flatMap((x) => Object.keys(x.byKind)))) {
+          let m = 0;
+          let b = 0;
+          v1.forEach((x, i) => {
+            m += (x.byKind[k]?.messages ?? 0) - (v0[i]!.byKind[k]?.messages ?? 0);
+            b += (x.byKind[k]?.bytes ?? 0) - (v0[i]!.byKind[k]?.bytes ?? 0);
+          });
+          if (m > 0 && report.finalized > 0) messagesByKind[k] = { messages: m / v1.length / report.finalized, bytes: b / v1.length / report.finalized };
+        }
         const meanNodeCpuS = nodeCpuS.reduce((a, b) => a + b, 0) / nodeCpuS.length;
         const rss = pids.map((p) => procSample(p).rssMB);
         rows.push({
@@ -340,6 +374,8 @@ async function runConfig(c: Config, vr: VerifyRate): Promise<{ rows: Row[]; idle
           cpuUsPerTxPerNode: report.finalized > 0 ? (meanNodeCpuS / report.finalized) * 1e6 : Number.NaN,
           verificationsPerTx: report.finalized > 0 ? meanVerifications / report.finalized : Number.NaN,
           verifyCpuShare: meanVerifications / vr.projectPerCpuSecond / meanNodeCpuS,
+          messagesPerTx: report.finalized > 0 ? meanMessages / report.finalized : Number.NaN,
+          messagesByKind,
           maxRssMB: Math.max(...rss),
           window: w,
         });
@@ -381,13 +417,13 @@ function markdown(c: Config, vr: VerifyRate, rows: Row[], idle: IdleRow[], start
     `Limit C × verify_rate / N = ${cores} × ${f0(vr.projectPerCpuSecond)} / ${c.nodes} = **${f0(limit)} tx/s** (per CPU-second rate; every node verifies every transaction once, a double spend's twin included).`,
     `Target (issue 12): ${target4 || target16}.`,
     "",
-    "Load: signed transactions at the offered rate, round-robin over every node's API, 10% of them double spends (the twin goes to the next node), then a drain. Sustained: finalized conflict sets per second from the first submission to the last decision. Latency: client submit → first `finalized` event on any node. CPU/node: mean share of one core per node process (utime + stime from /proc/PID/stat) over load + drain; µs/tx/node: a node's CPU time over the window divided by the conflict sets finalized. Verifications/tx/node: the nodes' `entropic_signature_verifications_total` over the window per finalized conflict set (transactions, a double spend's twin, poll answers), and the CPU share they cost at verify_rate. Loader CPU: this process (signing and submitting the load, reading event streams), which shares the cores. Decisions: conflict sets finalized on every node / on any node, and forks (two nodes finalized different transactions for one conflict set: a failed run). Foreign: cores' worth of CPU other processes used meanwhile; load: 1-minute load average before → after.",
+    "Load: signed transactions at the offered rate, round-robin over every node's API, 10% of them double spends (the twin goes to the next node), then a drain. Sustained: finalized conflict sets per second from the first submission to the last decision. Latency: client submit → first `finalized` event on any node. CPU/node: mean share of one core per node process (utime + stime from /proc/PID/stat) over load + drain; µs/tx/node: a node's CPU time over the window divided by the conflict sets finalized. Verifications/tx/node: the nodes' `entropic_signature_verifications_total` over the window per finalized conflict set (transactions, a double spend's twin, poll answers), and the CPU share they cost at verify_rate. Messages/tx/node: the nodes' `entropic_messages_total` (sent and received through the transport: gossip published and delivered, requests and responses; gossipsub's relaying is not counted) over the window per finalized conflict set. Loader CPU: this process (signing and submitting the load, reading event streams), which shares the cores. Decisions: conflict sets finalized on every node / on any node, and forks (two nodes finalized different transactions for one conflict set: a failed run). Foreign: cores' worth of CPU other processes used meanwhile; load: 1-minute load average before → after.",
     "",
   ];
   if (rows.length > 0) {
     out.push(
-      "| protocol (params) | offered tx/s | sustained finalized/s | share of limit | p50 ms | p99 ms | not final | CPU/node | CPU µs/tx/node | verifications/tx/node | their share of node CPU | loader CPU | decisions (all / any) | forks | foreign cores | load | result |",
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|",
+      "| protocol (params) | offered tx/s | sustained finalized/s | share of limit | p50 ms | p99 ms | not final | CPU/node | CPU µs/tx/node | verifications/tx/node | their share of node CPU | messages/tx/node | loader CPU | decisions (all / any) | forks | foreign cores | load | result |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|",
       ...rows.map((r) => {
         const p = Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(" ") || "devnet defaults";
         const notes = [
@@ -396,7 +432,7 @@ function markdown(c: Config, vr: VerifyRate, rows: Row[], idle: IdleRow[], start
           ...(r.window.underLoad ? ["under load: re-measure"] : []),
         ];
         const result = r.decisions.forks > 0 ? "**FAILED: fork**" : notes.length > 0 ? notes.join("; ") : "ok";
-        return `| ${r.protocol} (${p}) | ${r.rate} | ${r.report.throughputPerSecond.toFixed(1)} | ${(100 * r.shareOfLimit).toFixed(1)}% | ${f0(r.report.latencyMs.p50)} | ${f0(r.report.latencyMs.p99)} | ${r.report.unfinalized} | ${f0(r.window.cpuPerNode * 100)}% | ${f0(r.cpuUsPerTxPerNode)} | ${f2(r.verificationsPerTx)} | ${f0(r.verifyCpuShare * 100)}% | ${f0(r.window.loaderCpu * 100)}% | ${r.decisions.onAll} / ${r.decisions.decided} | ${r.decisions.forks} | ${f2(r.window.foreign)} | ${r.window.loadBefore.toFixed(1)} → ${r.window.loadAfter.toFixed(1)} | ${result} |`;
+        return `| ${r.protocol} (${p}) | ${r.rate} | ${r.report.throughputPerSecond.toFixed(1)} | ${(100 * r.shareOfLimit).toFixed(1)}% | ${f0(r.report.latencyMs.p50)} | ${f0(r.report.latencyMs.p99)} | ${r.report.unfinalized} | ${f0(r.window.cpuPerNode * 100)}% | ${f0(r.cpuUsPerTxPerNode)} | ${f2(r.verificationsPerTx)} | ${f0(r.verifyCpuShare * 100)}% | ${r.messagesPerTx === undefined ? "—" : f2(r.messagesPerTx)} | ${f0(r.window.loaderCpu * 100)}% | ${r.decisions.onAll} / ${r.decisions.decided} | ${r.decisions.forks} | ${f2(r.window.foreign)} | ${r.window.loadBefore.toFixed(1)} → ${r.window.loadAfter.toFixed(1)} | ${result} |`;
       }),
       "",
     );
@@ -404,6 +440,10 @@ function markdown(c: Config, vr: VerifyRate, rows: Row[], idle: IdleRow[], start
     for (const r of forks) out.push(`Fork in ${r.protocol} at ${r.rate} tx/s: ${r.decisions.forkExamples.join("; ")}`, "");
     for (const r of rows) {
       const notes = [`finalized per node ${r.decisions.perNode.join(", ")}`];
+      if (r.messagesByKind !== undefined && Object.keys(r.messagesByKind).length > 0) {
+        const kinds = Object.entries(r.messagesByKind).sort((a, b) => b[1].bytes - a[1].bytes);
+        notes.push(`per finalized set and node: ${kinds.map(([k, v]) => `${k} ${f2(v.messages)} msg / ${f0(v.bytes)} B`).join(", ")}`);
+      }
       if (r.report.firstError !== undefined) notes.push(`first error: ${r.report.firstError}`);
       out.push(`- ${r.protocol} at ${r.rate} tx/s: ${notes.join("; ")}`);
     }

@@ -38,9 +38,11 @@ export interface SignatureScheme {
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
 }
 
-/** Synchronous sha2-256. */
+/** Synchronous hashing: sha2-256, and the SHAKE256 extendable-output function (FIPS 202). */
 export interface Hasher {
   sha256(bytes: Uint8Array): Uint8Array;
+  /** `outputLength` bytes of SHAKE256 over `bytes` (an XOF: one call for any output length). */
+  shake256(bytes: Uint8Array, outputLength: number): Uint8Array;
 }
 
 /** Everything the pure layer needs from cryptography, injected as one value. */

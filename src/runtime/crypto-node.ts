@@ -151,12 +151,13 @@ export function createNodeSignatureScheme(options: { cacheSize?: number } = {}):
 // One-shot `crypto.hash` (Node >= 20.12) skips the Hash object; older Node 20 falls back to createHash.
 const oneShot = (nodeCryptoModule as { hash?: typeof nodeCryptoModule.hash }).hash;
 
-/** sha2-256 on node:crypto. */
+/** sha2-256 and SHAKE256 on node:crypto. */
 export const nodeHasher: Hasher = {
   sha256:
     typeof oneShot === "function"
       ? (bytes: Uint8Array): Uint8Array => asPlain(oneShot("sha256", bytes, "buffer"))
       : (bytes: Uint8Array): Uint8Array => asPlain(createHash("sha256").update(bytes).digest()),
+  shake256: (bytes: Uint8Array, outputLength: number): Uint8Array => asPlain(createHash("shake256", { outputLength }).update(bytes).digest()),
 };
 
 /** The process-wide default: Ed25519 and sha2-256 on node:crypto. */

@@ -73,6 +73,7 @@ export class Admission {
         seenAt: [],
         nextRegossip: now + s.tuning.regossipMs,
         regossipDelay: s.tuning.regossipMs,
+        heldByPeers: 0,
         // Present from the start, so every SetInfo keeps one hidden class: fields added at
         // finality would give V8 several shapes for the objects read on the poll path.
         finalizedAt: undefined,

@@ -105,8 +105,8 @@ export class NodeEngine implements NodeFacade, Startable {
   static async create(init: EngineInit, components: EngineComponents): Promise<NodeEngine> {
     const e = new NodeEngine(init, components);
     await recover(e.s, e.admission, e.outbox);
-    components.transport.onMessage((topic, from, data) => e.onGossip(topic, from, data));
-    components.transport.onRequest((from, data) => e.responder.onRequest(from, data));
+    e.s.c.transport.onMessage((topic, from, data) => e.onGossip(topic, from, data));
+    e.s.c.transport.onRequest((from, data) => e.responder.onRequest(from, data));
     return e;
   }
 

@@ -18,7 +18,7 @@ import type { Evidence } from "./evidence.js";
 import type { Finalizer } from "./finalizer.js";
 import type { Startable } from "./lifecycle.js";
 import type { Resync } from "./resync.js";
-import type { NodeState } from "./state.js";
+import { markHeld, type NodeState } from "./state.js";
 import { namedCandidate } from "./table.js";
 import { ZERO_KEY } from "./evidence.js";
 import { sameId } from "./id-cache.js";
@@ -386,11 +386,14 @@ export class Poller implements Startable {
         if (r.response !== undefined) {
           if (r.response.skipped?.[j] === 1) continue;
           const vector = r.response.vectors!.subarray(j * w, (j + 1) * w);
-          if (gated && r.locked?.[j] === 1) s.gate.note(i, peerIdx[x]!, namedCandidate(vector, s.layout, d), now);
+          const named = namedCandidate(vector, s.layout, d);
+          markHeld(info, named);
+          if (gated && r.locked?.[j] === 1) s.gate.note(i, peerIdx[x]!, named, now);
           answers.set(vector, count * w);
         } else {
           const c = r.candidates![j]!;
           if (c === REFUSED || c === SKIPPED) continue;
+          markHeld(info, c);
           if (gated && r.locked?.[j] === 1) s.gate.note(i, peerIdx[x]!, c, now);
           s.protocol.answerFor(c, d, one);
           for (let u = 0; u < w; u++) answers[count * w + u] = one[u]!;

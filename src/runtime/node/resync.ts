@@ -7,8 +7,9 @@
  * - wanted blocks: vertices, transactions (a decision's candidate this node lacks) and
  *   whole sets (one it is polled about, or whose answer names a candidate it lacks) are
  *   fetched from the peer that mentioned them, one request per peer per poll round;
- * - re-gossip: a pending set is re-announced with exponential backoff
- *   ({@link EngineTuning.regossipMs}, doubling up to 60 s) until it is decided.
+ * - re-gossip: a pending set's candidates are re-announced with exponential backoff
+ *   ({@link EngineTuning.regossipMs}, doubling up to 60 s) until it is decided, except
+ *   those a peer has named in an answer to this node's polls (it holds them).
  *
  * Vertex intake is here too, with the live node's sheaf check: each received vertex is a
  * section (its author's decisions) over the conflict sets it covers; on the overlap with
@@ -26,7 +27,7 @@ import type { Admission } from "./admission.js";
 import type { Startable } from "./lifecycle.js";
 import type { Outbox } from "./outbox.js";
 import { Reconciler } from "./reconciler.js";
-import type { NodeState } from "./state.js";
+import { HELD_BITS, type NodeState } from "./state.js";
 import { decodeHeads, decodeResponse, encodeHeads, encodeRequest, ID_BYTES, idKey, MAX_FETCH, MAX_HEADS } from "./wire.js";
 
 /** Unchanged heads are re-announced every this many heads intervals. */
@@ -182,10 +183,16 @@ export class Resync implements Startable {
       if (now < info.nextRegossip) continue;
       info.nextRegossip = now + info.regossipDelay;
       info.regossipDelay = Math.min(info.regossipDelay * 2, MAX_REGOSSIP_MS);
-      for (const c of info.set.candidates) {
+      info.set.candidates.forEach((c, x) => {
+        // A peer named this candidate in an answer: it holds it, and it answers polls about
+        // the set, so whoever lacks it learns of it there (a polled node fetches an unknown
+        // set; an answer naming an unknown candidate is fetched). Re-gossiping it anyway
+        // was ~6× the first gossip's bytes in a loaded 4-node devnet, every node
+        // re-announcing every slow set (docs/throughput.md).
+        if (x < HELD_BITS && ((info.heldByPeers >>> x) & 1) === 1) return;
         const r = s.txs.get(c.toString());
         if (r) this.outbox.queueGossip(r.bytes);
-      }
+      });
     }
   }
 

@@ -26,6 +26,7 @@ import { DagIndex } from "./dag.js";
 import { LiveSets } from "./live-sets.js";
 import { Lru } from "./lru.js";
 import { FinalizedCommitment } from "./merkle.js";
+import { countingTransport, MessageCounts } from "./message-counts.js";
 import { KeyFilter } from "./key-filter.js";
 import { BACKGROUND_TASKS, type BackgroundTask, DEFAULT_TUNING, type EngineComponents, type EngineInit, type EngineTuning, type FailureView } from "./options.js";
 import type { Reversal, SetRecord } from "./set-record.js";
@@ -65,6 +66,19 @@ export interface SetInfo {
   /** when to re-gossip the candidates of this pending set next, and the delay after that */
   nextRegossip: number;
   regossipDelay: number;
+  /**
+   * Candidates (bit x: candidate x, for x < {@link HELD_BITS}) some peer named in an answer
+   * to this node's polls: that peer holds them, so re-gossip skips them (resync.ts).
+   */
+  heldByPeers: number;
+}
+
+/** Candidates beyond this index are never marked held (a 31-bit mask): they are re-gossiped as before. */
+export const HELD_BITS = 31;
+
+/** Note that a peer's answer named candidate `c` of a set (it holds it). */
+export function markHeld(info: SetInfo, c: number): void {
+  if (c >= 0 && c < HELD_BITS) info.heldByPeers |= 1 << c;
 }
 
 export const COUNTERS = [
@@ -179,10 +193,14 @@ export class NodeState {
   /** Called when new work arrives (the poller re-arms its loop); set by the assembly. */
   wake: () => void = () => undefined;
 
-  constructor(
-    init: EngineInit,
-    readonly c: EngineComponents,
-  ) {
+  /** the node's dependencies; its transport counts every message (message-counts.ts) */
+  readonly c: EngineComponents;
+  /** messages and bytes in and out, by kind */
+  readonly messages = new MessageCounts();
+
+  constructor(init: EngineInit, components: EngineComponents) {
+    const c: EngineComponents = { ...components, transport: countingTransport(components.transport, this.messages) };
+    this.c = c;
     const { protocol } = init;
     if (protocol.answerLayout === undefined) throw new Error(`protocol ${protocol.name} has no answerLayout: it cannot run on a live node`);
     this.protocol = protocol;

@@ -10,6 +10,7 @@ import { conflictKey, decodeTx, parseConflictKey } from "../../core/tx.js";
 import type { ConflictView, MetricSample, StatusView, TxView } from "../api/facade.js";
 import type { TimerHandle } from "../ports.js";
 import type { Startable } from "./lifecycle.js";
+import { MESSAGE_KINDS } from "./message-counts.js";
 import { BACKGROUND_TASKS } from "./options.js";
 import { decodeSetRecord, type SetRecord } from "./set-record.js";
 import { COUNTERS, type NodeState } from "./state.js";
@@ -190,6 +191,16 @@ export class Views implements Startable {
       { name: "entropic_poll_timeout_ms", help: "the adaptive poll timeout now (twice the recent answer latency, within its bounds)", type: "gauge", value: this.load().timeoutMs },
       { name: "entropic_poll_round_ms", help: "smoothed duration of a poll round", type: "gauge", value: Math.round(this.load().roundMs) },
       { name: "entropic_admissible_pending_sets", help: "undecided sets beyond which a client's new set is refused as overloaded (recent finalization rate × maxQueueDelayMs, at least minAdmitted)", type: "gauge", value: this.load().admissible },
+      ...(["in", "out"] as const).flatMap((direction) =>
+        MESSAGE_KINDS.flatMap((kind) => {
+          const t = s.messages.get(direction, kind);
+          const labels = { direction, kind };
+          return [
+            { name: "entropic_messages_total", help: "messages this node sent or received through its transport, by kind (gossip topic, or a request and its response)", type: "counter" as const, value: t.messages, labels },
+            { name: "entropic_message_bytes_total", help: "payload bytes of those messages", type: "counter" as const, value: t.bytes, labels },
+          ];
+        }),
+      ),
       ...BACKGROUND_TASKS.map((task) => ({
         name: "entropic_background_failures_total",
         help: "background task failures caught (the node kept running); see failures in /v1/status",

@@ -245,6 +245,15 @@ describe("metrics: promtool check metrics", () => {
       // The API checked 5 submissions; the engines verified those again and every poll answer.
       expect(sigs.ok).toBeGreaterThan(5);
       expect(sigs.bad).toBe(0);
+      // Every message through the node's transport, by direction and kind: polls went out and came back.
+      const msgs = families.get("entropic_messages_total")!;
+      expect(msgs.type).toBe("counter");
+      const msg = (direction: string, kind: string) => msgs.samples.find((x) => x.labels.direction === direction && x.labels.kind === kind)!.value;
+      expect(msg("out", "request")).toBeGreaterThan(0);
+      expect(msg("in", "response")).toBeGreaterThan(0);
+      expect(msg("in", "response")).toBeLessThanOrEqual(msg("out", "request"));
+      const bytes = families.get("entropic_message_bytes_total")!;
+      expect(bytes.samples.find((x) => x.labels.direction === "out" && x.labels.kind === "request")!.value).toBeGreaterThan(msg("out", "request"));
     },
     60_000,
   );

@@ -84,4 +84,17 @@ describe("no set stays pending for want of gossip", () => {
     expect(published).toBeLessThanOrEqual(7);
     expect(alone.status().pendingCount).toBe(1);
   });
+
+  it("a candidate a peer named in its answers is not re-gossiped (the peer holds it; the test above shows one nobody named still is)", async () => {
+    // beta out of reach: the sets stay pending and polled for the whole test
+    net = await startTestNet(snowball as ConsensusProtocol<unknown>, { k: 1, alphaPreference: 1, alphaConfidence: 1, beta: 1_000_000 }, 2, () => ({ ...FAST, regossipMs: 100 }));
+    const [a, b] = [net.nodes[0]!.engine, net.nodes[1]!.engine];
+    await net.run(a.submitTx(createTx(nodeSignatures, author, 8, utf8("shared"))));
+    await net.until("b holds the set", () => b.status().pendingCount === 1);
+    await net.sleep(2500);
+    // a's first gossip only: b answered a's polls naming the candidate from the first round on
+    expect(a.status().counters.gossipPublished).toBe(1);
+    expect(a.status().counters.queriesAnswered).toBeGreaterThan(0);
+    expect(a.status().pendingCount).toBe(1);
+  });
 });

@@ -86,6 +86,7 @@ describe("walk-through fixes", () => {
           if (equalBytes(b, bytes)) hashes++;
           return nodeCrypto.hasher.sha256(b);
         },
+        shake256: (b, n) => nodeCrypto.hasher.shake256(b, n),
       },
     };
     const { engine } = await loneEngine(crypto);
