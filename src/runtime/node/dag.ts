@@ -28,6 +28,19 @@ export interface DagCacheSizes {
 
 export const DEFAULT_DAG_CACHE: DagCacheSizes = { vertices: 1024, cids: 4096, authors: 4096 };
 
+/**
+ * Parents a node links its next vertex to: its own previous vertex and at most this many
+ * minus one other authors' newest. The wire format allows {@link MAX_PARENTS} (64); linking
+ * every author, as the node did until 2026-12-04, made a vertex O(N) CIDs that every other
+ * node decodes: O(N²) CIDs per sealing round, the largest single cost of the 100-node
+ * simulation (docs/node-simulator.md). Eight keeps a vertex small at any N while the DAG
+ * stays connected: each author's own chain links all its vertices, the heads
+ * announcements name every author's newest, and the other authors are linked in turn
+ * (least recently linked first), so each author's new vertices are referenced within
+ * about N / 7 seals of every node.
+ */
+export const LINKED_PARENTS = 8;
+
 export interface Head {
   readonly cid: BlockCid;
   readonly height: number;
@@ -38,6 +51,9 @@ export class DagIndex {
   private readonly known: Lru<string, true>;
   /** newest vertex per author (hex public key) */
   private readonly latest = new Map<string, Head>();
+  /** per other author: the height of its vertex this node last linked to, and when (seal count) */
+  private readonly linked = new Map<string, { height: number; at: number }>();
+  private seals = 0;
   private stored = 0;
 
   constructor(
@@ -82,7 +98,7 @@ export class DagIndex {
 
   /** Entries held in memory (cached bytes, known CIDs, heads), for the boundedness test. */
   retained(): { vertices: number; cids: number; authors: number } {
-    return { vertices: this.cache.size, cids: this.known.size, authors: this.latest.size };
+    return { vertices: this.cache.size, cids: this.known.size, authors: Math.max(this.latest.size, this.linked.size) };
   }
 
   /** This node's newest vertex, if it has sealed one. */
@@ -90,15 +106,28 @@ export class DagIndex {
     return this.latest.get(this.self);
   }
 
-  /** Parents of the next own vertex: the previous own vertex, then other authors' newest (highest first). */
+  /**
+   * Parents of the next own vertex: the previous own vertex, then up to
+   * {@link LINKED_PARENTS} − 1 other authors whose newest vertex this node has not linked
+   * yet, the least recently linked first (ties: higher vertex first, then author). Each
+   * call is taken to be a seal: the chosen authors count as linked now.
+   */
   parentsForNext(): Head[] {
     const out: Head[] = [];
     const own = this.ownHead();
     if (own) out.push(own);
-    const others = [...this.latest].filter(([a]) => a !== this.self).sort((a, b) => b[1].height - a[1].height);
-    for (const [, h] of others) {
-      if (out.length >= MAX_PARENTS) break;
+    const seal = ++this.seals;
+    const fresh: [string, Head, number][] = [];
+    for (const [author, h] of this.latest) {
+      if (author === this.self) continue;
+      const l = this.linked.get(author);
+      if (l === undefined || h.height > l.height) fresh.push([author, h, l?.at ?? 0]);
+    }
+    fresh.sort((a, b) => a[2] - b[2] || b[1].height - a[1].height || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const room = Math.min(LINKED_PARENTS, MAX_PARENTS) - out.length;
+    for (const [author, h] of fresh.slice(0, Math.max(0, room))) {
       out.push(h);
+      this.linked.set(author, { height: h.height, at: seal });
     }
     return out;
   }

@@ -1,7 +1,8 @@
 /**
  * Sealing: new decisions go into a signed Merkle-DAG vertex whose parents are this
- * node's previous vertex and the newest vertex of every other author it knows, every
- * `sealIntervalMs` and once more at stop.
+ * node's previous vertex and the newest vertices of up to seven other authors, those
+ * linked least recently first (dag.ts, `LINKED_PARENTS`), every `sealIntervalMs` and once
+ * more at stop.
  *
  * Ordering contract: only decisions already in the ledger's finalized map are sealed
  * (finalizer.ts writes first), and a vertex is written before it is indexed or
