@@ -42,6 +42,8 @@ export interface GossipOptions {
   D?: number;
   Dlo?: number;
   Dhi?: number;
+  /** peers each heartbeat's IHAVE gossip goes to, per topic (gossipsub default 6) */
+  Dlazy?: number;
   /** heartbeat period; tests use ~100 ms so meshes form quickly (default 1000) */
   heartbeatIntervalMs?: number;
   /**
@@ -75,8 +77,18 @@ export interface Libp2pTransportOptions {
   requestTimeoutMs?: number;
   /** time limit of `dial` (default 5 s) */
   dialTimeoutMs?: number;
+  /**
+   * how often libp2p's connection monitor pings each connection, aborting it when a ping
+   * fails (default 60 s; libp2p's own default is 10 s). Each ping opens a stream (yamux,
+   * multistream-select, ping, close): at 10 s the pings were half of an idle 16-node
+   * devnet's CPU, 0.45–0.55 core of the machine (docs/throughput.md, "Idle CPU").
+   */
+  pingIntervalMs?: number;
   gossip?: GossipOptions;
 }
+
+/** Default of {@link Libp2pTransportOptions.pingIntervalMs}. */
+export const DEFAULT_PING_INTERVAL_MS = 60_000;
 
 /** The libp2p Transport, with its failure counters. */
 export interface Libp2pTransport extends Transport {
@@ -169,6 +181,7 @@ export async function createLibp2pTransport(options: Libp2pTransportOptions = {}
       denyInboundUpgradedConnection: isDenied,
       denyOutboundUpgradedConnection: isDenied,
     },
+    connectionMonitor: { pingInterval: checkTimeout(options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS, "pingIntervalMs") },
     connectionManager: {
       dialTimeout: checkTimeout(options.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS, "dialTimeoutMs"),
       // a devnet runs every node on 127.0.0.1: libp2p's default of 5 inbound connections
@@ -188,6 +201,7 @@ export async function createLibp2pTransport(options: Libp2pTransportOptions = {}
         D: gossip.D ?? 6,
         Dlo: gossip.Dlo ?? 4,
         Dhi: gossip.Dhi ?? 12,
+        Dlazy: gossip.Dlazy ?? 6,
         heartbeatInterval: checkTimeout(gossip.heartbeatIntervalMs ?? 1_000, "heartbeatIntervalMs"),
         allowedTopics: Object.values(TOPICS),
         maxInboundDataLength: limits.maxMessageBytes + RPC_OVERHEAD_BYTES,
