@@ -5,7 +5,7 @@
  *   npm run bench:devnet -- --preset all          # regenerates devnet-4.md and devnet-16.md
  *   node --import tsx bench/devnet.ts --render bench/results/devnet-4.json   # the table again, no run
  *   npm run bench:devnet -- [--nodes 4] [--rates 200,800] [--duration 10] [--drain 20]
- *                           [--protocols snowball,emtd,tmesh] [--idle 10] [--cpu-prof DIR]
+ *                           [--protocols snowball,emtd,tmesh] [--idle 10] [--min-admitted N] [--cpu-prof DIR]
  *
  * At its start it measures verify_rate in-process (Ed25519 verifications per second on one
  * core, through `nodeSignatures.verify` with its strict checks, raw OpenSSL beside it; see
@@ -36,7 +36,7 @@ import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { startDevnet } from "../src/cli/devnet/devnet.js";
+import { devnetMinAdmitted, startDevnet } from "../src/cli/devnet/devnet.js";
 import { NodeClient } from "../src/runtime/api/client.js";
 import { nodeSignatures } from "../src/runtime/crypto-node.js";
 import { runLoad, type LoadReport } from "../src/runtime/load/generator.js";
@@ -46,6 +46,8 @@ import { measureVerifyRate, throughputLimit, type VerifyRate } from "./lib/verif
 
 interface Config {
   nodes: number;
+  /** every node's admission floor (`entropic node --min-admitted`); absent: the devnet's default for its size */
+  minAdmitted?: number;
   rates: number[];
   durationS: number;
   drainS: number;
@@ -73,6 +75,7 @@ const { values } = parseArgs({
     drain: { type: "string" },
     idle: { type: "string" },
     protocols: { type: "string" },
+    "min-admitted": { type: "string" },
     "cpu-prof": { type: "string" },
     render: { type: "string" },
     out: { type: "string" },
@@ -88,7 +91,7 @@ function num(name: string, v: string | undefined, fallback: number): number {
 
 const configs: Config[] = [];
 if (values.preset !== undefined) {
-  const given = ["nodes", "rates", "duration", "drain", "idle", "protocols"].filter((k) => values[k as keyof typeof values] !== undefined);
+  const given = ["nodes", "rates", "duration", "drain", "idle", "protocols", "min-admitted"].filter((k) => values[k as keyof typeof values] !== undefined);
   if (given.length > 0) usage(`--preset fixes the configuration; drop --${given.join(", --")}`);
   const names = values.preset === "all" ? Object.keys(PRESETS) : [values.preset];
   for (const n of names) configs.push(PRESETS[n] ?? usage(`unknown --preset "${n}" (have ${Object.keys(PRESETS).join(", ")}, all)`));
@@ -102,6 +105,7 @@ if (values.preset !== undefined) {
     drainS: num("drain", values.drain, base.drainS),
     idleS: num("idle", values.idle, 0),
     protocols: values.protocols === undefined ? base.protocols : values.protocols.split(","),
+    ...(values["min-admitted"] === undefined ? {} : { minAdmitted: num("min-admitted", values["min-admitted"], 0) }),
   });
 }
 for (const c of configs) if (c.rates.length === 0 && c.idleS === 0) usage("--rates none measures only idle CPU: give --idle S");
@@ -322,7 +326,7 @@ async function runConfig(c: Config, vr: VerifyRate): Promise<{ rows: Row[]; idle
     for (const rate of runs) {
       const dir = mkdtempSync(join(tmpdir(), `entropic-bench-${protocol}-`));
       process.stderr.write(`${label}: ${c.nodes} nodes, ${rate === "idle" ? `idle for ${c.idleS} s` : `${rate} tx/s for ${c.durationS} s`} (load ${load1().toFixed(1)}) ... `);
-      const net = await startDevnet({ nodes: c.nodes, protocol, dir, params, startTimeoutMs: 120_000 });
+      const net = await startDevnet({ nodes: c.nodes, protocol, dir, params, startTimeoutMs: 120_000, ...(c.minAdmitted === undefined ? {} : { minAdmitted: c.minAdmitted }) });
       running = { stop: () => net.stop(), dir };
       try {
         const clients = net.file.nodes.map((n) => new NodeClient(n.api));
@@ -416,6 +420,7 @@ function markdown(c: Config, vr: VerifyRate, rows: Row[], idle: IdleRow[], start
     `verify_rate (one core, in-process at the start): ${f0(vr.projectPerCpuSecond)} verifications per CPU-second through \`nodeSignatures.verify\` (strict checks included), ${f0(vr.opensslPerCpuSecond)} raw OpenSSL; per wall-clock second ${f0(vr.project)} and ${f0(vr.openssl)} (best of 5 passes of 2,000).`,
     `Limit C × verify_rate / N = ${cores} × ${f0(vr.projectPerCpuSecond)} / ${c.nodes} = **${f0(limit)} tx/s** (per CPU-second rate; every node verifies every transaction once, a double spend's twin included).`,
     `Target (issue 12): ${target4 || target16}.`,
+    ...(c.minAdmitted === undefined ? [] : [`Admission floor: ${c.minAdmitted} undecided sets per node (\`--min-admitted\`; the devnet's default for ${c.nodes} nodes is ${devnetMinAdmitted(c.nodes)}).`]),
     "",
     "Load: signed transactions at the offered rate, round-robin over every node's API, 10% of them double spends (the twin goes to the next node), then a drain. Sustained: finalized conflict sets per second from the first submission to the last decision. Latency: client submit → first `finalized` event on any node. CPU/node: mean share of one core per node process (utime + stime from /proc/PID/stat) over load + drain; µs/tx/node: a node's CPU time over the window divided by the conflict sets finalized. Verifications/tx/node: the nodes' `entropic_signature_verifications_total` over the window per finalized conflict set (transactions, a double spend's twin, poll answers), and the CPU share they cost at verify_rate. Messages/tx/node: the nodes' `entropic_messages_total` (sent and received through the transport: gossip published and delivered, requests and responses; gossipsub's relaying is not counted) over the window per finalized conflict set. Loader CPU: this process (signing and submitting the load, reading event streams), which shares the cores. Decisions: conflict sets finalized on every node / on any node, and forks (two nodes finalized different transactions for one conflict set: a failed run). Foreign: cores' worth of CPU other processes used meanwhile; load: 1-minute load average before → after.",
     "",

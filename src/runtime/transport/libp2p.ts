@@ -79,16 +79,20 @@ export interface Libp2pTransportOptions {
   dialTimeoutMs?: number;
   /**
    * how often libp2p's connection monitor pings each connection, aborting it when a ping
-   * fails (default 60 s; libp2p's own default is 10 s). Each ping opens a stream (yamux,
+   * fails (default 20 s; libp2p's own default is 10 s). Each ping opens a stream (yamux,
    * multistream-select, ping, close): at 10 s the pings were half of an idle 16-node
-   * devnet's CPU, 0.45–0.55 core of the machine (docs/throughput.md, "Idle CPU").
+   * devnet's CPU (0.45–0.55 core of the machine; 0.31–0.36 at 20 s, 0.23–0.32 at 60 s).
+   * It is also the only check that notices a link that went down silently (yamux's
+   * keep-alive pings never abort): with 20 s, test/e2e/netns.test.ts saw both sides of a
+   * cut link drop their connections after 22.6 s; 60 s was too slow for a partition to
+   * show in `peers()` within a minute (docs/throughput.md, "Idle 16-node devnet").
    */
   pingIntervalMs?: number;
   gossip?: GossipOptions;
 }
 
 /** Default of {@link Libp2pTransportOptions.pingIntervalMs}. */
-export const DEFAULT_PING_INTERVAL_MS = 60_000;
+export const DEFAULT_PING_INTERVAL_MS = 20_000;
 
 /** The libp2p Transport, with its failure counters. */
 export interface Libp2pTransport extends Transport {

@@ -10,7 +10,7 @@ describe("libp2p transport options", () => {
   });
 
   it("starts and stops with the default and with an explicit ping interval", async () => {
-    expect(DEFAULT_PING_INTERVAL_MS).toBe(60_000);
+    expect(DEFAULT_PING_INTERVAL_MS).toBe(20_000);
     for (const pingIntervalMs of [undefined, 250]) {
       const t = await createLibp2pTransport(pingIntervalMs === undefined ? {} : { pingIntervalMs });
       await t.start();
