@@ -66,7 +66,10 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-const { values } = parseArgs({
+// An unknown flag or a missing value is a usage error (one line, exit 2), not a stack trace.
+const { values } = (() => {
+  try {
+    return parseArgs({
   options: {
     preset: { type: "string" },
     nodes: { type: "string" },
@@ -81,11 +84,22 @@ const { values } = parseArgs({
     out: { type: "string" },
   },
 });
+  } catch (err) {
+    return usage((err as Error).message.split("\n")[0]!);
+  }
+})();
 
 function num(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) usage(`--${name} must be a non-negative number, got "${v}"`);
+  return n;
+}
+
+/** `--min-admitted`: what `entropic node --min-admitted` accepts (an integer in [0, 1,000,000]), refused here before any node starts. */
+function admissionFloor(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 1_000_000) usage(`--min-admitted must be an integer in [0, 1000000], got "${v}"`);
   return n;
 }
 
@@ -105,7 +119,7 @@ if (values.preset !== undefined) {
     drainS: num("drain", values.drain, base.drainS),
     idleS: num("idle", values.idle, 0),
     protocols: values.protocols === undefined ? base.protocols : values.protocols.split(","),
-    ...(values["min-admitted"] === undefined ? {} : { minAdmitted: num("min-admitted", values["min-admitted"], 0) }),
+    ...(values["min-admitted"] === undefined ? {} : { minAdmitted: admissionFloor(values["min-admitted"]) }),
   });
 }
 for (const c of configs) if (c.rates.length === 0 && c.idleS === 0) usage("--rates none measures only idle CPU: give --idle S");

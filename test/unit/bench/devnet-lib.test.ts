@@ -74,5 +74,20 @@ describe("bench/devnet.ts usage", () => {
     const b = await run(["--rates", "none"]);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/--rates none measures only idle CPU/);
-  }, 120_000);
+    for (const bad of ["1.5", "-3", "x", "2000000"]) {
+      const c = await run(["--nodes", "4", `--min-admitted=${bad}`]);
+      expect(c.code).toBe(2);
+      expect(c.stderr.trim().split("\n")).toEqual([`bench:devnet: --min-admitted must be an integer in [0, 1000000], got "${bad}"`]);
+    }
+    const d = await run(["--preset", "16", "--min-admitted", "64"]);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/drop --min-admitted/);
+    // a flag the parser refuses is one line too, not a stack trace
+    for (const args of [["--bogus"], ["--nodes", "4", "--min-admitted", "-3"]]) {
+      const e = await run(args);
+      expect(e.code).toBe(2);
+      expect(e.stderr.trim().split("\n")).toHaveLength(1);
+      expect(e.stderr).toMatch(/^bench:devnet: /);
+    }
+  }, 240_000);
 });
