@@ -21,6 +21,7 @@ import type { Outbox } from "./outbox.js";
 import { decodeSetRecord, encodeSetRecord, type SetRecord } from "./set-record.js";
 import type { NodeState, SetInfo, TxRecord } from "./state.js";
 import { candidateId, idKey, instanceId } from "./wire.js";
+import { persist, readBytes, type Task } from "./tasks.js";
 
 export type Refusal = { readonly refused: "too-many-candidates"; readonly detail: string };
 
@@ -100,10 +101,10 @@ export class Admission {
    * added to the set's record (as "rejected"), never brought back into memory. A set
    * whose record is full refuses it (nothing written).
    */
-  private async acceptLate(f: Incoming, key: string): Promise<void> {
+  private *acceptLate(f: Incoming, key: string): Task<void> {
     const s = this.s;
     const idHex = toHex(instanceId(s.c.crypto.hasher, key));
-    const raw = await s.c.ledger.getSet(idHex);
+    const raw = yield* readBytes("set", idHex);
     const rec = raw === undefined ? undefined : decodeSetRecord(raw);
     const text = f.cid.toString();
     if (rec === undefined || rec.candidates.includes(text)) return;
@@ -112,22 +113,22 @@ export class Admission {
       return;
     }
     const next: SetRecord = { ...rec, candidates: [...rec.candidates, text], seenAt: [...rec.seenAt, s.c.clock.now()] };
-    await s.store.commit({ txs: [[text, f.bytes]], sets: [[idHex, encodeSetRecord(next)]] });
+    yield* persist({ txs: [[text, f.bytes]], sets: [[idHex, encodeSetRecord(next)]] });
   }
 
   /**
    * Verify-free path for transactions already verified (and hashed): refuse what cannot
    * be taken, persist the rest, then register and queue them for gossip.
    */
-  async accept(txs: readonly Incoming[], gossip: boolean): Promise<TxRecord[]> {
+  *accept(txs: readonly Incoming[], gossip: boolean): Task<TxRecord[]> {
     const s = this.s;
     const fresh: (Incoming & { key: string })[] = [];
     for (const t of txs) {
       if (s.txs.has(t.cid.toString())) continue;
       const key = conflictKey(t.tx);
-      if (s.registry.get(key) === undefined && (await s.finalOf(key)) !== undefined) {
+      if (s.registry.get(key) === undefined && (yield* s.finalOf(key)) !== undefined) {
         // A late candidate of a decided set is kept too: it is valid, and "rejected" is worth reporting.
-        await this.acceptLate(t, key);
+        yield* this.acceptLate(t, key);
         continue;
       }
       fresh.push({ ...t, key });
@@ -151,7 +152,7 @@ export class Admission {
     if (admitted.length === 0) return [];
     const out: TxRecord[] = [];
     try {
-      await s.store.commit({ txs: admitted.map((f) => [f.cid.toString(), f.bytes] as const) });
+      yield* persist({ txs: admitted.map((f) => [f.cid.toString(), f.bytes] as const) });
       for (const f of admitted) {
         const r = this.register(f.tx, f.bytes, f.cid);
         if ("refused" in r) {
@@ -163,7 +164,7 @@ export class Admission {
         if (gossip) this.outbox.queueGossip(f.bytes);
         const info = s.sets.get(r.set)!;
         // A late candidate of a final set still in memory: its record must list it too.
-        if (info.final !== undefined) s.background("finalize", () => s.store.commit({ sets: [[toHex(info.id), encodeSetRecord(s.recordOf(info))]] }));
+        if (info.final !== undefined) s.spawn("finalize", persist({ sets: [[toHex(info.id), encodeSetRecord(s.recordOf(info))]] }));
         s.emit({ type: "tx", conflict: info.set.key, cid: r.cidText, at: r.seenAt });
       }
     } finally {
@@ -177,7 +178,7 @@ export class Admission {
   }
 
   /** A client's transaction: its signature verified and its CID hashed here, once. */
-  async submitTx(tx: Tx): Promise<SubmitResult> {
+  *submitTx(tx: Tx): Task<SubmitResult> {
     const s = this.s;
     if (!verifyTx(s.c.crypto.signatures, tx)) throw new DecodeError("bad-signature", "tx", "signature does not verify for the author");
     const bytes = encodeTx(tx);
@@ -186,8 +187,8 @@ export class Admission {
     const key = conflictKey(tx);
     const existing = s.txs.get(cidText);
     if (existing) return { ok: true, cid: cidText, conflict: key, status: s.statusOf(existing), isNew: false };
-    const final = await s.finalOf(key);
-    if (final !== undefined && (final.equals(cid) || (await s.c.ledger.getTx(cidText)) !== undefined)) {
+    const final = yield* s.finalOf(key);
+    if (final !== undefined && (final.equals(cid) || (yield* readBytes("tx", cidText)) !== undefined)) {
       // Known from before it left memory: the same answer as for a transaction held.
       return { ok: true, cid: cidText, conflict: key, status: final.equals(cid) ? "finalized" : "rejected", isNew: false };
     }
@@ -209,7 +210,7 @@ export class Admission {
       s.counters.txOverloaded++;
       return { ok: false, reason: "overloaded", detail: busy };
     }
-    const [rec] = await this.accept([{ tx, bytes, cid }], true);
+    const [rec] = yield* this.accept([{ tx, bytes, cid }], true);
     if (!rec) {
       const held = s.txs.get(cidText); // the same transaction, admitted meanwhile by gossip
       if (held) return { ok: true, cid: cidText, conflict: key, status: s.statusOf(held), isNew: false };
@@ -220,7 +221,7 @@ export class Admission {
   }
 
   /** Decode and verify transactions from a peer; returns the gossip verdict. */
-  async ingestTxs(list: readonly Uint8Array[], from: string, gossip: boolean): Promise<Verdict> {
+  *ingestTxs(list: readonly Uint8Array[], from: string, gossip: boolean): Task<Verdict> {
     const s = this.s;
     const ok: Incoming[] = [];
     let bad = 0;
@@ -243,7 +244,7 @@ export class Admission {
       s.counters.txInvalid += bad;
       s.distrust(from, 0.8, `${bad} invalid transactions`);
     }
-    const fresh = await this.accept(ok, gossip);
+    const fresh = yield* this.accept(ok, gossip);
     s.counters.txReceived += fresh.length;
     s.counters.txDuplicates += known;
     return bad > 0 ? "reject" : fresh.length > 0 ? "accept" : "ignore";

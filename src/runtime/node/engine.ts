@@ -1,98 +1,112 @@
 /**
- * The live node: one protocol (emtd, tmesh or snowball: the simulators' objects,
- * unchanged) deciding real conflicting transactions over a {@link Transport}, persisting
- * to a {@link Ledger}, timed by a {@link Clock}. It implements the HTTP API's
- * {@link NodeFacade}. This file only assembles the node from its jobs, around the shared
- * {@link NodeState} (state.ts):
+ * The live node: the node core (core.ts, a synchronous `step(input) → Ready` machine)
+ * and the one loop that runs it over a {@link Transport}, a {@link Ledger} and a
+ * {@link Clock}. It implements the HTTP API's {@link NodeFacade}. `entropic node` runs it
+ * over libp2p, LevelDB and wall time; the node simulator (`driver: node`,
+ * runtime/simnet) runs the very same class over its simulated network, ledger and clock.
  *
- * - admission.ts — transactions in (client, gossip, fetch), refusals, the write before all else;
- * - poller.ts — poll rounds: sampling, signed queries, digesting answers;
- * - evidence.ts — signed-answer memory, equivocation proofs, trust;
- * - finalizer.ts — decisions, written before they are announced;
- * - responder.ts — answers to peers' queries and fetches;
- * - resync.ts — heads, wanted blocks, vertex intake and the sheaf check, re-gossip;
- * - sealer.ts — decisions into signed DAG vertices;
- * - outbox.ts — batched transaction gossip;
- * - views.ts — what the API reads: transactions, sets, status, metrics, observables;
- * - recovery.ts — what is loaded from the ledger at open.
+ * The loop:
+ * - turns what arrives — a message, a request, a client's transaction, a timer, the
+ *   outcome of a write, read or request the core asked for — into an input, stamped with
+ *   the clock, and steps the core;
+ * - applies each Ready by its ordering contract (ready.ts): reads start at once; writes go
+ *   to the ledger through a group committer; everything the node says (publishes,
+ *   requests, replies, verdicts, results, events, scores) leaves only once the writes of
+ *   this Ready and of every earlier one have settled — persist before send, as raft's
+ *   `Ready`;
+ * - arms one timer, for the core's next `wakeAt`.
  *
- * Ordering contract (as etcd/raft's `Ready`): everything is persisted before it is sent
- * or announced. A transaction is written before it is gossiped or counted as submitted
- * (and refused before it is written); a finalized decision is written before it is
- * sealed into a vertex, reported by an event or the API; a vertex is written before it is
- * published. So after `kill -9` a node never has to take back anything it told anyone,
- * except a preference (which may change anyway). Each module's doc states its part.
- *
- * Lifecycle: {@link NodeEngine.open} loads the ledger and installs the transport
- * handlers; `start` starts each loop (each a {@link Startable}); `stop` stops them in
- * reverse order, publishing queued gossip and sealing pending decisions last.
+ * Lifecycle: {@link NodeEngine.open} loads the ledger into the core (recovery.ts) and
+ * installs the transport handlers; `start` starts the core's timed jobs; `stop` stops them,
+ * publishes queued gossip and seals pending decisions, and waits until every write and
+ * output of the core has gone out.
  */
 import type { Tx } from "../../core/tx.js";
 import type { ConflictView, MetricSample, NodeEvent, NodeFacade, StatusView, SubmitResult, TxView } from "../api/facade.js";
-import { DecodeError } from "../../core/errors.js";
-import { TOPICS, type Topic, type Verdict } from "../ports.js";
-import { Admission } from "./admission.js";
-import { Evidence } from "./evidence.js";
-import { Finalizer } from "./finalizer.js";
-import type { LoadGauge } from "./load-gauge.js";
-import { type Startable, stopAll } from "./lifecycle.js";
+import { GroupCommitter } from "../ledger/group-commit.js";
+import type { Clock, Ledger, TimerHandle, Topic, Transport, Verdict } from "../ports.js";
+import { NodeCore } from "./core.js";
+import type { Startable } from "./lifecycle.js";
+import { countingTransport, MessageCounts } from "./message-counts.js";
 import { type BackgroundTask, type EngineComponents, type EngineInit, type EngineOptions, type EngineTuning, type FailureView, splitOptions } from "./options.js";
-import { Outbox } from "./outbox.js";
-import { Poller } from "./poller.js";
+import type { Input, Ready } from "./ready.js";
 import { recover } from "./recovery.js";
-import { Responder } from "./responder.js";
-import { Resync } from "./resync.js";
-import { Sealer } from "./sealer.js";
-import { NodeState } from "./state.js";
+import type { NodeState } from "./state.js";
+import type { ReadKind } from "./tasks.js";
 import { Views } from "./views.js";
-import { decodeTxBatch } from "./wire.js";
+import { encodeResponse } from "./wire.js";
 
 export { BACKGROUND_TASKS, DEFAULT_TUNING } from "./options.js";
 export type { BackgroundTask, EngineComponents, EngineInit, EngineOptions, EngineTuning, FailureView } from "./options.js";
 export { sealableDecisions } from "./sealer.js";
 
+/** An input without its time: the loop stamps it when it steps. */
+type Unstamped = Input extends infer I ? (I extends { readonly at: number } ? Omit<I, "at"> : never) : never;
+
+interface Pending<T> {
+  resolve(v: T): void;
+  reject(err: unknown): void;
+}
+
 export class NodeEngine implements NodeFacade, Startable {
   readonly name = "engine";
   readonly tuning: EngineTuning;
+  private readonly core: NodeCore;
   private readonly s: NodeState;
-  private readonly admission: Admission;
-  private readonly poller: Poller;
-  private readonly evidence: Evidence;
-  private readonly resync: Resync;
-  private readonly responder: Responder;
-  private readonly outbox: Outbox;
   private readonly views: Views;
-  /** the loops, in start order (stopped in reverse: the sealer last) */
-  private readonly services: readonly Startable[];
+  /** the transport, counting every message (message-counts.ts) */
+  private readonly transport: Transport;
+  private readonly ledger: Ledger;
+  private readonly clock: Clock;
+  /** every write of the node goes through it (one LevelDB batch per group) */
+  private readonly store: GroupCommitter;
+  /** messages and bytes in and out, by kind */
+  private readonly messages = new MessageCounts();
+  private readonly listeners = new Set<(e: NodeEvent) => void>();
+  private nextToken = 1;
+  private readonly calls = new Map<number, Pending<SubmitResult | undefined>>();
+  private readonly replies = new Map<number, (bytes: Uint8Array) => void>();
+  private readonly verdicts = new Map<number, (v: Verdict) => void>();
+  private timer: TimerHandle | null = null;
+  private timerAt = Infinity;
+  /** Readies whose outputs wait for writes (theirs or an earlier Ready's), and the end of that queue */
+  private held = 0;
+  private released: Promise<void> = Promise.resolve();
 
   private constructor(init: EngineInit, components: EngineComponents) {
-    const s = new NodeState(init, components);
-    this.s = s;
-    this.tuning = s.tuning;
-    this.outbox = new Outbox(s);
-    this.admission = new Admission(s, this.outbox, () => this.load().overloaded(s.undecided.size, s.c.clock.now()));
-    this.evidence = new Evidence(s);
-    const finalizer = new Finalizer(s);
-    this.resync = new Resync(s, this.admission, this.outbox);
-    this.poller = new Poller(s, this.evidence, finalizer, this.resync);
-    this.responder = new Responder(s, finalizer, this.resync);
-    const sealer = new Sealer(s);
+    this.core = new NodeCore(init, components);
+    this.s = this.core.state;
+    this.tuning = this.s.tuning;
+    this.transport = countingTransport(components.transport, this.messages);
+    this.ledger = components.ledger;
+    this.clock = components.clock;
+    this.store = new GroupCommitter(components.ledger);
+    const core = this.core;
+    const transport = this.transport;
+    const store = this.store;
     this.views = new Views(
-      s,
-      () => ({ outbox: this.outbox.size, reservations: this.admission.reservations, standingBatches: this.poller.standing.size, standingAnswers: this.responder.standing.size }),
+      this.s,
+      {
+        peerId: transport.peerId,
+        addresses: () => transport.addresses(),
+        peers: () => transport.peers(),
+        ledgerWrites: () => store.writes,
+        messages: this.messages,
+        ledger: components.ledger,
+        now: () => components.clock.now(),
+      },
+      () => ({
+        outbox: core.outbox.size,
+        reservations: core.admission.reservations,
+        standingBatches: core.poller.standing.size,
+        standingAnswers: core.responder.standing.size,
+        tasksWaiting: this.s.tasks.pending,
+      }),
       () => {
-        const g = this.load();
-        return { timeoutMs: g.timeoutMs(), roundMs: g.roundMs(), admissible: g.admissible(s.c.clock.now()) };
+        const g = core.load();
+        return { timeoutMs: g.timeoutMs(), roundMs: g.roundMs(), admissible: g.admissible(core.now()) };
       },
     );
-    this.services = [sealer, this.resync, this.views, this.outbox, this.poller];
-  }
-
-  /** The poll loop's load gauge, told the finalizations so far (admission and the metrics read it). */
-  private load(): LoadGauge {
-    const g = this.poller.gauge;
-    g.observeFinalized(this.s.counters.finalized, this.s.c.clock.now());
-    return g;
   }
 
   /** Load what the ledger holds, install the transport handlers; call {@link start} next. */
@@ -104,28 +118,28 @@ export class NodeEngine implements NodeFacade, Startable {
   /** {@link open} with the configuration and the dependencies apart. */
   static async create(init: EngineInit, components: EngineComponents): Promise<NodeEngine> {
     const e = new NodeEngine(init, components);
-    await recover(e.s, e.admission, e.outbox);
-    e.s.c.transport.onMessage((topic, from, data) => e.onGossip(topic, from, data));
-    e.s.c.transport.onRequest((from, data) => e.responder.onRequest(from, data));
+    await recover(e.s, e.ledger, e.core.admission, e.core.outbox);
+    e.transport.onMessage((topic, from, data) => e.gossipIn(topic, from, data));
+    e.transport.onRequest((from, data) => e.requestIn(from, data));
     return e;
   }
 
-  /** Start the loops. */
+  /** Start the core's timed jobs. */
   start(): void {
-    if (this.s.running) return;
-    this.s.running = true;
-    for (const x of this.services) void x.start();
+    this.step({ kind: "start" });
   }
 
-  /** Stop the loops (the caller stops the transport and closes the ledger afterwards). */
+  /** Stop the timed jobs, seal what is pending, and wait for every write and output (the caller stops the transport and closes the ledger afterwards). */
   async stop(): Promise<void> {
-    this.s.running = false;
-    await stopAll(this.services, (name, err) => this.s.recordFailure("stop", new Error(`${name}: ${(err as Error).message ?? String(err)}`)));
-  }
-
-  /** One poll round now (tests and tools; the loop calls it on its own). */
-  pollRound(): Promise<void> {
-    return this.poller.pollRound();
+    try {
+      await this.call((token) => ({ kind: "stop", token }));
+    } catch (err) {
+      this.s.recordFailure("stop", err);
+    }
+    this.timer?.cancel();
+    this.timer = null;
+    this.timerAt = Infinity;
+    await this.released;
   }
 
   /**
@@ -143,7 +157,7 @@ export class NodeEngine implements NodeFacade, Startable {
   }
 
   submitTx(tx: Tx): Promise<SubmitResult> {
-    return this.admission.submitTx(tx);
+    return this.call((token) => ({ kind: "submit", tx, token })) as Promise<SubmitResult>;
   }
 
   getTx(cid: string): TxView | undefined {
@@ -180,27 +194,148 @@ export class NodeEngine implements NodeFacade, Startable {
   }
 
   subscribe(listener: (event: NodeEvent) => void): () => void {
-    this.s.listeners.add(listener);
-    return () => this.s.listeners.delete(listener);
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
-  /** Gossip in: each topic to the job that takes it; a malformed message costs its sender trust. */
-  private async onGossip(topic: Topic, from: string, data: Uint8Array): Promise<Verdict> {
+  // ---------------------------------------------------------------------------------
+  // The loop
+
+  private token(): number {
+    return this.nextToken++;
+  }
+
+  private call(input: (token: number) => Unstamped): Promise<SubmitResult | undefined> {
+    return new Promise((resolve, reject) => {
+      const token = this.token();
+      this.calls.set(token, { resolve, reject });
+      this.step(input(token));
+    });
+  }
+
+  private gossipIn(topic: Topic, from: string, data: Uint8Array): Promise<Verdict> {
+    return new Promise((resolve) => {
+      const token = this.token();
+      this.verdicts.set(token, resolve);
+      this.step({ kind: "gossip", topic, from, data, token });
+    });
+  }
+
+  private requestIn(from: string, data: Uint8Array): Promise<Uint8Array> {
+    return new Promise((resolve) => {
+      const token = this.token();
+      this.replies.set(token, resolve);
+      this.step({ kind: "request", from, data, token });
+    });
+  }
+
+  /** Step the core with `input` stamped now, and apply its Ready. */
+  private step(input: Unstamped, at = this.clock.now()): void {
+    let ready: Ready;
     try {
-      if (topic === TOPICS.tx) return await this.admission.ingestTxs(decodeTxBatch(data), from, false);
-      if (topic === TOPICS.vertex) return await this.resync.ingestVertex(data, from);
-      if (topic === TOPICS.evidence) return this.evidence.ingest(data, from);
-      if (topic === TOPICS.heads) return this.resync.ingestHeads(data, from);
-      return "ignore";
+      ready = this.core.step({ ...input, at } as Input);
     } catch (err) {
-      if (!(err instanceof DecodeError)) {
-        // Our failure (the ledger, a bug), not the peer's: record it, do not blame them.
-        this.s.recordFailure("gossip-in", err);
-        return "ignore";
-      }
-      this.s.c.log?.(`${topic} from ${from}: ${(err as Error).message}`);
-      this.s.distrust(from, 0.8, `malformed ${topic}`);
-      return "reject";
+      // A bug of the core: counted and reported; whoever waits on this input is answered.
+      this.s.recordFailure("unhandled", err);
+      this.answerLost(input, err);
+      return;
     }
+    this.apply(ready);
+  }
+
+  /** An input the core failed on: its caller must not wait forever. */
+  private answerLost(input: Unstamped, err: unknown): void {
+    if (input.kind === "gossip") this.verdicts.get(input.token)?.("ignore");
+    else if (input.kind === "request") this.replies.get(input.token)?.(encodeResponse({ kind: "error", message: "internal error" }));
+    else if (input.kind === "submit" || input.kind === "stop") this.calls.get(input.token)?.reject(err);
+    if ("token" in input) {
+      this.verdicts.delete(input.token);
+      this.replies.delete(input.token);
+      this.calls.delete(input.token);
+    }
+  }
+
+  private apply(r: Ready): void {
+    for (const rd of r.reads) this.read(rd.id, rd.kind, rd.key);
+    this.arm(r.wakeAt);
+    if (r.persist.length === 0 && this.held === 0) {
+      this.deliver(r);
+      return;
+    }
+    // Outputs wait for this Ready's writes and for every earlier Ready's outputs.
+    this.held++;
+    const writes = r.persist.map((p) => this.store.commit(p.batch).then(
+      () => undefined,
+      (err: unknown) => ({ err }),
+    ));
+    this.released = Promise.all([this.released, Promise.all(writes)]).then(([, outcomes]) => {
+      this.held--;
+      this.deliver(r);
+      r.persist.forEach((p, k) => {
+        const failed = outcomes[k];
+        this.step(failed === undefined ? { kind: "persisted", id: p.id } : { kind: "persisted", id: p.id, error: failed.err });
+      });
+    }).catch((err: unknown) => this.s.recordFailure("unhandled", err));
+  }
+
+  private read(id: number, kind: ReadKind, key: string): void {
+    const l = this.ledger;
+    const p: Promise<Uint8Array | string | undefined> =
+      kind === "tx" ? l.getTx(key) : kind === "vertex" ? l.getVertex(key) : kind === "set" ? l.getSet(key) : l.getFinal(key);
+    p.then(
+      (value) => this.step(value === undefined ? { kind: "read", id } : { kind: "read", id, value }),
+      (error: unknown) => this.step({ kind: "read", id, error }),
+    );
+  }
+
+  /** Everything a Ready says, in order: publishes, requests, replies, verdicts, results, events, scores. */
+  private deliver(r: Ready): void {
+    const t = this.transport;
+    for (const p of r.publish) {
+      t.publish(p.topic, p.bytes).catch((err: unknown) => this.s.c.log?.(`publish on ${p.topic} failed: ${(err as Error).message}`));
+    }
+    for (const q of r.requests) {
+      t.request(q.peer, q.bytes, { timeoutMs: q.timeoutMs }).then(
+        (data) => this.step({ kind: "response", id: q.id, data }),
+        (error: unknown) => this.step({ kind: "response", id: q.id, error }),
+      );
+    }
+    for (const x of r.replies) {
+      this.replies.get(x.token)?.(x.bytes);
+      this.replies.delete(x.token);
+    }
+    for (const v of r.verdicts) {
+      this.verdicts.get(v.token)?.(v.verdict);
+      this.verdicts.delete(v.token);
+    }
+    for (const c of r.results) {
+      const waiting = this.calls.get(c.token);
+      this.calls.delete(c.token);
+      if (c.ok) waiting?.resolve(c.value);
+      else waiting?.reject(c.error);
+    }
+    for (const e of r.events) {
+      for (const l of this.listeners) {
+        try {
+          l(e);
+        } catch {
+          // a listener's failure is its own
+        }
+      }
+    }
+    for (const x of r.scores) t.setAppScore(x.peer, x.score);
+  }
+
+  /** One timer, for the earliest `wakeAt` the core asked for. */
+  private arm(wakeAt: number | undefined): void {
+    if (wakeAt === undefined || wakeAt >= this.timerAt) return;
+    this.timer?.cancel();
+    this.timerAt = wakeAt;
+    this.timer = this.clock.after(Math.max(0, wakeAt - this.clock.now()), () => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      // At least the due time: a host timer may fire a hair early by the clock's reading.
+      this.step({ kind: "tick", connected: this.transport.peers() }, Math.max(this.clock.now(), wakeAt));
+    });
   }
 }

@@ -47,7 +47,7 @@ export class Evidence {
   private report(peer: string, proof: EquivocationProof): void {
     if (this.s.reported.has(peer)) return;
     this.s.reported.add(peer);
-    void this.s.c.transport.publish(TOPICS.evidence, encodeEvidence(proof)).catch(() => false);
+    this.s.publish(TOPICS.evidence, encodeEvidence(proof));
   }
 
   /** An equivocation proof from the network: check it, and stop trusting the signer everywhere. */

@@ -21,6 +21,7 @@ import { LedgerConflictError } from "../ports.js";
 import { encodeSetRecord } from "./set-record.js";
 import { NO_CANDIDATE } from "../../protocols/consensus.js";
 import type { NodeState } from "./state.js";
+import { persist, type Task } from "./tasks.js";
 
 /** Finalization latencies kept for the observables' quantiles (halved when full). */
 const MAX_LATENCIES = 4096;
@@ -28,7 +29,7 @@ const MAX_LATENCIES = 4096;
 export class Finalizer {
   constructor(private readonly s: NodeState) {}
 
-  async finalize(instances: readonly number[]): Promise<void> {
+  *finalize(instances: readonly number[]): Task<void> {
     const s = this.s;
     const decisions: Decision[] = [];
     for (const i of instances) {
@@ -53,7 +54,7 @@ export class Finalizer {
         const info = s.sets.get(s.registry.get(k)!.index)!;
         return [toHex(info.id), encodeSetRecord({ ...s.recordOf(info), final: c.toString(), finalizedAt: now })] as const;
       });
-      await s.store.commit({ finalized: decisions.map(([k, c]) => [k, c.toString()] as const), sets });
+      yield* persist({ finalized: decisions.map(([k, c]) => [k, c.toString()] as const), sets });
     } catch (err) {
       if (!(err instanceof LedgerConflictError)) throw err;
       s.counters.ledgerConflicts++;

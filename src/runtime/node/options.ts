@@ -124,6 +124,12 @@ export interface EngineComponents {
   readonly warn?: (line: string) => void;
 }
 
+/**
+ * What the node core (core.ts) is given of them: no transport and no ledger — the core
+ * asks for I/O in its Ready (ready.ts) — and a clock it owns, moved by its inputs.
+ */
+export type CoreComponents = Omit<EngineComponents, "transport" | "ledger">;
+
 /** Both in one object: the form `NodeEngine.open` has always taken. */
 export type EngineOptions = EngineInit & EngineComponents;
 

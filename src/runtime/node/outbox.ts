@@ -23,14 +23,14 @@ export class Outbox implements Startable {
 
   /** Publish what was queued before the loops started (a restart's re-announcements). */
   start(): void {
-    if (this.queue.length > 0) this.s.background("gossip-out", () => this.flush());
+    this.flush();
   }
 
   /** Cancel the timer and publish what is queued. */
-  async stop(): Promise<void> {
+  stop(): void {
     this.flushTimer?.cancel();
     this.flushTimer = null;
-    await this.flush();
+    this.flush();
   }
 
   /**
@@ -43,20 +43,17 @@ export class Outbox implements Startable {
     if (this.flushTimer === null && this.s.running) {
       this.flushTimer = this.s.c.clock.after(this.s.tuning.gossipFlushMs, () => {
         this.flushTimer = null;
-        this.s.background("gossip-out", () => this.flush());
+        this.s.guard("gossip-out", () => this.flush());
       });
     }
   }
 
-  async flush(): Promise<void> {
+  /** Publish what is queued, in batches (by the loop; a failed publish is logged there). */
+  flush(): void {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_TX_BATCH);
-      try {
-        await this.s.c.transport.publish(TOPICS.tx, encodeTxBatch(batch));
-        this.s.counters.gossipPublished += batch.length;
-      } catch (err) {
-        this.s.c.log?.(`gossip publish failed: ${(err as Error).message}`);
-      }
+      this.s.publish(TOPICS.tx, encodeTxBatch(batch));
+      this.s.counters.gossipPublished += batch.length;
     }
   }
 }

@@ -9,6 +9,7 @@
  * poll ended are dropped unread, as avalanchego drops responses to finished polls.
  */
 import type { NodeState } from "./state.js";
+import { Latch, type Task } from "./tasks.js";
 import type { AnswerResponse } from "./wire.js";
 
 /** One peer's answer to a round, checked. */
@@ -28,8 +29,10 @@ export interface RoundAnswer {
 /** What a round needs from its poller (poller.ts). */
 export interface PollAsker {
   /** Ask sample[x]; its checked answer, or null (no answer in time, or an invalid one). `closed`: the round no longer needs it. */
-  ask(x: number, closed: () => boolean): Promise<RoundAnswer | null>;
+  ask(x: number, closed: () => boolean): Task<RoundAnswer | null>;
   peerIndex(peer: string): number;
+  /** Run a task beside the round (the node core's scheduler, tasks.ts). */
+  spawn<T>(task: Task<T>, done: (ok: boolean, value: unknown) => void): void;
 }
 
 /**
@@ -126,7 +129,8 @@ export class PollRound {
   /** per instance: 1 once its outcome is settled */
   private readonly settled: Uint8Array | null;
   private unsettled: number;
-  private done: (() => void) | null = null;
+  private readonly over = new Latch();
+  private failure: { readonly err: unknown } | null = null;
 
   constructor(
     private readonly poller: PollAsker,
@@ -162,22 +166,21 @@ export class PollRound {
     return this.outstanding;
   }
 
-  /** Ask the whole sample; resolves once every answer is in (or timed out), or every outcome is settled. */
-  collect(): Promise<void> {
-    if (this.sample.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.done = resolve;
-      const isClosed = (): boolean => this.closed;
-      for (let x = 0; x < this.sample.length; x++) {
-        this.poller.ask(x, isClosed).then(
-          (r) => this.arrive(x, r),
-          (err: unknown) => {
-            this.closed = true;
-            reject(err);
-          },
-        );
-      }
-    });
+  /** Ask the whole sample; returns once every answer is in (or timed out), or every outcome is settled. */
+  *collect(): Task<void> {
+    if (this.sample.length === 0) return;
+    const isClosed = (): boolean => this.closed;
+    for (let x = 0; x < this.sample.length; x++) {
+      this.poller.spawn(this.poller.ask(x, isClosed), (ok, value) => {
+        if (ok) this.arrive(x, value as RoundAnswer | null);
+        else if (!this.closed) {
+          this.failure = { err: value };
+          this.finish();
+        }
+      });
+    }
+    yield* this.over.wait();
+    if (this.failure !== null) throw this.failure.err;
   }
 
   private arrive(x: number, r: RoundAnswer | null): void {
@@ -194,9 +197,7 @@ export class PollRound {
 
   private finish(): void {
     this.closed = true;
-    const done = this.done;
-    this.done = null;
-    done?.();
+    this.over.open();
   }
 
   private count(cand: Int32Array): void {

@@ -26,6 +26,7 @@ import { LoadGauge } from "./load-gauge.js";
 import { earlyQuorum, type PollHints, PollRound, REFUSED, type RoundAnswer, SKIPPED } from "./poll-round.js";
 import { type RoundPlan, StandingBatches } from "./standing-batches.js";
 import { decodePollResponse, encodePollRequest } from "./wire-poll.js";
+import { request, type Task } from "./tasks.js";
 import {
   type AnswerResponse,
   candidateId,
@@ -90,12 +91,12 @@ export class Poller implements Startable {
     this.pollTimerAt = this.s.c.clock.now() + delay;
     this.pollTimer = this.s.c.clock.after(delay, () => {
       // The next round is scheduled after this one, whatever it did; a failure of either
-      // is counted (task "poll"), never left to reject unhandled. If scheduling itself
-      // failed, the loop is idle and wake() re-arms it on new work.
-      void this.pollRound()
-        .catch((err: unknown) => this.s.recordFailure("poll", err))
-        .then(() => this.scheduleNext())
-        .catch((err: unknown) => this.s.recordFailure("poll", err));
+      // is counted (task "poll"), never lost. If scheduling itself failed, the loop is
+      // idle and wake() re-arms it on new work.
+      this.s.tasks.spawn(this.pollRound(), (ok, err) => {
+        if (!ok) this.s.recordFailure("poll", err);
+        this.s.guard("poll", () => this.scheduleNext());
+      });
     });
   }
 
@@ -110,7 +111,7 @@ export class Poller implements Startable {
   }
 
   /** One poll round over up to `maxPollBatch` undecided instances. */
-  async pollRound(): Promise<void> {
+  *pollRound(): Task<void> {
     const s = this.s;
     if (this.polling) return;
     this.polling = true;
@@ -121,16 +122,14 @@ export class Poller implements Startable {
         // Fetches run beside the polls: a slow peer must not stall consensus on everything else.
         this.fetching = true;
         const tf = clock.now();
-        void this.resync
-          .fetchWanted()
-          .catch((err: unknown) => s.recordFailure("fetch", err))
-          .finally(() => {
-            this.fetching = false;
-            s.counters.pollFetchMs += clock.now() - tf;
-          });
+        s.tasks.spawn(this.resync.fetchWanted(), (ok, err) => {
+          if (!ok) s.recordFailure("fetch", err);
+          this.fetching = false;
+          s.counters.pollFetchMs += clock.now() - tf;
+        });
       }
       this.resync.regossipPending();
-      const connected = s.c.transport.peers();
+      const connected = s.connected;
       for (const p of connected) s.peers.index(p);
       if (connected.length === 0 || s.undecided.size === 0) return;
       const k = s.protocol.sampleSize(s.params);
@@ -158,7 +157,7 @@ export class Poller implements Startable {
         const query = this.buildQuery(batch);
         const bytes = encodeRequest(query);
         s.counters.queriesSent += sample.length;
-        round = new PollRound({ ask: (x, closed) => this.askExchange(sample[x]!, bytes, query, closed), peerIndex: (p) => this.peerIndex(p) }, batch, sample, null);
+        round = new PollRound({ ask: (x, closed) => this.askExchange(sample[x]!, bytes, query, closed), peerIndex: (p) => this.peerIndex(p), spawn: (t, done) => s.tasks.spawn(t, done) }, batch, sample, null);
       } else {
         const plan = this.standing.plan(s.undecided, polled, limit);
         if (plan.instances.length === 0 || plan.inactive.every((x) => x === 1)) return;
@@ -168,14 +167,15 @@ export class Poller implements Startable {
         const asker = {
           ask: (x: number, closed: () => boolean) => this.askStanding(round, plan, hints, x, closed),
           peerIndex: (p: string) => this.peerIndex(p),
+          spawn: <T>(t: Task<T>, done: (ok: boolean, value: unknown) => void) => s.tasks.spawn(t, done),
         };
         round = new PollRound(asker, plan.instances, sample, earlyQuorum(s), plan.inactive);
       }
-      await round.collect();
+      yield* round.collect();
       const t3 = clock.now();
       s.counters.pollAskMs += t3 - t2;
       const finalized = this.digest(round);
-      if (finalized.length > 0) await this.finalizer.finalize(finalized);
+      if (finalized.length > 0) yield* this.finalizer.finalize(finalized);
       s.counters.pollFinalizeMs += clock.now() - t3;
       s.counters.pollRounds++; // the protocols' tick (PollContext.tick)
       this.gauge.observeRound(clock.now() - t2);
@@ -223,9 +223,9 @@ export class Poller implements Startable {
   }
 
   /** Ask one peer a one-shot query (exchange protocols); the checked answer, or null (no answer in time, or an invalid one). */
-  private async askExchange(peer: string, bytes: Uint8Array, query: QueryRequest, closed: () => boolean): Promise<RoundAnswer | null> {
+  private *askExchange(peer: string, bytes: Uint8Array, query: QueryRequest, closed: () => boolean): Task<RoundAnswer | null> {
     const s = this.s;
-    const raw = await this.request(peer, bytes, closed);
+    const raw = yield* this.request(peer, bytes, closed);
     if (raw === null) return null;
     try {
       const n = query.instances.length / ID_BYTES;
@@ -247,7 +247,7 @@ export class Poller implements Startable {
    * part's answer is resolved into the round's candidates: a full one checked (signer,
    * signature, equivocation) and remembered, a *same* one read from what was remembered.
    */
-  private async askStanding(round: PollRound, plan: RoundPlan, h: PollHints, x: number, closed: () => boolean): Promise<RoundAnswer | null> {
+  private *askStanding(round: PollRound, plan: RoundPlan, h: PollHints, x: number, closed: () => boolean): Task<RoundAnswer | null> {
     const s = this.s;
     const peer = round.sample[x]!;
     const px = round.peerIdx[x]!;
@@ -257,7 +257,7 @@ export class Poller implements Startable {
       const part = last !== undefined ? { ref: b.ref, seen: last.seq } : { ref: b.ref, instances: b.ids };
       return skip === undefined ? part : { ...part, skip };
     });
-    const raw = await this.request(peer, encodePollRequest({ kind: "poll", parts }), closed);
+    const raw = yield* this.request(peer, encodePollRequest({ kind: "poll", parts }), closed);
     if (raw === null) return null;
     const n = plan.instances.length;
     const candidates = new Int32Array(n).fill(REFUSED);
@@ -309,12 +309,12 @@ export class Poller implements Startable {
   }
 
   /** The raw answer of `peer` to `bytes`, or null (failed, timed out, or the round no longer needs it). */
-  private async request(peer: string, bytes: Uint8Array, closed: () => boolean): Promise<Uint8Array | null> {
+  private *request(peer: string, bytes: Uint8Array, closed: () => boolean): Task<Uint8Array | null> {
     const s = this.s;
     const sent = s.c.clock.now();
     let raw: Uint8Array;
     try {
-      raw = await s.c.transport.request(peer, bytes, { timeoutMs: this.gauge.timeoutMs() });
+      raw = yield* request(peer, bytes, this.gauge.timeoutMs());
       this.gauge.observeLatency(s.c.clock.now() - sent, s.c.clock.now());
     } catch {
       if (!closed()) s.counters.queriesFailed++;

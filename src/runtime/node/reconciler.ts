@@ -28,6 +28,7 @@ import { LedgerConflictError } from "../ports.js";
 import { decodeSetRecord, encodeSetRecord, type Reversal, type SetRecord } from "./set-record.js";
 import type { NodeState } from "./state.js";
 import { instanceId } from "./wire.js";
+import { persist, readBytes, type Task } from "./tasks.js";
 
 /** The decision kept of two conflicting ones: the smaller CID string. */
 export function reconciledWinner(a: BlockCid, b: BlockCid): BlockCid {
@@ -41,13 +42,13 @@ export class Reconciler {
   constructor(private readonly s: NodeState) {}
 
   /** A vertex from `from` decided `theirs` for `key`, where this node decided `ours`. */
-  async conflict(key: string, ours: BlockCid, theirs: BlockCid, from: string): Promise<void> {
+  *conflict(key: string, ours: BlockCid, theirs: BlockCid, from: string): Task<void> {
     const s = this.s;
     if (s.tuning.partitionMode !== "available" || reconciledWinner(ours, theirs) === ours) return; // they take theirs back
     if (this.busy.has(key)) return;
     this.busy.add(key);
     try {
-      const current = await s.finalOf(key);
+      const current = yield* s.finalOf(key);
       if (current === undefined || !current.equals(ours)) return; // changed meanwhile
       const at = s.c.clock.now();
       const held = s.registry.get(key);
@@ -56,7 +57,7 @@ export class Reconciler {
       let record: SetRecord | undefined;
       if (info !== undefined) record = s.recordOf(info);
       else {
-        const raw = await s.c.ledger.getSet(idHex);
+        const raw = yield* readBytes("set", idHex);
         record = raw === undefined ? undefined : decodeSetRecord(raw);
       }
       const reversal: Reversal = { from: ours.toString(), to: theirs.toString(), at };
@@ -66,7 +67,7 @@ export class Reconciler {
         ...(record !== undefined ? { sets: [[idHex, encodeSetRecord({ ...record, final: theirs.toString(), finalizedAt: at, reverted })] as const] } : {}),
       };
       try {
-        await s.store.commit(batch);
+        yield* persist(batch);
       } catch (err) {
         if (!(err instanceof LedgerConflictError)) throw err;
         s.counters.ledgerConflicts++;
@@ -87,7 +88,7 @@ export class Reconciler {
       s.counters.decisionsReverted++;
       s.emit({ type: "decision-reverted", conflict: key, from: reversal.from, to: reversal.to, at });
       // Serve what is now final: fetch the transaction if this node never held it.
-      if (!s.txs.has(reversal.to) && (await s.c.ledger.getTx(reversal.to)) === undefined) s.wants.want("tx", reversal.to, from);
+      if (!s.txs.has(reversal.to) && (yield* readBytes("tx", reversal.to)) === undefined) s.wants.want("tx", reversal.to, from);
     } finally {
       this.busy.delete(key);
     }

@@ -1,5 +1,7 @@
 /**
- * Recovery: what a node loads from its ledger when it opens. Everything is streamed:
+ * Recovery: what a node loads from its ledger when it opens, into the core's state
+ * before its first step (the loop's side, engine.ts: the core itself never reads the
+ * ledger but through its Ready). Everything is streamed:
  * memory holds the heads, the pending sets and (transiently) the keys this node sealed,
  * never the whole history.
  */
@@ -10,14 +12,15 @@ import { decodeVertex } from "../../core/vertex.js";
 import type { Admission } from "./admission.js";
 import type { Outbox } from "./outbox.js";
 import type { NodeState } from "./state.js";
+import type { Ledger } from "../ports.js";
 
 const SESSION_META = "session";
 
 /** Sessions before epochs wrap (each session has 2^20 epochs per set). */
 const SESSIONS = 4096;
 
-export async function recover(s: NodeState, admission: Admission, outbox: Outbox): Promise<void> {
-  const { ledger, crypto } = s.c;
+export async function recover(s: NodeState, ledger: Ledger, admission: Admission, outbox: Outbox): Promise<void> {
+  const { crypto } = s.c;
   // Epochs must never repeat across restarts, or an honest node that changed its mind
   // after a crash would sign two candidates for one (set, epoch): each session starts
   // its epochs at session × 2^20 (4096 sessions of 2^20 preference changes per set).

@@ -24,6 +24,7 @@ import { permuteVector } from "./table.js";
 import { MAX_STANDING_MEMBERS, type StandingAnswer, StandingAnswers } from "./standing-answers.js";
 import { candidateId, decodeRequest, encodeResponse, type ErrorResponse, type FetchRequest, ID_BYTES, idKey, type QueryRequest, type Response, type AnswerResponse, signAnswer, writeCandidateId } from "./wire.js";
 import { encodePollResponse, type PartAnswer, type PollRequest, type PollResponse, skipped as isSkipped } from "./wire-poll.js";
+import { all, readBytes, type Task } from "./tasks.js";
 
 /** Ledger reads per query for sets no longer in memory (the rest count as unknown this time). */
 const MAX_RECORD_READS = 64;
@@ -55,7 +56,7 @@ export class Responder {
     this.standing = new StandingAnswers(s);
   }
 
-  async onRequest(from: string, data: Uint8Array): Promise<Uint8Array> {
+  *onRequest(from: string, data: Uint8Array): Task<Uint8Array> {
     let req;
     try {
       req = decodeRequest(data);
@@ -65,10 +66,10 @@ export class Responder {
       return encodeResponse({ kind: "error", message: (err as Error).message.slice(0, 200) });
     }
     if (req.kind === "poll") {
-      const r = await this.answerPoll(from, req);
+      const r = yield* this.answerPoll(from, req);
       return r.kind === "answers" ? encodePollResponse(r, encodeResponse) : encodeResponse(r);
     }
-    return encodeResponse(req.kind === "query" ? await this.answer(from, req) : await this.serveFetch(req));
+    return encodeResponse(req.kind === "query" ? yield* this.answer(from, req) : yield* this.serveFetch(req));
   }
 
   /**
@@ -76,7 +77,7 @@ export class Responder {
    * full answer about the batch and nothing in it changed since, *unknown* when this node
    * does not hold the batch, else a full signed answer over the batch (recorded, numbered).
    */
-  private async answerPoll(from: string, req: PollRequest): Promise<PollResponse | ErrorResponse> {
+  private *answerPoll(from: string, req: PollRequest): Task<PollResponse | ErrorResponse> {
     const s = this.s;
     if (s.protocol.exchange) return { kind: "error", message: `this node runs ${s.protocol.name}: it answers one-shot queries, not standing polls` };
     const parts: PartAnswer[] = [];
@@ -104,7 +105,7 @@ export class Responder {
         }
       }
       s.counters.standingFull++;
-      const answer = await this.answer(from, { kind: "query", instances: st.ids }, st, p.skip);
+      const answer = yield* this.answer(from, { kind: "query", instances: st.ids }, st, p.skip);
       if (answer.kind !== "answer") return answer;
       st.seq = (st.seq + 1) >>> 0;
       parts.push({ status: "full", answer, seq: st.seq });
@@ -152,24 +153,22 @@ export class Responder {
    * Records of final sets no longer in memory that a query asks about (by position in
    * the query), read from the ledger; at most {@link MAX_RECORD_READS} per query.
    */
-  private async storedFinals(q: QueryRequest, positions: readonly number[]): Promise<Map<number, SetRecord>> {
+  private *storedFinals(q: QueryRequest, positions: readonly number[]): Task<Map<number, SetRecord>> {
     const s = this.s;
     const out = new Map<number, SetRecord>();
-    await Promise.all(
-      positions.map((j) => {
-        const id = idKey(q.instances, j * ID_BYTES);
-        return s.c.ledger.getSet(toHex(q.instances.subarray(j * ID_BYTES, (j + 1) * ID_BYTES))).then((raw) => {
-          const rec = raw === undefined ? undefined : decodeSetRecord(raw);
-          if (rec?.final !== undefined) out.set(j, rec);
-          else if (!s.byInstanceId.has(id)) s.notStored.set(id, true);
-        });
-      }),
-    );
+    const raws = yield* all(positions.map((j) => readBytes("set", toHex(q.instances.subarray(j * ID_BYTES, (j + 1) * ID_BYTES)))));
+    positions.forEach((j, k) => {
+      const raw = raws[k];
+      const id = idKey(q.instances, j * ID_BYTES);
+      const rec = raw === undefined ? undefined : decodeSetRecord(raw);
+      if (rec?.final !== undefined) out.set(j, rec);
+      else if (!s.byInstanceId.has(id)) s.notStored.set(id, true);
+    });
     return out;
   }
 
   /** The signed answer to a query; `record` (standing polls) gets what was answered per instance. */
-  private async answer(from: string, q: QueryRequest, record?: StandingAnswer, skip?: Uint8Array): Promise<AnswerResponse | ErrorResponse> {
+  private *answer(from: string, q: QueryRequest, record?: StandingAnswer, skip?: Uint8Array): Task<AnswerResponse | ErrorResponse> {
     const s = this.s;
     const n = q.instances.length / ID_BYTES;
     const epochs = new Uint8Array(4 * n);
@@ -179,7 +178,7 @@ export class Responder {
     const unknown = this.resolveInstances(q, local, skip);
     let stored: ReadonlyMap<number, SetRecord> = NO_RECORDS;
     if (unknown.length > 0) {
-      stored = await this.storedFinals(q, unknown);
+      stored = yield* this.storedFinals(q, unknown);
       this.resolveInstances(q, local, skip);
     }
     // A final set no longer in memory is answered with its decision at the top epoch of
@@ -277,7 +276,7 @@ export class Responder {
       permuteVector(out, vectors.subarray(j * w, (j + 1) * w), map, s.layout, d);
       const info = s.sets.get(i)!;
       if (info.final !== undefined || s.table.isFinal(i)) lock(j);
-      if (s.table.isFinal(i) && info.final === undefined) s.background("finalize", () => this.finalizer.finalize([i]));
+      if (s.table.isFinal(i) && info.final === undefined) s.spawn("finalize", this.finalizer.finalize([i]));
     }
     return signAnswer(s.c.crypto.signatures, s.c.keys, q.instances, { epochs, vectors, skipped, ...(anyLocked ? { locked } : {}) });
   }
@@ -291,7 +290,7 @@ export class Responder {
   }
 
   /** Blocks a peer asked for: from memory when held there, else from the ledger. */
-  private async serveFetch(req: FetchRequest): Promise<Response> {
+  private *serveFetch(req: FetchRequest): Task<Response> {
     const s = this.s;
     const txs: Uint8Array[] = [];
     const vertices: Uint8Array[] = [];
@@ -302,19 +301,21 @@ export class Responder {
         budget -= bytes.length;
       }
     };
-    const txBytes = async (cid: string): Promise<Uint8Array | undefined> => s.txs.get(cid)?.bytes ?? (await s.c.ledger.getTx(cid));
-    for (const c of req.txs) addTx(await txBytes(c.toString()));
+    function* txBytes(cid: string): Task<Uint8Array | undefined> {
+      return s.txs.get(cid)?.bytes ?? (yield* readBytes("tx", cid));
+    }
+    for (const c of req.txs) addTx(yield* txBytes(c.toString()));
     for (let j = 0; j < req.sets.length / ID_BYTES; j++) {
       const i = s.byInstanceId.get(idKey(req.sets, j * ID_BYTES));
       if (i !== undefined) {
         for (const c of s.sets.get(i)!.set.candidates) addTx(s.txs.get(c.toString())?.bytes);
         continue;
       }
-      const raw = await s.c.ledger.getSet(toHex(req.sets.subarray(j * ID_BYTES, (j + 1) * ID_BYTES)));
-      if (raw !== undefined) for (const c of decodeSetRecord(raw).candidates) addTx(await txBytes(c));
+      const raw = yield* readBytes("set", toHex(req.sets.subarray(j * ID_BYTES, (j + 1) * ID_BYTES)));
+      if (raw !== undefined) for (const c of decodeSetRecord(raw).candidates) addTx(yield* txBytes(c));
     }
     for (const c of req.vertices) {
-      const v = s.dag.bytes(c.toString()) ?? (await s.c.ledger.getVertex(c.toString()));
+      const v = s.dag.bytes(c.toString()) ?? (yield* readBytes("vertex", c.toString()));
       if (v && budget >= v.length) {
         vertices.push(v);
         budget -= v.length;

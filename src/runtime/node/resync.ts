@@ -29,6 +29,8 @@ import type { Outbox } from "./outbox.js";
 import { Reconciler } from "./reconciler.js";
 import { HELD_BITS, type NodeState } from "./state.js";
 import { decodeHeads, decodeResponse, encodeHeads, encodeRequest, ID_BYTES, idKey, MAX_FETCH, MAX_HEADS } from "./wire.js";
+import { all, persist, readBytes, request, type Task } from "./tasks.js";
+import type { WantBatch } from "./wants.js";
 
 /** Unchanged heads are re-announced every this many heads intervals. */
 const QUIET_HEADS_EVERY = 5;
@@ -54,7 +56,9 @@ export class Resync implements Startable {
   }
 
   start(): void {
-    this.timer ??= this.s.c.clock.every(this.s.tuning.headsIntervalMs, () => this.s.running && this.s.background("heads", () => this.announceHeads()));
+    this.timer ??= this.s.c.clock.every(this.s.tuning.headsIntervalMs, () => {
+      if (this.s.running) this.s.guard("heads", () => this.announceHeads());
+    });
   }
 
   stop(): void {
@@ -79,42 +83,42 @@ export class Resync implements Startable {
    * peer did not deliver stays wanted and is asked again later, of the next peer
    * (wants.ts); what arrived, or is held by now, is settled.
    */
-  async fetchWanted(): Promise<void> {
+  *fetchWanted(): Task<void> {
     const s = this.s;
     if (s.wants.size === 0) return;
-    const byPeer = s.wants.take(s.c.clock.now(), MAX_FETCH, s.c.transport.peers());
-    await Promise.all(
-      [...byPeer].map(async ([peer, want]) => {
-        // Already held (arrived by gossip meanwhile): settled without asking.
-        const txs = want.txs.filter((c) => !s.txs.has(c) || (s.wants.settle("tx", c), false));
-        const vertices = want.vertices.filter((c) => !s.dag.has(c) || (s.wants.settle("vertex", c), false));
-        // Sets are always asked: a set held here is wanted for a candidate it lacks (wantSet).
-        const setIds = want.sets;
-        if (txs.length + vertices.length + setIds.length === 0) return;
-        const sets = new Uint8Array(setIds.length * ID_BYTES);
-        setIds.forEach((id, j) => {
-          for (let b = 0; b < ID_BYTES; b++) sets[j * ID_BYTES + b] = id.charCodeAt(b);
-        });
-        s.counters.fetchesSent++;
-        try {
-          const raw = await s.c.transport.request(peer, encodeRequest({ kind: "fetch", txs: txs.map(parseCid), vertices: vertices.map(parseCid), sets }), {
-            timeoutMs: s.tuning.pollTimeoutMs * 2,
-          });
-          const r = decodeResponse(raw, 0);
-          if (r.kind !== "blocks") return;
-          await this.admission.ingestTxs(r.txs, peer, false);
-          const got = new Set(r.txs.map((b) => cidOf(b, s.c.crypto.hasher).toString()));
-          for (const c of txs) if (got.has(c) || s.txs.has(c)) s.wants.settle("tx", c);
-          for (const vb of r.vertices) await this.ingestVertex(vb, peer);
-          for (const c of vertices) if (s.dag.has(c)) s.wants.settle("vertex", c);
-          // The peer served what it holds of each set: settled (an answer that still names a
-          // candidate this node lacks wants the set again).
-          for (const id of setIds) s.wants.settle("set", id);
-        } catch (err) {
-          s.c.log?.(`fetch from ${peer} failed: ${(err as Error).message}`);
-        }
-      }),
-    );
+    const byPeer = s.wants.take(s.c.clock.now(), MAX_FETCH, s.connected);
+    yield* all([...byPeer].map(([peer, want]) => this.fetchFrom(peer, want)));
+  }
+
+  /** One fetch request to `peer` for what it was chosen to serve (wants.ts), and the intake of its answer. */
+  private *fetchFrom(peer: string, want: WantBatch): Task<void> {
+    const s = this.s;
+    // Already held (arrived by gossip meanwhile): settled without asking.
+    const txs = want.txs.filter((c) => !s.txs.has(c) || (s.wants.settle("tx", c), false));
+    const vertices = want.vertices.filter((c) => !s.dag.has(c) || (s.wants.settle("vertex", c), false));
+    // Sets are always asked: a set held here is wanted for a candidate it lacks (wantSet).
+    const setIds = want.sets;
+    if (txs.length + vertices.length + setIds.length === 0) return;
+    const sets = new Uint8Array(setIds.length * ID_BYTES);
+    setIds.forEach((id, j) => {
+      for (let b = 0; b < ID_BYTES; b++) sets[j * ID_BYTES + b] = id.charCodeAt(b);
+    });
+    s.counters.fetchesSent++;
+    try {
+      const raw = yield* request(peer, encodeRequest({ kind: "fetch", txs: txs.map(parseCid), vertices: vertices.map(parseCid), sets }), s.tuning.pollTimeoutMs * 2);
+      const r = decodeResponse(raw, 0);
+      if (r.kind !== "blocks") return;
+      yield* this.admission.ingestTxs(r.txs, peer, false);
+      const got = new Set(r.txs.map((b) => cidOf(b, s.c.crypto.hasher).toString()));
+      for (const c of txs) if (got.has(c) || s.txs.has(c)) s.wants.settle("tx", c);
+      for (const vb of r.vertices) yield* this.ingestVertex(vb, peer);
+      for (const c of vertices) if (s.dag.has(c)) s.wants.settle("vertex", c);
+      // The peer served what it holds of each set: settled (an answer that still names a
+      // candidate this node lacks wants the set again).
+      for (const id of setIds) s.wants.settle("set", id);
+    } catch (err) {
+      s.c.log?.(`fetch from ${peer} failed: ${(err as Error).message}`);
+    }
   }
 
   /** A heads announcement: want every vertex it names that this node lacks. */
@@ -125,7 +129,7 @@ export class Resync implements Startable {
     return "accept";
   }
 
-  async ingestVertex(bytes: Uint8Array, from: string): Promise<Verdict> {
+  *ingestVertex(bytes: Uint8Array, from: string): Task<Verdict> {
     const s = this.s;
     // Known bytes (by their hash) were checked when first stored: no second decode and
     // signature check for a vertex heard again (gossip, fetches and heads all bring them).
@@ -139,14 +143,14 @@ export class Resync implements Startable {
       s.distrust(from, 0.8, `invalid vertex: ${(err as Error).message}`);
       return "reject";
     }
-    if (await this.hasVertex(cid.toString())) return "ignore";
-    await s.store.commit({ vertices: [[cid.toString(), bytes]] });
+    if (yield* this.hasVertex(cid.toString())) return "ignore";
+    yield* persist({ vertices: [[cid.toString(), bytes]] });
     s.dag.add(v, bytes, cid);
     s.counters.verticesReceived++;
-    for (const p of v.parents) if (!(await this.hasVertex(p.toString()))) s.wants.want("vertex", p.toString(), from);
+    for (const p of v.parents) if (!(yield* this.hasVertex(p.toString()))) s.wants.want("vertex", p.toString(), from);
     s.wake();
     for (const [key, txCid] of v.decisions) {
-      const ours = await s.finalOf(key);
+      const ours = yield* s.finalOf(key);
       if (ours === undefined) {
         // Not decided here yet: make sure we hold the candidate the author chose.
         const text = txCid.toString();
@@ -156,15 +160,15 @@ export class Resync implements Startable {
       } else if (!equalBytes(ours.bytes, txCid.bytes)) {
         s.counters.sheafConflicts++;
         s.emit({ type: "sheaf-conflict", conflict: key, peer: from, ours: ours.toString(), theirs: txCid.toString(), at: s.c.clock.now() });
-        await this.reconciler.conflict(key, ours, txCid, from); // `available` mode only
+        yield* this.reconciler.conflict(key, ours, txCid, from); // `available` mode only
       }
     }
     return "accept";
   }
 
   /** Whether a vertex is stored: the DAG's caches first, then the ledger. */
-  private async hasVertex(cid: string): Promise<boolean> {
-    return this.s.dag.has(cid) || (await this.s.c.ledger.getVertex(cid)) !== undefined;
+  private *hasVertex(cid: string): Task<boolean> {
+    return this.s.dag.has(cid) || (yield* readBytes("vertex", cid)) !== undefined;
   }
 
   /**
@@ -201,7 +205,7 @@ export class Resync implements Startable {
    * tick (so a peer that just joined or restarted still hears them): with 16 peers, an
    * unchanged announcement every second from everyone was a visible share of idle CPU.
    */
-  async announceHeads(): Promise<void> {
+  announceHeads(): void {
     const s = this.s;
     const heads = s.dag.heads(MAX_HEADS);
     const fingerprint = `${heads.map((h) => h.toString()).join(",")}|${s.finals.size}`;
@@ -209,6 +213,6 @@ export class Resync implements Startable {
     if (fingerprint === this.lastHeads && this.headsTicks % QUIET_HEADS_EVERY !== 0) return;
     this.lastHeads = fingerprint;
     const bytes = encodeHeads({ heads, root: s.finals.root(), count: s.finals.size, seq: this.headsSeq++ });
-    await s.c.transport.publish(TOPICS.heads, bytes).catch(() => false);
+    s.publish(TOPICS.heads, bytes);
   }
 }

@@ -12,6 +12,7 @@
 import { cidOf } from "../../core/codec.js";
 import { createVertex, type Decision, encodeVertex, MAX_DECISIONS } from "../../core/vertex.js";
 import { type TimerHandle, TOPICS } from "../ports.js";
+import { persist, type Task } from "./tasks.js";
 import type { Startable } from "./lifecycle.js";
 import type { NodeState } from "./state.js";
 
@@ -41,14 +42,15 @@ export class Sealer implements Startable {
   constructor(private readonly s: NodeState) {}
 
   start(): void {
-    this.timer ??= this.s.c.clock.every(this.s.tuning.sealIntervalMs, () => this.s.running && this.s.background("seal", () => this.seal()));
+    this.timer ??= this.s.c.clock.every(this.s.tuning.sealIntervalMs, () => {
+      if (this.s.running) this.s.spawn("seal", this.seal());
+    });
   }
 
-  /** Seal what is pending; a failure is recorded (the decisions are in the ledger and are sealed at the next start). */
-  async stop(): Promise<void> {
+  /** Stop sealing on a timer ({@link seal} once more is the core's stop, core.ts). */
+  stop(): void {
     this.timer?.cancel();
     this.timer = null;
-    await this.seal().catch((err: unknown) => this.s.recordFailure("stop", err));
   }
 
   /**
@@ -57,7 +59,7 @@ export class Sealer implements Startable {
    * queue (a later seal retries them); ones the encoder refuses are dropped with the
    * error (they are in the ledger's finalized map, and retrying could only fail again).
    */
-  async seal(): Promise<void> {
+  *seal(): Task<void> {
     const s = this.s;
     if (this.sealing || s.pendingDecisions.length === 0) return;
     this.sealing = true;
@@ -75,14 +77,14 @@ export class Sealer implements Startable {
       const bytes = encodeVertex(v);
       const cid = cidOf(bytes, s.c.crypto.hasher);
       try {
-        await s.store.commit({ vertices: [[cid.toString(), bytes]] });
+        yield* persist({ vertices: [[cid.toString(), bytes]] });
       } catch (err) {
         s.pendingDecisions.unshift(...decisions); // retried by the next seal
         throw err;
       }
       s.dag.add(v, bytes, cid);
       s.counters.verticesSealed++;
-      await s.c.transport.publish(TOPICS.vertex, bytes).catch(() => false);
+      s.publish(TOPICS.vertex, bytes);
     } finally {
       this.sealing = false;
     }

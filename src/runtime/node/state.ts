@@ -21,17 +21,18 @@ import type { AnswerLayout, ConsensusProtocol, PollContext } from "../../protoco
 import { AnswerMemory } from "../../protocols/shell.js";
 import { ZERO_KEY } from "./evidence.js";
 import type { NodeEvent, TxStatus } from "../api/facade.js";
-import { GroupCommitter } from "../ledger/group-commit.js";
 import { DagIndex } from "./dag.js";
 import { LiveSets } from "./live-sets.js";
 import { Lru } from "./lru.js";
 import { FinalizedCommitment } from "./merkle.js";
-import { countingTransport, MessageCounts } from "./message-counts.js";
 import { KeyFilter } from "./key-filter.js";
-import { BACKGROUND_TASKS, type BackgroundTask, DEFAULT_TUNING, type EngineComponents, type EngineInit, type EngineTuning, type FailureView } from "./options.js";
+import { BACKGROUND_TASKS, type BackgroundTask, type CoreComponents, DEFAULT_TUNING, type EngineInit, type EngineTuning, type FailureView } from "./options.js";
+import { ReadySink } from "./ready.js";
+import { readFinal, Scheduler, type Task } from "./tasks.js";
 import type { Reversal, SetRecord } from "./set-record.js";
 import { InstanceTable, PeerBook } from "./table.js";
 import { idKey, type SignedAnswer } from "./wire.js";
+import type { Topic } from "../ports.js";
 import { WantList } from "./wants.js";
 import { QuorumGate, quorumSize } from "./quorum.js";
 
@@ -81,6 +82,9 @@ export function markHeld(info: SetInfo, c: number): void {
   if (c >= 0 && c < HELD_BITS) info.heldByPeers |= 1 << c;
 }
 
+/** {@link NodeState.finalInMemory}: memory cannot tell; the ledger must be read. */
+export const MAYBE = Symbol("maybe");
+
 export const COUNTERS = [
   "txSubmitted",
   "txReceived",
@@ -127,8 +131,12 @@ export class NodeState {
   readonly answerWidth: number;
   readonly startedAt: number;
   readonly selfHex: string;
-  /** the ledger behind a group committer: every write of the node goes through it */
-  readonly store: GroupCommitter;
+  /** what the current step asks of the loop (ready.ts) */
+  readonly out = new ReadySink();
+  /** the jobs waiting for I/O (tasks.ts) */
+  readonly tasks: Scheduler;
+  /** the peers connected now (as of the last tick) */
+  connected: readonly string[] = [];
   readonly registry: LiveSets;
   readonly table: InstanceTable;
   readonly peers = new PeerBook();
@@ -176,7 +184,6 @@ export class NodeState {
   /** first epoch of this session: epochs restart above every earlier session's (see recovery.ts) */
   epochBase = 0;
   readonly counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
-  readonly listeners = new Set<(e: NodeEvent) => void>();
   /** decisions persisted and not yet sealed into a vertex */
   readonly pendingDecisions: Decision[] = [];
   readonly recentLatencies: number[] = [];
@@ -193,14 +200,12 @@ export class NodeState {
   /** Called when new work arrives (the poller re-arms its loop); set by the assembly. */
   wake: () => void = () => undefined;
 
-  /** the node's dependencies; its transport counts every message (message-counts.ts) */
-  readonly c: EngineComponents;
-  /** messages and bytes in and out, by kind */
-  readonly messages = new MessageCounts();
+  /** the core's dependencies: its clock (moved by the inputs), crypto, keys, randomness, diagnostics */
+  readonly c: CoreComponents;
 
-  constructor(init: EngineInit, components: EngineComponents) {
-    const c: EngineComponents = { ...components, transport: countingTransport(components.transport, this.messages) };
+  constructor(init: EngineInit, c: CoreComponents) {
     this.c = c;
+    this.tasks = new Scheduler(this.out, (err) => this.recordFailure("unhandled", err));
     const { protocol } = init;
     if (protocol.answerLayout === undefined) throw new Error(`protocol ${protocol.name} has no answerLayout: it cannot run on a live node`);
     this.protocol = protocol;
@@ -210,7 +215,6 @@ export class NodeState {
     this.layout = protocol.answerLayout(this.tuning.maxCandidates);
     this.answerWidth = protocol.answerWidth(this.tuning.maxCandidates);
     if (this.layout.width !== this.answerWidth) throw new Error(`protocol ${protocol.name}: answerLayout width ${this.layout.width} is not answerWidth ${this.answerWidth}`);
-    this.store = new GroupCommitter(c.ledger);
     this.registry = new LiveSets(this.tuning.maxCandidates);
     this.table = new InstanceTable(protocol, init.params, this.tuning.maxCandidates);
     this.finals = new FinalizedCommitment(c.crypto.hasher);
@@ -232,24 +236,30 @@ export class NodeState {
     };
   }
 
+  /** An event for the node's subscribers (delivered by the loop, after this step's writes). */
   emit(e: NodeEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch {
-        // a listener's failure is its own
-      }
-    }
+    this.out.ready.events.push(e);
+  }
+
+  /** Publish on a topic (by the loop, after this step's writes). */
+  publish(topic: Topic, bytes: Uint8Array): void {
+    this.out.ready.publish.push({ topic, bytes });
   }
 
   /**
-   * Run background work (a timer callback, a fire-and-forget promise): a synchronous
-   * throw or a rejection is caught and recorded, never left to kill the process.
+   * Run a job that may wait (tasks.ts) beside the others: its failure is caught and
+   * recorded under `task`, never lost.
    */
-  background(task: BackgroundTask, work: () => Promise<unknown> | void): void {
+  spawn(task: BackgroundTask, work: Task<unknown>): void {
+    this.tasks.spawn(work, (ok, err) => {
+      if (!ok) this.recordFailure(task, err);
+    });
+  }
+
+  /** Run synchronous work (a timer callback): a throw is caught and recorded under `task`. */
+  guard(task: BackgroundTask, work: () => void): void {
     try {
-      const p = work();
-      if (p !== undefined) p.catch((err: unknown) => this.recordFailure(task, err));
+      work();
     } catch (err) {
       this.recordFailure(task, err);
     }
@@ -282,7 +292,7 @@ export class NodeState {
   /** Lower a peer's trust on evidence (bad signatures, malformed data, equivocation); it feeds gossipsub's application score. */
   distrust(peer: string, factor: number, why: string): void {
     const t = this.peers.penalise(peer, factor);
-    this.c.transport.setAppScore(peer, -100 * (1 - t));
+    this.out.ready.scores.push({ peer, score: -100 * (1 - t) });
     this.c.log?.(`distrust ${peer}: ${why}`);
   }
 
@@ -318,14 +328,21 @@ export class NodeState {
   }
 
   /** The decision on a set: from memory, the recent decisions, or the ledger. */
-  async finalOf(key: string): Promise<BlockCid | undefined> {
+  *finalOf(key: string): Task<BlockCid | undefined> {
+    const known = this.finalInMemory(key);
+    if (known !== MAYBE) return known;
+    const stored = yield* readFinal(key);
+    return stored === undefined ? undefined : parseCid(stored);
+  }
+
+  /** {@link finalOf} without the ledger: the decision, undefined (certainly none), or MAYBE (ask the ledger). */
+  finalInMemory(key: string): BlockCid | undefined | typeof MAYBE {
     const set = this.registry.get(key);
     if (set !== undefined) return this.sets.get(set.index)!.final;
     const recent = this.decided.get(key);
     if (recent !== undefined) return parseCid(recent);
     if (!this.finalKeys.mayHave(key)) return undefined; // never finalized here: certain, no read
-    const stored = await this.c.ledger.getFinal(key);
-    return stored === undefined ? undefined : parseCid(stored);
+    return MAYBE;
   }
 
   statusOf(r: TxRecord): TxStatus {

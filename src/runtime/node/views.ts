@@ -1,44 +1,41 @@
 /**
  * Views: what the HTTP API and tools read of a node — transactions, conflict sets (from
- * memory, or from their ledger records once they left it), status, metrics, the events'
- * once-a-second observables, and the memory census (`retained`) the boundedness test
- * checks. Read-only: nothing here changes consensus state.
+ * memory, or from their ledger records once they left it), status, metrics, and the
+ * memory census (`retained`) the boundedness test checks. Read-only: nothing here changes
+ * consensus state. This is the loop's side of the node (engine.ts), not the core's: it
+ * reads the core's state between steps, and the ledger and the transport directly.
  */
 import { toHex } from "../../core/bytes.js";
-import { quantile } from "../../core/quantile.js";
 import { conflictKey, decodeTx, parseConflictKey } from "../../core/tx.js";
 import type { ConflictView, MetricSample, StatusView, TxView } from "../api/facade.js";
-import type { TimerHandle } from "../ports.js";
-import type { Startable } from "./lifecycle.js";
-import { MESSAGE_KINDS } from "./message-counts.js";
+import type { Ledger } from "../ports.js";
+import { MESSAGE_KINDS, type MessageCounts } from "./message-counts.js";
 import { BACKGROUND_TASKS } from "./options.js";
 import { decodeSetRecord, type SetRecord } from "./set-record.js";
 import { COUNTERS, type NodeState } from "./state.js";
 import { instanceId, MAX_HEADS } from "./wire.js";
 
-/** Observables are emitted every this many ms. */
-const OBSERVABLES_MS = 1000;
+/** What the views read of the loop's side: the transport, the ledger, the message counts. */
+export interface ShellView {
+  readonly peerId: string;
+  addresses(): string[];
+  peers(): string[];
+  /** ledger writes issued (group commits) */
+  ledgerWrites(): number;
+  readonly messages: MessageCounts;
+  readonly ledger: Pick<Ledger, "getTx" | "getSet" | "finalized">;
+  now(): number;
+}
 
-export class Views implements Startable {
-  readonly name = "observables";
-  private timer: TimerHandle | null = null;
-
+export class Views {
   constructor(
     private readonly s: NodeState,
+    private readonly shell: ShellView,
     /** sizes of structures owned by other modules, for {@link retained} */
     private readonly extra: () => Record<string, number>,
     /** the poll loop's load (load-gauge.ts), for the metrics */
     private readonly load: () => { readonly timeoutMs: number; readonly roundMs: number; readonly admissible: number } = () => ({ timeoutMs: s.tuning.pollTimeoutMs, roundMs: 0, admissible: Infinity }),
   ) {}
-
-  start(): void {
-    this.timer ??= this.s.c.clock.every(OBSERVABLES_MS, () => this.s.running && this.s.background("observables", () => this.emitObservables()));
-  }
-
-  stop(): void {
-    this.timer?.cancel();
-    this.timer = null;
-  }
 
   /** A transaction held in memory (pending or recently finalized); {@link readTx} also reads the ledger. */
   getTx(cid: string): TxView | undefined {
@@ -80,7 +77,7 @@ export class Views implements Startable {
     const s = this.s;
     const held = this.getTx(cid);
     if (held !== undefined) return held;
-    const bytes = await s.c.ledger.getTx(cid);
+    const bytes = await this.shell.ledger.getTx(cid);
     if (bytes === undefined) return this.getTx(cid);
     const tx = decodeTx(bytes, s.c.crypto.signatures, { verify: false }); // verified before it was stored
     const key = conflictKey(tx);
@@ -117,7 +114,7 @@ export class Views implements Startable {
   }
 
   private async storedRecord(key: string): Promise<SetRecord | undefined> {
-    const raw = await this.s.c.ledger.getSet(toHex(instanceId(this.s.c.crypto.hasher, key)));
+    const raw = await this.shell.ledger.getSet(toHex(instanceId(this.s.c.crypto.hasher, key)));
     const rec = raw === undefined ? undefined : decodeSetRecord(raw);
     return rec?.key === key ? rec : undefined;
   }
@@ -153,16 +150,16 @@ export class Views implements Startable {
   status(): StatusView {
     const s = this.s;
     return {
-      peerId: s.c.transport.peerId,
+      peerId: this.shell.peerId,
       protocol: s.protocol.name,
-      addresses: s.c.transport.addresses(),
-      peers: s.c.transport.peers(),
+      addresses: this.shell.addresses(),
+      peers: this.shell.peers(),
       heads: s.dag.heads(MAX_HEADS).map((c) => c.toString()),
       ledgerRoot: toHex(s.finals.root()),
       finalizedCount: s.finals.size,
       pendingCount: s.undecided.size,
-      uptimeMs: s.c.clock.now() - s.startedAt,
-      counters: { ...s.counters, ledgerWrites: s.store.writes },
+      uptimeMs: this.shell.now() - s.startedAt,
+      counters: { ...s.counters, ledgerWrites: this.shell.ledgerWrites() },
       failures: s.failures(),
     };
   }
@@ -170,7 +167,7 @@ export class Views implements Startable {
   /** The finalized map (conflict key → tx CID string), read from the ledger, for tests and tools. */
   async finalizedEntries(): Promise<[string, string][]> {
     const out: [string, string][] = [];
-    for await (const [k, c] of this.s.c.ledger.finalized()) out.push([k, c]);
+    for await (const [k, c] of this.shell.ledger.finalized()) out.push([k, c]);
     return out;
   }
 
@@ -180,12 +177,12 @@ export class Views implements Startable {
       name: `entropic_${c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`)}_total`,
       help: `count of ${c}`,
       type: "counter" as const,
-      value: c === "ledgerWrites" ? s.store.writes : s.counters[c],
+      value: c === "ledgerWrites" ? this.shell.ledgerWrites() : s.counters[c],
     }));
     out.push(
       { name: "entropic_finalized_sets", help: "conflict sets finalized on this node", type: "gauge", value: s.finals.size },
       { name: "entropic_pending_sets", help: "conflict sets not yet finalized", type: "gauge", value: s.undecided.size },
-      { name: "entropic_peers", help: "connected peers", type: "gauge", value: s.c.transport.peers().length },
+      { name: "entropic_peers", help: "connected peers", type: "gauge", value: this.shell.peers().length },
       { name: "entropic_transactions", help: "transactions held in memory (pending and recently finalized sets; older ones are in the ledger)", type: "gauge", value: s.txs.size },
       { name: "entropic_vertices", help: "DAG vertices stored", type: "gauge", value: s.dag.size },
       { name: "entropic_poll_timeout_ms", help: "the adaptive poll timeout now (twice the recent answer latency, within its bounds)", type: "gauge", value: this.load().timeoutMs },
@@ -193,7 +190,7 @@ export class Views implements Startable {
       { name: "entropic_admissible_pending_sets", help: "undecided sets beyond which a client's new set is refused as overloaded (recent finalization rate × maxQueueDelayMs, at least minAdmitted)", type: "gauge", value: this.load().admissible },
       ...(["in", "out"] as const).flatMap((direction) =>
         MESSAGE_KINDS.flatMap((kind) => {
-          const t = s.messages.get(direction, kind);
+          const t = this.shell.messages.get(direction, kind);
           const labels = { direction, kind };
           return [
             { name: "entropic_messages_total", help: "messages this node sent or received through its transport, by kind (gossip topic, or a request and its response)", type: "counter" as const, value: t.messages, labels },
@@ -210,24 +207,5 @@ export class Views implements Startable {
       })),
     );
     return out;
-  }
-
-  emitObservables(): void {
-    const s = this.s;
-    const lat = s.recentLatencies.slice().sort((a, b) => a - b);
-    const q = (p: number) => (lat.length === 0 ? 0 : quantile(lat, p));
-    s.emit({
-      type: "observables",
-      at: s.c.clock.now(),
-      values: {
-        finalized: s.finals.size,
-        pending: s.undecided.size,
-        finalizedPerSecond: s.finalizedSinceTick,
-        latencyP50: q(0.5),
-        latencyP99: q(0.99),
-        peers: s.c.transport.peers().length,
-      },
-    });
-    s.finalizedSinceTick = 0;
   }
 }
