@@ -78,6 +78,15 @@ const layersRule = {
   },
 };
 
+/**
+ * The live node's core (src/runtime/node/, docs/architecture.md "The core and its loop"):
+ * every file but the loop's side (engine, views, recovery, start and the key files) is
+ * held to the pure layers' rules below, and may import nothing of the transport, the
+ * ledger, the simulator or the loop (ports.ts, the ports' types and constants, is pure).
+ */
+const nodeShellFiles = ["engine", "views", "recovery", "start", "identity", "key-label", "message-counts"].map((f) => `src/runtime/node/${f}.ts`);
+const nodeCoreFiles = ["src/runtime/node/*.ts"];
+
 const noClock = "time arrives as ticks or an injected clock";
 const noTimer = "no timers in pure layers: time arrives as ticks";
 const noHost = "pure layers do not reach the host: inject what is needed";
@@ -99,7 +108,25 @@ export default tseslint.config(
     rules: { "entropic/layers": "error" },
   },
   {
-    files: pureFiles,
+    files: nodeCoreFiles,
+    ignores: nodeShellFiles,
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { regex: "^node:", message: "the node core does no I/O: the loop (engine.ts) does it for it" },
+            { regex: "^(libp2p|@libp2p/|@chainsafe/|classic-level|level)", message: "the node core must not depend on the network or storage stack" },
+            { regex: "^\\.\\./(transport|ledger|simnet|api/(server|client|sse))", message: "the node core asks for I/O in its Ready (ready.ts); it imports no port implementation" },
+            { regex: "^\\./(engine|views|recovery|start|identity|key-label|message-counts)\\.js$", message: "the node core does not import the loop's side" },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [...pureFiles, ...nodeCoreFiles],
+    ignores: nodeShellFiles,
     rules: {
       "no-restricted-properties": [
         "error",

@@ -9,22 +9,22 @@
  * - turns what arrives — a message, a request, a client's transaction, a timer, the
  *   outcome of a write, read or request the core asked for — into an input, stamped with
  *   the clock, and steps the core;
- * - applies each Ready by its ordering contract (ready.ts): reads start at once; writes go
- *   to the ledger through a group committer; everything the node says (publishes,
- *   requests, replies, verdicts, results, events, scores) leaves only once the writes of
- *   this Ready and of every earlier one have settled — persist before send, as raft's
- *   `Ready`;
+ * - applies each Ready (ready.ts): writes go to the ledger through a group committer,
+ *   reads start, and everything the node says (publishes, requests, replies, verdicts,
+ *   results, events, scores) leaves at once — nothing in a Ready depends on a write still
+ *   in flight (ready.ts says why), so persist-before-send holds without holding messages;
  * - arms one timer, for the core's next `wakeAt`.
  *
  * Lifecycle: {@link NodeEngine.open} loads the ledger into the core (recovery.ts) and
  * installs the transport handlers; `start` starts the core's timed jobs; `stop` stops them,
- * publishes queued gossip and seals pending decisions, and waits until every write and
- * output of the core has gone out.
+ * publishes queued gossip and seals pending decisions, and waits until every write the
+ * core asked for has settled.
  */
 import type { Tx } from "../../core/tx.js";
 import type { ConflictView, MetricSample, NodeEvent, NodeFacade, StatusView, SubmitResult, TxView } from "../api/facade.js";
 import { GroupCommitter } from "../ledger/group-commit.js";
-import type { Clock, Ledger, TimerHandle, Topic, Transport, Verdict } from "../ports.js";
+import { peerIdFromEd25519PublicKey } from "../transport/keys.js";
+import type { Clock, Ledger, LedgerBatch, TimerHandle, Topic, Transport, Verdict } from "../ports.js";
 import { NodeCore } from "./core.js";
 import type { Startable } from "./lifecycle.js";
 import { countingTransport, MessageCounts } from "./message-counts.js";
@@ -69,12 +69,14 @@ export class NodeEngine implements NodeFacade, Startable {
   private readonly verdicts = new Map<number, (v: Verdict) => void>();
   private timer: TimerHandle | null = null;
   private timerAt = Infinity;
-  /** Readies whose outputs wait for writes (theirs or an earlier Ready's), and the end of that queue */
-  private held = 0;
-  private released: Promise<void> = Promise.resolve();
+  /** writes in flight, and what {@link stop} waits on when there are some */
+  private writing = 0;
+  private idle: { readonly promise: Promise<void>; readonly resolve: () => void } | null = null;
 
   private constructor(init: EngineInit, components: EngineComponents) {
-    this.core = new NodeCore(init, components);
+    // The core gets no transport and no ledger: it asks for I/O in its Readies.
+    const { transport: _transport, ledger: _ledger, ...rest } = components;
+    this.core = new NodeCore(init, { ...rest, peerIdOf: peerIdFromEd25519PublicKey });
     this.s = this.core.state;
     this.tuning = this.s.tuning;
     this.transport = countingTransport(components.transport, this.messages);
@@ -139,7 +141,14 @@ export class NodeEngine implements NodeFacade, Startable {
     this.timer?.cancel();
     this.timer = null;
     this.timerAt = Infinity;
-    await this.released;
+    while (this.writing > 0) {
+      if (this.idle === null) {
+        let resolve!: () => void;
+        const promise = new Promise<void>((r) => (resolve = r));
+        this.idle = { promise, resolve };
+      }
+      await this.idle.promise;
+    }
   }
 
   /**
@@ -256,26 +265,31 @@ export class NodeEngine implements NodeFacade, Startable {
   }
 
   private apply(r: Ready): void {
+    for (const p of r.persist) this.write(p.id, p.batch);
     for (const rd of r.reads) this.read(rd.id, rd.kind, rd.key);
     this.arm(r.wakeAt);
-    if (r.persist.length === 0 && this.held === 0) {
-      this.deliver(r);
-      return;
-    }
-    // Outputs wait for this Ready's writes and for every earlier Ready's outputs.
-    this.held++;
-    const writes = r.persist.map((p) => this.store.commit(p.batch).then(
-      () => undefined,
-      (err: unknown) => ({ err }),
-    ));
-    this.released = Promise.all([this.released, Promise.all(writes)]).then(([, outcomes]) => {
-      this.held--;
-      this.deliver(r);
-      r.persist.forEach((p, k) => {
-        const failed = outcomes[k];
-        this.step(failed === undefined ? { kind: "persisted", id: p.id } : { kind: "persisted", id: p.id, error: failed.err });
-      });
-    }).catch((err: unknown) => this.s.recordFailure("unhandled", err));
+    this.deliver(r);
+  }
+
+  /** One write through the group committer; its outcome goes back to the core. */
+  private write(id: number, batch: LedgerBatch): void {
+    this.writing++;
+    const settled = (): void => {
+      if (--this.writing === 0 && this.idle !== null) {
+        this.idle.resolve();
+        this.idle = null;
+      }
+    };
+    this.store.commit(batch).then(
+      () => {
+        settled();
+        this.step({ kind: "persisted", id });
+      },
+      (error: unknown) => {
+        settled();
+        this.step({ kind: "persisted", id, error });
+      },
+    );
   }
 
   private read(id: number, kind: ReadKind, key: string): void {

@@ -16,7 +16,6 @@
 import { toHex } from "../../core/bytes.js";
 import { DecodeError } from "../../core/errors.js";
 import { TOPICS, type Verdict } from "../ports.js";
-import { peerIdFromEd25519PublicKey } from "../transport/keys.js";
 import type { NodeState } from "./state.js";
 import { checkEvidence, decodeEvidence, encodeEvidence, type EquivocationProof, ID_BYTES, type SignedAnswer } from "./wire.js";
 
@@ -56,7 +55,7 @@ export class Evidence {
     const proof = decodeEvidence(bytes);
     const signer = checkEvidence(s.c.crypto.signatures, proof);
     if (signer === null) throw new DecodeError("invalid", "evidence", "the two answers do not prove an equivocation");
-    const culprit = peerIdFromEd25519PublicKey(signer);
+    const culprit = s.c.peerIdOf(signer);
     if (s.peers.trust[s.peers.index(culprit)] === 0) return "ignore"; // already known: do not re-flood
     s.counters.evidenceAccepted++;
     s.distrust(culprit, 0, `equivocation proven by ${from}`);
@@ -70,7 +69,7 @@ export class Evidence {
     const hex = toHex(signer);
     let id = map.get(hex);
     if (id === undefined) {
-      id = peerIdFromEd25519PublicKey(signer);
+      id = this.s.c.peerIdOf(signer);
       if (map.size > 10_000) map.clear();
       map.set(hex, id);
     }

@@ -128,7 +128,10 @@ export interface EngineComponents {
  * What the node core (core.ts) is given of them: no transport and no ledger — the core
  * asks for I/O in its Ready (ready.ts) — and a clock it owns, moved by its inputs.
  */
-export type CoreComponents = Omit<EngineComponents, "transport" | "ledger">;
+export type CoreComponents = Omit<EngineComponents, "transport" | "ledger"> & {
+  /** the peer id (libp2p's, as the transport names peers) of an Ed25519 public key: who signed an answer */
+  readonly peerIdOf: (publicKey: Uint8Array) => string;
+};
 
 /** Both in one object: the form `NodeEngine.open` has always taken. */
 export type EngineOptions = EngineInit & EngineComponents;

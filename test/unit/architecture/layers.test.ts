@@ -24,7 +24,7 @@ async function lint(file: string, code: string): Promise<Finding[]> {
 
 /** Only the architecture rules' findings (ignore e.g. unused variables in the snippets). */
 const architectural = (found: Finding[]) =>
-  found.filter((f) => f.ruleId !== null && ["entropic/layers", "no-restricted-globals", "no-restricted-properties", "no-restricted-syntax"].includes(f.ruleId));
+  found.filter((f) => f.ruleId !== null && ["entropic/layers", "no-restricted-globals", "no-restricted-properties", "no-restricted-syntax", "@typescript-eslint/no-restricted-imports"].includes(f.ruleId));
 
 describe("pure layers: banned constructs are reported", () => {
   const banned: [what: string, file: string, code: string, rule: string, message: RegExp][] = [
@@ -91,10 +91,36 @@ describe("pure layers: what the layers may do is not reported", () => {
     });
   }
 
-  it("the runtime and the CLI may still use node built-ins, timers and clocks", async () => {
+  it("the runtime and the CLI may still use node built-ins, timers and clocks (the node's loop included)", async () => {
     const code = 'import { readFileSync } from "node:fs";\nimport { nodeCrypto } from "../crypto-node.js";\nexport const a = [readFileSync, nodeCrypto, Date.now(), setTimeout, Buffer.alloc(1), globalThis];';
+    expect(architectural(await lint("src/runtime/probe.ts", code))).toEqual([]);
+    expect(architectural(await lint("src/runtime/node/engine.ts", code))).toEqual([]);
+  });
+
+  it("the node core imports the ports' types and constants, the core and the protocols", async () => {
+    const code = 'import { TOPICS, LedgerConflictError } from "../ports.js";\nimport type { NodeEvent } from "../api/facade.js";\nimport { ManualClock } from "../clock.js";\nimport { snowball } from "../../protocols/snowball/index.js";\nexport const a = [TOPICS, LedgerConflictError, ManualClock, snowball];\nexport type E = NodeEvent;';
     expect(architectural(await lint("src/runtime/node/probe.ts", code))).toEqual([]);
   });
+});
+
+describe("the node core (src/runtime/node/ but the loop's side): no I/O, no host time", () => {
+  const banned: [what: string, code: string, rule: string, message: RegExp][] = [
+    ["node: import", 'import { readFileSync } from "node:fs";\nexport const f = readFileSync;', "@typescript-eslint/no-restricted-imports", /does no I\/O/],
+    ["libp2p", 'import { peerIdFromString } from "@libp2p/peer-id";\nexport const p = peerIdFromString;', "@typescript-eslint/no-restricted-imports", /network or storage stack/],
+    ["a transport", 'import { MemoryNetwork } from "../transport/memory.js";\nexport const m = MemoryNetwork;', "@typescript-eslint/no-restricted-imports", /asks for I\/O in its Ready/],
+    ["a ledger", 'import { LevelLedger } from "../ledger/level.js";\nexport const l = LevelLedger;', "@typescript-eslint/no-restricted-imports", /asks for I\/O in its Ready/],
+    ["the loop", 'import { NodeEngine } from "./engine.js";\nexport const e = NodeEngine;', "@typescript-eslint/no-restricted-imports", /loop's side/],
+    ["setTimeout", "setTimeout(() => {}, 1);", "no-restricted-globals", /timers/],
+    ["Date.now", "export const t = Date.now();", "no-restricted-properties", /injected clock/],
+    ["Math.random", "export const r = Math.random();", "no-restricted-properties", /seeded Rng/],
+    ["Buffer", 'export const b = Buffer.from("x");', "no-restricted-globals", /Buffer/],
+  ];
+  for (const [what, code, rule, message] of banned) {
+    it(what, async () => {
+      const found = architectural(await lint("src/runtime/node/probe.ts", code));
+      expect(found.some((f) => f.ruleId === rule && message.test(f.message)), JSON.stringify(found)).toBe(true);
+    });
+  }
 });
 
 describe("the page", () => {
