@@ -14,15 +14,19 @@ import { nodeCrypto, nodeSignatures } from "../../../src/runtime/crypto-node.js"
 import { MemoryLedger } from "../../../src/runtime/ledger/memory.js";
 import { TOPICS } from "../../../src/runtime/ports.js";
 import { MemoryNetwork } from "../../../src/runtime/transport/memory.js";
-import { peerIdFromKeySeed } from "../../../src/runtime/transport/keys.js";
 import { NodeEngine } from "../../../src/runtime/node/engine.js";
+import { NodeCore } from "../../../src/runtime/node/core.js";
+import type { Ready } from "../../../src/runtime/node/ready.js";
+import { ManualClock } from "../../../src/runtime/clock.js";
+import { peerIdFromEd25519PublicKey, peerIdFromKeySeed } from "../../../src/runtime/transport/keys.js";
+import type { SubmitResult } from "../../../src/runtime/api/facade.js";
 import { InstanceTable, permuteVector } from "../../../src/runtime/node/table.js";
 import { service, startAll, stopAll } from "../../../src/runtime/node/lifecycle.js";
 import { isLiveCapable, LIVE_PROTOCOL_NAMES, liveProtocols } from "../../../src/runtime/node/protocols.js";
 import { LIVE_PROTOCOLS } from "../../../src/cli/node/command.js";
 import { protocols as simProtocols } from "../../../src/sim/registry.js";
 import { encodeTxBatch } from "../../../src/runtime/node/wire.js";
-import { startTestNet, stopTestNet, type TestNet, until } from "./node-net.js";
+import { startTestNet, stopTestNet, type TestNet } from "./node-net.js";
 
 const author = nodeSignatures.generateKeyPair(new Uint8Array(32).fill(7));
 const FAST = { pollIntervalMs: 2, sealIntervalMs: 20, headsIntervalMs: 50, gossipFlushMs: 5 };
@@ -35,36 +39,16 @@ afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
 
-async function loneEngine(crypto: CryptoSuite, maxCandidates = 4, hub = new MemoryNetwork()) {
-  const seed = new Uint8Array(32).fill(1);
-  const transport = hub.createTransport(peerIdFromKeySeed(seed));
-  const ledger = new MemoryLedger();
-  await ledger.open();
-  await transport.start();
-  const engine = await NodeEngine.open({
-    protocol: snowball as ConsensusProtocol<unknown>,
-    params: snowball.params.parse({}),
-    transport,
-    ledger,
-    clock: systemClock,
-    crypto,
-    keys: nodeSignatures.generateKeyPair(seed),
-    rng: createRng(1, "walkthrough"),
-    tuning: { ...FAST, maxCandidates },
-  });
-  closers.push(async () => {
-    await engine.stop();
-    await transport.stop();
-    await ledger.close();
-  });
-  return { engine, transport, ledger, hub };
+/** A node core on its own (core.ts), stepped by hand: every write it asks for is visible in its Ready. */
+function loneCore(crypto: CryptoSuite, maxCandidates = 4): NodeCore {
+  return new NodeCore(
+    { protocol: snowball as ConsensusProtocol<unknown>, params: snowball.params.parse({}), tuning: { ...FAST, maxCandidates } },
+    { clock: new ManualClock(0), crypto, keys: nodeSignatures.generateKeyPair(new Uint8Array(32).fill(1)), rng: createRng(1, "walkthrough"), peerIdOf: peerIdFromEd25519PublicKey },
+  );
 }
 
-async function ledgerTxs(ledger: MemoryLedger): Promise<string[]> {
-  const out: string[] = [];
-  for await (const [cid] of ledger.txs()) out.push(cid);
-  return out;
-}
+/** The transactions (CIDs) a Ready asks to write. */
+const written = (r: Ready): string[] => r.persist.flatMap((p) => (p.batch.txs ?? []).map(([cid]) => cid));
 
 describe("walk-through fixes", () => {
   it("submitTx verifies the signature once and hashes the transaction's CID once", async () => {
@@ -89,32 +73,34 @@ describe("walk-through fixes", () => {
         shake256: (b, n) => nodeCrypto.hasher.shake256(b, n),
       },
     };
-    const { engine } = await loneEngine(crypto);
-    const r = await engine.submitTx(tx);
-    expect(r.ok && r.isNew).toBe(true);
+    const core = loneCore(crypto);
+    core.step({ kind: "start", at: 0 });
+    const r = core.step({ kind: "submit", tx, token: 1, at: 1 });
+    const done = core.step({ kind: "persisted", id: r.persist[0]!.id, at: 2 });
+    const result = done.results[0]!;
+    expect(result.ok && (result.value as SubmitResult).ok && (result.value as SubmitResult & { isNew: boolean }).isNew).toBe(true);
     expect(verifies).toBe(1);
     expect(hashes).toBe(1);
   });
 
   it("a transaction for a full set is refused before it is written (gossip path, and within one batch)", async () => {
-    const hub = new MemoryNetwork();
-    const { engine, ledger, transport } = await loneEngine(nodeCrypto, 2, hub);
-    const peer = hub.createTransport(peerIdFromKeySeed(new Uint8Array(32).fill(2)));
-    await peer.start();
-    closers.push(() => peer.stop());
-    await peer.dial(transport.addresses()[0]!);
-    // Three candidates of one conflict set in one batch: the set takes two.
+    const core = loneCore(nodeCrypto, 2);
+    core.step({ kind: "start", at: 0 });
+    // Three candidates of one conflict set in one batch: the set takes two, and only two are written.
     const txs = [1, 2, 3].map((k) => createTx(nodeSignatures, author, 5, utf8(`spend ${k}`)));
-    await peer.publish(TOPICS.tx, encodeTxBatch(txs.map(encodeTx)));
-    await until("the batch is taken in", () => engine.status().counters.txReceived + engine.status().counters.txRefused === 3);
-    expect(engine.status().counters.txReceived).toBe(2);
-    expect(engine.status().counters.txRefused).toBe(1);
-    // A fourth, later: the set is full.
+    const r = core.step({ kind: "gossip", topic: TOPICS.tx, from: "peer", data: encodeTxBatch(txs.map(encodeTx)), token: 1, at: 1 });
+    expect(written(r)).toHaveLength(2);
+    expect(core.state.counters.txRefused).toBe(1);
+    const done = core.step({ kind: "persisted", id: r.persist[0]!.id, at: 2 });
+    expect(done.verdicts).toEqual([{ token: 1, verdict: "accept" }]);
+    expect(core.state.counters.txReceived).toBe(2);
+    // A fourth, later: the set is full; nothing is written at all.
     const late = createTx(nodeSignatures, author, 5, utf8("spend 4"));
-    await peer.publish(TOPICS.tx, encodeTxBatch([encodeTx(late)]));
-    await until("the late one is refused", () => engine.status().counters.txRefused === 2);
-    expect(await ledgerTxs(ledger)).toHaveLength(2);
-    expect(engine.getConflict(conflictKey(late))!.candidates).toHaveLength(2);
+    const r2 = core.step({ kind: "gossip", topic: TOPICS.tx, from: "peer", data: encodeTxBatch([encodeTx(late)]), token: 2, at: 3 });
+    expect(r2.persist).toEqual([]);
+    expect(r2.verdicts).toEqual([{ token: 2, verdict: "ignore" }]);
+    expect(core.state.counters.txRefused).toBe(2);
+    expect(core.state.registry.get(conflictKey(late))!.candidates).toHaveLength(2);
   });
 
   it("a set's observables are its own, not averaged over its table segment", () => {
