@@ -145,3 +145,67 @@ describe("the node core: step(input) → Ready", () => {
     );
   });
 });
+
+describe("the node core under arbitrary input (fuzz)", () => {
+  const topics = [TOPICS.tx, TOPICS.vertex, TOPICS.heads, TOPICS.evidence];
+  const bytes = fc.uint8Array({ maxLength: 96 });
+  // valid transactions too (a pool with double spends), so writes, verdicts and sets happen
+  const pool = [1, 2, 3].flatMap((nonce) => ["a", "b"].map((p) => encodeTx(tx(nonce, p))));
+  const txBatch = fc.subarray(pool, { minLength: 1 }).map((txs) => encodeTxBatch(txs));
+  const anyInput = fc.oneof(
+    fc.record({ kind: fc.constant("gossip" as const), topic: fc.constantFrom(...topics), from: fc.constantFrom("peer-a", "peer-b"), data: bytes }),
+    fc.record({ kind: fc.constant("gossip" as const), topic: fc.constant(TOPICS.tx), from: fc.constantFrom("peer-a", "peer-b"), data: txBatch }),
+    fc.record({ kind: fc.constant("request" as const), from: fc.constantFrom("peer-a", "peer-b"), data: bytes }),
+    fc.record({ kind: fc.constant("tick" as const), connected: fc.subarray(["peer-a", "peer-b"]) }),
+    // completions: of what the core asked (by index into its open ids), or of ids it never gave
+    fc.record({ kind: fc.constantFrom("persisted" as const, "read" as const, "response" as const), pick: fc.nat(), fail: fc.boolean(), value: fc.option(bytes, { nil: undefined }) }),
+  );
+
+  it("never throws, answers every request and gossip message once, and counts what it cannot use", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(anyInput, fc.integer({ min: 0, max: 500 })), { maxLength: 30 }), (script) => {
+        const c = core(0);
+        c.step({ kind: "start", at: 0 });
+        const open: { id: number; kind: "persisted" | "read" | "response" }[] = [];
+        const asked = new Set<number>();
+        const answered = new Map<number, number>();
+        let at = 0;
+        let token = 0;
+        const take = (r: Ready): void => {
+          open.push(...r.persist.map((p) => ({ id: p.id, kind: "persisted" as const })), ...r.reads.map((p) => ({ id: p.id, kind: "read" as const })), ...r.requests.map((p) => ({ id: p.id, kind: "response" as const })));
+          for (const x of [...r.replies, ...r.verdicts]) answered.set(x.token, (answered.get(x.token) ?? 0) + 1);
+        };
+        for (const [input, dt] of script) {
+          at += dt;
+          if (input.kind === "gossip" || input.kind === "request") {
+            asked.add(++token);
+            take(c.step({ ...input, token, at }));
+          } else if (input.kind === "tick") {
+            take(c.step({ ...input, at }));
+          } else {
+            // an open id of the right kind when there is one, else one the core never gave
+            const k = open.findIndex((o) => o.kind === input.kind);
+            const id = k >= 0 && input.pick % 4 !== 0 ? open.splice(k, 1)[0]!.id : 1_000_000 + input.pick;
+            const outcome = input.fail ? { error: new Error("injected") } : input.kind === "persisted" ? {} : input.kind === "read" ? { value: input.value } : { data: input.value ?? new Uint8Array(0) };
+            take(c.step({ kind: input.kind, id, at, ...outcome } as Input));
+          }
+        }
+        // Settle everything still open (writes durable, reads empty, requests failed), let time
+        // pass (which may start polls and fetches), and settle again: no task is left waiting.
+        const settle = (): void => {
+          while (open.length > 0) {
+            const o = open.shift()!;
+            take(c.step(o.kind === "persisted" ? { kind: "persisted", id: o.id, at } : o.kind === "read" ? { kind: "read", id: o.id, at } : { kind: "response", id: o.id, error: new Error("timeout"), at }));
+          }
+        };
+        settle();
+        at += 10_000;
+        take(c.step({ kind: "tick", at, connected: [] }));
+        settle();
+        for (const t of asked) expect(answered.get(t), `token ${t}`).toBe(1);
+        expect(c.state.tasks.pending).toBe(0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
