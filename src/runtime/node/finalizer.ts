@@ -75,6 +75,7 @@ export class Finalizer {
       s.deferred.delete(i);
       s.gate.forget(i);
       s.pendingDecisions.push([key, cid]);
+      s.sealSoon();
       s.counters.finalized++;
       s.finalizedSinceTick++;
       const latencyMs = now - info.firstSeen;

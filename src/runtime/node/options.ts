@@ -38,7 +38,7 @@ export interface EngineTuning {
   readonly maxPollBatch: number;
   /** transaction gossip batching interval, ms (default 20) */
   readonly gossipFlushMs: number;
-  /** vertex sealing interval, ms (default 200) */
+  /** delay from the first decision queued since the last seal to the next seal (one vertex), ms (default 200) */
   readonly sealIntervalMs: number;
   /** head announcement interval, ms (default 1000) */
   readonly headsIntervalMs: number;

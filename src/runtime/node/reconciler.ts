@@ -85,6 +85,7 @@ export class Reconciler {
       // A decision taken back before it was sealed is not sealed at all: only the new one is.
       for (let j = s.pendingDecisions.length - 1; j >= 0; j--) if (s.pendingDecisions[j]![0] === key) s.pendingDecisions.splice(j, 1);
       s.pendingDecisions.push([key, theirs]);
+      s.sealSoon();
       s.counters.decisionsReverted++;
       s.emit({ type: "decision-reverted", conflict: key, from: reversal.from, to: reversal.to, at });
       // Serve what is now final: fetch the transaction if this node never held it.

@@ -199,6 +199,8 @@ export class NodeState {
   private lastFailure: { readonly line: string; readonly at: number } | null = null;
   /** Called when new work arrives (the poller re-arms its loop); set by the assembly. */
   wake: () => void = () => undefined;
+  /** Called when a decision is queued for sealing (the sealer arms its timer); set by the sealer. */
+  sealSoon: () => void = () => undefined;
 
   /** the core's dependencies: its clock (moved by the inputs), crypto, keys, randomness, diagnostics */
   readonly c: CoreComponents;
