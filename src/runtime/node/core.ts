@@ -159,8 +159,13 @@ export class NodeCore {
 
   private connect(peers: readonly string[]): void {
     const s = this.state;
+    const before = s.connected;
     s.connected = peers;
+    // The usual tick: the same list (both sorted by the transports). Otherwise, did one join?
+    if (peers.length === before.length && peers.every((p, i) => p === before[i])) return;
     for (const p of peers) s.peers.index(p);
+    const had = new Set(before);
+    if (peers.some((p) => !had.has(p))) this.resync.peerJoined();
   }
 
   private complete(id: number, ok: boolean, value: unknown): void {
