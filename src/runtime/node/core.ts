@@ -32,7 +32,7 @@ import { TOPICS, type Topic, type Verdict } from "../ports.js";
 import { Admission } from "./admission.js";
 import { Evidence } from "./evidence.js";
 import { Finalizer } from "./finalizer.js";
-import type { Startable } from "./lifecycle.js";
+import type { TimedJob } from "./lifecycle.js";
 import type { LoadGauge } from "./load-gauge.js";
 import type { CoreComponents, EngineInit } from "./options.js";
 import { Outbox } from "./outbox.js";
@@ -42,7 +42,7 @@ import { Responder } from "./responder.js";
 import { Resync } from "./resync.js";
 import { Sealer } from "./sealer.js";
 import { NodeState } from "./state.js";
-import { all, type Task } from "./tasks.js";
+import type { Task } from "./tasks.js";
 import { decodeTxBatch, encodeResponse } from "./wire.js";
 
 /** Observables are emitted every this many ms. */
@@ -59,7 +59,7 @@ export class NodeCore {
   private readonly sealer: Sealer;
   private readonly clock: ManualClock;
   /** the timed jobs, in start order (stopped in reverse) */
-  private readonly services: readonly Startable[];
+  private readonly services: readonly TimedJob[];
   private observables: { cancel(): void } | null = null;
 
   /** @param components the core's dependencies; `clock` gives only the start time (the core keeps its own) */
@@ -185,7 +185,7 @@ export class NodeCore {
     const s = this.state;
     if (s.running) return;
     s.running = true;
-    for (const x of this.services) s.guard("stop", () => void x.start());
+    for (const x of this.services) s.guard(x.name, () => x.start());
     this.observables ??= this.clock.every(OBSERVABLES_MS, () => {
       if (s.running) s.guard("observables", () => this.emitObservables());
     });
@@ -197,9 +197,9 @@ export class NodeCore {
     s.running = false;
     this.observables?.cancel();
     this.observables = null;
-    for (const x of [...this.services].reverse()) s.guard("stop", () => void x.stop());
+    for (const x of [...this.services].reverse()) s.guard(x.name, () => x.stop());
     try {
-      yield* all([this.sealer.seal()]);
+      yield* this.sealer.seal();
     } catch (err) {
       s.recordFailure("stop", err); // the decisions are in the ledger: sealed at the next start
     }

@@ -4,6 +4,8 @@
  * start that fails stops what had started before it.
  */
 
+import type { BackgroundTask } from "./options.js";
+
 /** A service with a start and a stop. `stop` is idempotent and never needs a prior `start`. */
 export interface Startable {
   /** for diagnostics: which service failed to start or stop */
@@ -47,4 +49,15 @@ export async function stopAll(services: readonly Startable[], onError?: (name: s
       onError?.(s.name, err);
     }
   }
+}
+
+/**
+ * One of the node core's timed jobs (poller, sealer, heads, gossip flush): started and
+ * stopped synchronously inside a step (core.ts), so nothing it does is left to reject.
+ * Its name is the background task its failures are counted under.
+ */
+export interface TimedJob {
+  readonly name: BackgroundTask;
+  start(): void;
+  stop(): void;
 }

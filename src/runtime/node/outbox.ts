@@ -5,12 +5,12 @@
  */
 import { TOPICS } from "../ports.js";
 import type { TimerHandle } from "../ports.js";
-import type { Startable } from "./lifecycle.js";
+import type { TimedJob } from "./lifecycle.js";
 import type { NodeState } from "./state.js";
 import { encodeTxBatch, MAX_TX_BATCH } from "./wire.js";
 
-export class Outbox implements Startable {
-  readonly name = "gossip-out";
+export class Outbox implements TimedJob {
+  readonly name = "gossip-out" as const;
   /** encoded transactions waiting for the next batch; bounded by what arrives between flushes */
   private queue: Uint8Array[] = [];
   private flushTimer: TimerHandle | null = null;

@@ -16,7 +16,7 @@ import { samplePeers } from "../../protocols/shell.js";
 import type { TimerHandle } from "../ports.js";
 import type { Evidence } from "./evidence.js";
 import type { Finalizer } from "./finalizer.js";
-import type { Startable } from "./lifecycle.js";
+import type { TimedJob } from "./lifecycle.js";
 import type { Resync } from "./resync.js";
 import { markHeld, type NodeState } from "./state.js";
 import { namedCandidate } from "./table.js";
@@ -44,8 +44,8 @@ import {
 /** Peers whose trust evidence has brought below this are no longer sampled. */
 export const MIN_SAMPLING_TRUST = 0.5;
 
-export class Poller implements Startable {
-  readonly name = "poll";
+export class Poller implements TimedJob {
+  readonly name = "poll" as const;
   private polling = false;
   private fetching = false;
   private pollTimer: TimerHandle | null = null;

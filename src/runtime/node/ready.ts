@@ -79,13 +79,6 @@ export function emptyReady(): Ready {
   return { persist: [], reads: [], requests: [], publish: [], replies: [], verdicts: [], results: [], events: [], scores: [], wakeAt: undefined };
 }
 
-/** Whether a Ready asks for nothing (a step that only moved state). */
-export function isEmptyReady(r: Ready): boolean {
-  return (
-    r.persist.length + r.reads.length + r.requests.length + r.publish.length + r.replies.length + r.verdicts.length + r.results.length + r.events.length + r.scores.length === 0
-  );
-}
-
 /** Collects the tasks' effects into the step's Ready (tasks.ts {@link EffectSink}). */
 export class ReadySink implements EffectSink {
   ready: Ready = emptyReady();

@@ -24,7 +24,7 @@ import { equalBytes } from "../../core/bytes.js";
 import { type Vertex, decodeVertex } from "../../core/vertex.js";
 import { type TimerHandle, TOPICS, type Verdict } from "../ports.js";
 import type { Admission } from "./admission.js";
-import type { Startable } from "./lifecycle.js";
+import type { TimedJob } from "./lifecycle.js";
 import type { Outbox } from "./outbox.js";
 import { Reconciler } from "./reconciler.js";
 import { HELD_BITS, type NodeState } from "./state.js";
@@ -41,8 +41,8 @@ const QUIET_HEADS_EVERY = 15;
 /** Longest pause between two re-announcements of a pending set, ms. */
 const MAX_REGOSSIP_MS = 60_000;
 
-export class Resync implements Startable {
-  readonly name = "heads";
+export class Resync implements TimedJob {
+  readonly name = "heads" as const;
   private headsSeq = 0;
   private headsTicks = 0;
   private lastHeads = "";

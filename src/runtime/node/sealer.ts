@@ -13,7 +13,7 @@ import { cidOf } from "../../core/codec.js";
 import { createVertex, type Decision, encodeVertex, MAX_DECISIONS } from "../../core/vertex.js";
 import { type TimerHandle, TOPICS } from "../ports.js";
 import { persist, type Task } from "./tasks.js";
-import type { Startable } from "./lifecycle.js";
+import type { TimedJob } from "./lifecycle.js";
 import type { NodeState } from "./state.js";
 
 /**
@@ -34,8 +34,8 @@ export function sealableDecisions(pending: readonly Decision[]): { decisions: De
   return { decisions, conflicting };
 }
 
-export class Sealer implements Startable {
-  readonly name = "seal";
+export class Sealer implements TimedJob {
+  readonly name = "seal" as const;
   private sealing = false;
   private timer: TimerHandle | null = null;
 

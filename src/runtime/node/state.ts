@@ -82,9 +82,6 @@ export function markHeld(info: SetInfo, c: number): void {
   if (c >= 0 && c < HELD_BITS) info.heldByPeers |= 1 << c;
 }
 
-/** {@link NodeState.finalInMemory}: memory cannot tell; the ledger must be read. */
-export const MAYBE = Symbol("maybe");
-
 export const COUNTERS = [
   "txSubmitted",
   "txReceived",
@@ -331,20 +328,13 @@ export class NodeState {
 
   /** The decision on a set: from memory, the recent decisions, or the ledger. */
   *finalOf(key: string): Task<BlockCid | undefined> {
-    const known = this.finalInMemory(key);
-    if (known !== MAYBE) return known;
-    const stored = yield* readFinal(key);
-    return stored === undefined ? undefined : parseCid(stored);
-  }
-
-  /** {@link finalOf} without the ledger: the decision, undefined (certainly none), or MAYBE (ask the ledger). */
-  finalInMemory(key: string): BlockCid | undefined | typeof MAYBE {
     const set = this.registry.get(key);
     if (set !== undefined) return this.sets.get(set.index)!.final;
     const recent = this.decided.get(key);
     if (recent !== undefined) return parseCid(recent);
     if (!this.finalKeys.mayHave(key)) return undefined; // never finalized here: certain, no read
-    return MAYBE;
+    const stored = yield* readFinal(key);
+    return stored === undefined ? undefined : parseCid(stored);
   }
 
   statusOf(r: TxRecord): TxStatus {
