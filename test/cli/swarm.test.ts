@@ -24,7 +24,7 @@ describe("entropic swarm", () => {
     const r = entropic(["swarm", "--replay", "3"], { timeoutMs: 120_000 });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^scenario: \{"name":"swarm-3"/);
-    expect(r.stdout).toMatch(/checks +safety ok, validity ok, liveness ok, durability ok, roots ok, failures ok/);
+    expect(r.stdout).toMatch(/checks +safety ok, validity ok, liveness ok, durability ok, roots ok, failures ok, accusations ok/);
   }, 150_000);
 
   it("refuses bad counts with a usage error", () => {

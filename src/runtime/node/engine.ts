@@ -165,6 +165,11 @@ export class NodeEngine implements NodeFacade, Startable {
     return this.s.failures();
   }
 
+  /** Peers this node holds proven equivocators (its own check, or a proof it accepted), sorted. */
+  convicted(): string[] {
+    return [...this.s.reported].sort();
+  }
+
   submitTx(tx: Tx): Promise<SubmitResult> {
     return this.call((token) => ({ kind: "submit", tx, token })) as Promise<SubmitResult>;
   }

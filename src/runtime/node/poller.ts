@@ -350,7 +350,7 @@ export class Poller implements TimedJob {
     const epoch = (epochs[e]! | (epochs[e + 1]! << 8) | (epochs[e + 2]! << 16) | (epochs[e + 3]! << 24)) >>> 0;
     // Fast path: most answers name what this node prefers itself (hints), whose id and
     // key the round computed once — no string built, no map searched per answer.
-    const agrees = h.index[jh]! >= 0 && sameId(h.ids, r.preferences!, jh * ID_BYTES, jr * ID_BYTES);
+    const agrees = h.index[jh]! >= 0 && sameId(h.ids, r.preferences!, jr * ID_BYTES, jh * ID_BYTES);
     const prefKey = agrees ? h.keys[jh]! : idKey(r.preferences!, jr * ID_BYTES);
     if (!this.evidence.check(i, round.peerIdx[x]!, peer, epoch, prefKey, signed)) return REFUSED;
     if (agrees) return h.index[jh]!;

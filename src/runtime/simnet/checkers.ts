@@ -15,10 +15,15 @@
  *   ledger at the end, across any number of crashes and restarts;
  * - agreement of roots: honest nodes that decided everything hold identical finalized maps
  *   and report the same ledger root;
- * - failures: no background failure caught inside a node and no unhandled rejection.
+ * - failures: no background failure caught inside a node and no unhandled rejection;
+ * - accusations: no honest node holds another honest node a proven equivocator. An honest
+ *   responder signs one candidate per (set, epoch), so a conviction of one is a bug in
+ *   the asker's or the responder's bookkeeping, and it costs the accused its trust (left
+ *   out of every sample) network-wide. (Found 2026-12-05: askers with more than one
+ *   standing batch per round compared the wrong bytes and convicted honest peers.)
  */
 
-export const CHECKERS = ["safety", "validity", "liveness", "durability", "roots", "failures"] as const;
+export const CHECKERS = ["safety", "validity", "liveness", "durability", "roots", "failures", "accusations"] as const;
 export type CheckerName = (typeof CHECKERS)[number];
 
 export interface Violation {
@@ -44,6 +49,10 @@ export interface RunRecord {
   readonly failures: readonly string[];
   /** unhandled rejections seen during the run */
   readonly unhandled: readonly string[];
+  /** per honest node: the peers it held proven equivocators (every incarnation) */
+  readonly convictions: readonly ReadonlySet<string>[];
+  /** the honest nodes' peer ids, by index */
+  readonly honestPeers: readonly string[];
 }
 
 /** Examples kept per checker (the count is always exact). */
@@ -112,6 +121,15 @@ export function runCheckers(r: RunRecord): { violations: Violation[]; counts: Re
 
   for (const f of r.failures) add("failures", f);
   for (const u of r.unhandled) add("failures", `unhandled rejection: ${u}`);
+
+  // accusations: an honest peer convicted of equivocation
+  const honestIndex = new Map(r.honestPeers.map((p, i) => [p, i]));
+  r.convictions.forEach((convicted, i) => {
+    for (const peer of convicted) {
+      const j = honestIndex.get(peer);
+      if (j !== undefined) add("accusations", `node ${i} holds honest node ${j} a proven equivocator`);
+    }
+  });
   const rogueUndecided = Math.max(0, ...r.ledgers.map((l, i) => (r.upAtEnd[i] ? [...r.accepted].filter((k) => (r.submitted.get(k)?.size ?? 0) > 1 && !l.has(k)).length : 0)));
   return { violations, counts, rogueUndecided };
 }

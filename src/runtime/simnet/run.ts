@@ -125,6 +125,8 @@ interface HonestNode {
   session: number;
   readonly reported: Map<string, string>;
   readonly failures: string[];
+  /** peers this node held proven equivocators, over its incarnations */
+  readonly convicted: Set<string>;
 }
 
 /** Run a `driver: node` scenario. Throws {@link ScenarioError} for what the schema cannot check. */
@@ -171,7 +173,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
       await disk.format();
       const skew = spec.skew === 0 ? 0 : Math.round((2 * faultRng.nextFloat() - 1) * spec.skew);
       const drift = spec.drift === 0 ? 0 : (2 * faultRng.nextFloat() - 1) * spec.drift;
-      nodes.push({ index: i, peerId, transport, disk, seed: keySeed, skew, drift, engine: null, clock: null, unsubscribe: null, session: 0, reported: new Map(), failures: [] });
+      nodes.push({ index: i, peerId, transport, disk, seed: keySeed, skew, drift, engine: null, clock: null, unsubscribe: null, session: 0, reported: new Map(), failures: [], convicted: new Set() });
     }
     const byzantine = spawnByzantine(spec, n, hub, crypto, time, rng, scenario.protocol === "tmesh", seed);
     // The gossip mesh is the scenario's topology (plus each Byzantine process's links);
@@ -247,6 +249,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
       // What the dead process failed at before it died counts; its death throes do not.
       const failures = engine.failures();
       if (failures.total > 0) node.failures.push(`node ${node.index} (session ${node.session}): ${failures.total} background failure(s), last: ${failures.lastError ?? "?"}`);
+      for (const p of engine.convicted()) node.convicted.add(p);
     };
     const restart = async (node: HonestNode) => {
       node.session++;
@@ -367,6 +370,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
     const up = nodes.map((x) => x.engine !== null);
     const roots = nodes.map((x) => (x.engine === null ? null : x.engine.status().ledgerRoot));
     for (const x of nodes) {
+      for (const p of x.engine?.convicted() ?? []) x.convicted.add(p);
       const failures = x.engine?.failures();
       if (failures !== undefined && failures.total > 0) x.failures.push(`node ${x.index}: ${failures.total} background failure(s), last: ${failures.lastError ?? "?"}`);
     }
@@ -387,6 +391,8 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
       accepted: owedKeys(),
       failures: nodes.flatMap((x) => x.failures),
       unhandled,
+      convictions: nodes.map((x) => x.convicted),
+      honestPeers: nodes.map((x) => x.peerId),
     });
     const sizes = ledgers.map((l) => l.size).sort((a, b) => a - b);
     const sortedLatencies = latencies.slice().sort((a, b) => a - b);

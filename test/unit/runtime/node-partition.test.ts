@@ -109,7 +109,7 @@ describe("partition, then heal (T-M.E.S.H., driver: node)", () => {
     expect(s.partition).toBe("safe");
     expect(s.firstDecisionAtMs).not.toBeNull();
     expect(s.firstDecisionAtMs!).toBeGreaterThanOrEqual(8000); // nothing while split 4/4 (a quorum is 5 of 8)
-    expect(s.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0 });
+    expect(s.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0, accusations: 0 });
     expect(s.reversals).toBe(0);
   }, 120_000);
 
@@ -120,7 +120,7 @@ describe("partition, then heal (T-M.E.S.H., driver: node)", () => {
     expect(s.reversals).toBeGreaterThan(0); // sides disagreed, and it was reported
     expect(s.sheafConflicts).toBeGreaterThan(0);
     // the checkers read each node's last reported decision and its ledger: equal everywhere
-    expect(s.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0 });
+    expect(s.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0, accusations: 0 });
     expect(s.decided.min).toBe(60); // double spends decided too (no stuck split)
   }, 120_000);
 });

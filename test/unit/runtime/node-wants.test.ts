@@ -78,6 +78,6 @@ describe("decided elsewhere, fetch lost (swarm seed 1132)", () => {
     // learned of it from its vertex, their single fetch of the transaction was lost, and
     // they never decided it (liveness failed on 3 nodes).
     const r = await runSwarmSeed(1132);
-    expect(r.output.summary.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0 });
+    expect(r.output.summary.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0, accusations: 0 });
   }, 60_000);
 });

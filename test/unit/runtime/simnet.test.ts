@@ -35,13 +35,34 @@ describe("driver: node", () => {
     expect(Object.values(a.summary.checks).every((v) => v === 0)).toBe(true);
   }, 120_000);
 
+  it("convicts no honest node when a round polls several standing batches", async () => {
+    // 24 nodes, 60 sets arriving over 120 ms: each round asks about several batches (one
+    // per round's arrivals). Until 2026-12-05 the asker compared its own preference for the
+    // round's j-th instance with the answer's entry for the batch's j-th: beyond the first
+    // batch, an answer naming nothing could count as a vote for the asker's preference,
+    // and the same entry read right later proved a false "equivocation" (8 honest nodes
+    // convicted in this run).
+    const out = await runNodeScenario(
+      validateScenario({
+        protocol: "snowball",
+        driver: "node",
+        seed: 1,
+        topology: { kind: "watts-strogatz", n: 24, k: 10, p: 0.1 },
+        network: { latency: { kind: "uniform", min: 5, max: 30 }, loss: 0.01 },
+        node: { txs: 60, rate: 500, doubleSpends: 0.1, drain: 30_000 },
+      }),
+    );
+    expect(out.summary.decided.min).toBe(out.summary.workload.accepted - out.summary.rogueUndecided);
+    expect(out.summary.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0, accusations: 0 });
+  }, 120_000);
+
   it("crashes with torn writes lose nothing finalized; restarted nodes catch up", async () => {
     const out = await runNodeScenario(
       small({}, { crashes: [{ node: 1, at: 250, restart: 700 }, { node: 3, at: 400, restart: 1200 }, { node: 1, at: 1300, restart: 1500 }], writeMs: 3 }),
     );
     const s = out.summary;
     expect(s.crashes).toBe(3);
-    expect(s.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0 });
+    expect(s.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0, accusations: 0 });
     expect(s.decided.min).toBe(s.workload.accepted - s.rogueUndecided);
   }, 120_000);
 
@@ -80,6 +101,8 @@ describe("node-driver checkers", () => {
     accepted: new Set(["a"]),
     failures: [] as string[],
     unhandled: [] as string[],
+    convictions: [new Set<string>(), new Set<string>()],
+    honestPeers: ["p0", "p1"],
   });
   it("passes a clean record", () => {
     expect(runCheckers(base()).violations).toEqual([]);
@@ -110,6 +133,13 @@ describe("node-driver checkers", () => {
     const f = base();
     f.unhandled = ["boom"];
     expect(runCheckers(f).counts.failures).toBe(1);
+    // a Byzantine peer convicted is the evidence path working; an honest one is a violation
+    const a = base();
+    a.convictions = [new Set(["byzantine-peer"]), new Set<string>()];
+    expect(runCheckers(a).counts.accusations).toBe(0);
+    a.convictions = [new Set(["byzantine-peer", "p1"]), new Set<string>()];
+    expect(runCheckers(a).counts.accusations).toBe(1);
+    expect(runCheckers(a).violations[0]!.detail).toBe("node 0 holds honest node 1 a proven equivocator");
   });
 });
 
