@@ -16,10 +16,13 @@ export interface EngineTuning {
   /** pause between the end of one poll round and the start of the next, ms (default 20) */
   readonly pollIntervalMs: number;
   /**
-   * a peer that has not answered by then counts as silent, ms (default 1000): the floor of
-   * the adaptive poll timeout (twice the recent answer latency, load-gauge.ts)
+   * a peer that has not answered by then counts as silent, ms (default 250): the floor of
+   * the adaptive poll timeout (the recent answer latency plus 4 deviations, and at least
+   * twice it: load-gauge.ts)
    */
   readonly pollTimeoutMs: number;
+  /** how long a fetch of blocks (transactions, vertices, sets) may take before the want goes to another peer, ms (default 2000) */
+  readonly fetchTimeoutMs: number;
   /** the ceiling of the adaptive poll timeout, ms (default 10 000, avalanchego's maximum) */
   readonly maxPollTimeoutMs: number;
   /**
@@ -79,7 +82,8 @@ export type PartitionMode = (typeof PARTITION_MODES)[number];
 export const DEFAULT_TUNING: EngineTuning = {
   maxCandidates: 4,
   pollIntervalMs: 20,
-  pollTimeoutMs: 1000,
+  pollTimeoutMs: 250,
+  fetchTimeoutMs: 2000,
   maxPollTimeoutMs: 10_000,
   maxQueueDelayMs: 10_000,
   minAdmitted: 2048,

@@ -108,7 +108,7 @@ export class Resync implements TimedJob {
     });
     s.counters.fetchesSent++;
     try {
-      const raw = yield* request(peer, encodeRequest({ kind: "fetch", txs: txs.map(parseCid), vertices: vertices.map(parseCid), sets }), s.tuning.pollTimeoutMs * 2);
+      const raw = yield* request(peer, encodeRequest({ kind: "fetch", txs: txs.map(parseCid), vertices: vertices.map(parseCid), sets }), s.tuning.fetchTimeoutMs);
       const r = decodeResponse(raw, 0);
       if (r.kind !== "blocks") return;
       yield* this.admission.ingestTxs(r.txs, peer, false);

@@ -210,7 +210,7 @@ export class NodeState {
     this.protocol = protocol;
     this.params = init.params;
     this.tuning = { ...DEFAULT_TUNING, ...init.tuning };
-    this.wants = new WantList(2 * this.tuning.pollTimeoutMs);
+    this.wants = new WantList(this.tuning.fetchTimeoutMs);
     this.layout = protocol.answerLayout(this.tuning.maxCandidates);
     this.answerWidth = protocol.answerWidth(this.tuning.maxCandidates);
     if (this.layout.width !== this.answerWidth) throw new Error(`protocol ${protocol.name}: answerLayout width ${this.layout.width} is not answerWidth ${this.answerWidth}`);

@@ -1,5 +1,6 @@
 // The poll loop's load gauge (src/runtime/node/load-gauge.ts): the adaptive poll timeout
-// (avalanchego's timeout manager: 2 × a decaying average of answer latencies, clamped),
+// (avalanchego's timeout manager and RFC 6298: the larger of 2 × a decaying average of
+// answer latencies and that average + 4 deviations, clamped),
 // and admission control by Little's law (a client's new set refused while the backlog
 // exceeds the recent finalization rate × maxQueueDelayMs), alone and inside a node on
 // simulated time.
@@ -32,9 +33,22 @@ describe("LoadGauge", () => {
     const g = new LoadGauge(100, 10_000, 0, 0);
     g.observeLatency(4000, 0);
     expect(g.timeoutMs()).toBe(8000);
-    // one fast answer 10 half-lives later outweighs the old one ~1000:1
-    g.observeLatency(10, 100_000);
+    // one fast answer 20 half-lives later outweighs the old one ~10⁶:1, in the mean and the spread
+    g.observeLatency(10, 200_000);
     expect(g.timeoutMs()).toBeLessThan(100 + 20);
+  });
+
+  it("makes room for spread latencies (RFC 6298: mean + 4 deviations), not only for slow ones", () => {
+    const g = new LoadGauge(50, 10_000, 0, 0);
+    // answers alternating 20 and 180 ms: mean 100, standard deviation 80 → 100 + 4·80 = 420 ms
+    for (let t = 0; t < 2000; t++) g.observeLatency(t % 2 === 0 ? 20 : 180, t);
+    expect(g.timeoutMs()).toBeGreaterThan(400);
+    expect(g.timeoutMs()).toBeLessThan(440);
+    // steady 100 ms answers: the spread decays, twice the mean remains
+    const h = new LoadGauge(50, 10_000, 0, 0);
+    for (let t = 0; t < 2000; t++) h.observeLatency(100, t);
+    expect(h.timeoutMs()).toBeGreaterThanOrEqual(200);
+    expect(h.timeoutMs()).toBeLessThanOrEqual(201); // ceil of a float a hair above 200
   });
 
   it("admits the floor always, then the recent rate × the delay target (Little's law)", () => {
@@ -121,7 +135,7 @@ describe("admission control in a node", () => {
     const metric = (name: string) => e.metrics().find((m) => m.name === name)?.value;
     expect(metric("entropic_tx_overloaded_total")).toBe(1);
     expect(metric("entropic_admissible_pending_sets")).toBe(3);
-    expect(metric("entropic_poll_timeout_ms")).toBe(1000);
+    expect(metric("entropic_poll_timeout_ms")).toBe(250); // the floor: no answer was slow yet
   });
 
   it("a failure while scheduling the next poll round is counted, never unhandled, and new work re-arms the loop", async () => {
