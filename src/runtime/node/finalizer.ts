@@ -91,7 +91,7 @@ export class Finalizer {
    * `safe` mode: the candidate set `i` may be decided on now, or NO_CANDIDATE (it waits,
    * still polled, in `deferred`). The protocol declared `i` final on its preference; that
    * is decided once more than half of the validators — this node and the peers whose
-   * answers of the last `quorumWindowMs` named it — stand behind it. If instead a majority
+   * answers of the quorum window (state.ts `quorumWindow`) named it — stand behind it. If instead a majority
    * of the validators, without this node, named another candidate (this node's protocol
    * froze on the losing side of a partition and they decided meanwhile), that one is
    * adopted: the two majorities cannot both exist within one window.
@@ -100,9 +100,10 @@ export class Finalizer {
     const s = this.s;
     const now = s.c.clock.now();
     const quorum = s.quorum();
+    const window = s.quorumWindow();
     const mine = s.table.preference(i);
-    if (mine !== NO_CANDIDATE && 1 + s.gate.support(i, mine, now, s.tuning.quorumWindowMs) >= quorum) return mine;
-    const best = s.gate.strongest(i, now, s.tuning.quorumWindowMs);
+    if (mine !== NO_CANDIDATE && 1 + s.gate.support(i, mine, now, window) >= quorum) return mine;
+    const best = s.gate.strongest(i, now, window);
     if (best.candidate !== NO_CANDIDATE && best.candidate !== mine && best.peers >= quorum) {
       s.counters.decisionsAdopted++;
       return best.candidate;

@@ -72,7 +72,7 @@ export interface EngineTuning {
   readonly partitionMode: PartitionMode;
   /** size of the validator set for the quorum (default 0: the peers this node has known, itself included) */
   readonly validators: number;
-  /** how recent an answer must be to count toward the quorum, ms (default 3000) */
+  /** how recent an answer must be to count toward the quorum, ms (default 3000; at least 100 ms per validator: state.ts `quorumWindow`) */
   readonly quorumWindowMs: number;
 }
 

@@ -27,6 +27,24 @@ export function quorumSize(validators: number): number {
   return Math.floor(validators / 2) + 1;
 }
 
+/** The quorum window's floor per validator, ms ({@link quorumWindowMs}). */
+export const QUORUM_MS_PER_VALIDATOR = 100;
+
+/**
+ * How recent a locked answer must be to count toward the quorum, ms: the configured
+ * window, and at least {@link QUORUM_MS_PER_VALIDATOR} per validator. A protocol that hears
+ * one peer per round (T-MESH: one partner per interaction) hears a majority of distinct
+ * validators only after about N·ln 2 ≈ 0.69 N answers (coupon collecting half of N), at one
+ * per round of 50–80 ms (poll interval + round trip). With a fixed 3 s window, 100 T-MESH
+ * nodes never gathered a quorum in time: 95 of 100 decided nothing in 32 s simulated
+ * (2026-12-05, `scenarios/node-100.yaml --set protocol=tmesh --set node.txs=30`); with
+ * the window at 10 s every node decided every set, p50 5.4 s. A longer window only widens
+ * the staleness the gate already admits (docs/partitions.md, "Exact freshness").
+ */
+export function quorumWindowMs(configuredMs: number, validators: number): number {
+  return Math.max(configuredMs, QUORUM_MS_PER_VALIDATOR * validators);
+}
+
 interface Named {
   candidate: number;
   at: number;

@@ -34,7 +34,7 @@ import { InstanceTable, PeerBook } from "./table.js";
 import { idKey, type SignedAnswer } from "./wire.js";
 import type { Topic } from "../ports.js";
 import { WantList } from "./wants.js";
-import { QuorumGate, quorumSize } from "./quorum.js";
+import { QuorumGate, quorumSize, quorumWindowMs } from "./quorum.js";
 
 /** A transaction held in memory (its set is pending or recently finalized). */
 export interface TxRecord {
@@ -350,7 +350,16 @@ export class NodeState {
    * configured size, or every peer this node has known and itself.
    */
   quorum(): number {
-    return quorumSize(Math.max(this.tuning.validators, this.peers.names().length + 1));
+    return quorumSize(this.validatorCount());
+  }
+
+  private validatorCount(): number {
+    return Math.max(this.tuning.validators, this.peers.names().length + 1);
+  }
+
+  /** How recent a locked answer must be to count toward the quorum, ms (quorum.ts `quorumWindowMs`). */
+  quorumWindow(): number {
+    return quorumWindowMs(this.tuning.quorumWindowMs, this.validatorCount());
   }
 
   /** Whether a poll round would have anything to do. */

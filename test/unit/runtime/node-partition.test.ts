@@ -4,7 +4,7 @@ import { cidOf, encode } from "../../../src/core/codec.js";
 import { NO_CANDIDATE } from "../../../src/protocols/consensus.js";
 import { nodeHasher } from "../../../src/runtime/crypto-node.js";
 import { FinalizedCommitment } from "../../../src/runtime/node/merkle.js";
-import { QuorumGate, quorumSize } from "../../../src/runtime/node/quorum.js";
+import { QuorumGate, quorumSize, quorumWindowMs } from "../../../src/runtime/node/quorum.js";
 import { reconciledWinner } from "../../../src/runtime/node/reconciler.js";
 import { decodeSetRecord, encodeSetRecord } from "../../../src/runtime/node/set-record.js";
 import { namedCandidate } from "../../../src/runtime/node/table.js";
@@ -15,6 +15,13 @@ import { DecodeError } from "../../../src/core/errors.js";
 const cidFor = (n: number) => cidOf(encode({ n }), nodeHasher);
 
 describe("quorum gate (safe mode)", () => {
+  it("the window leaves time to hear a majority one peer at a time: the configured one, at least 100 ms per validator", () => {
+    expect(quorumWindowMs(3000, 4)).toBe(3000);
+    expect(quorumWindowMs(3000, 30)).toBe(3000);
+    expect(quorumWindowMs(3000, 100)).toBe(10_000);
+    expect(quorumWindowMs(20_000, 100)).toBe(20_000);
+  });
+
   it("a quorum is a strict majority", () => {
     expect([1, 2, 3, 4, 5, 8, 9].map(quorumSize)).toEqual([1, 2, 2, 3, 3, 5, 5]);
   });
