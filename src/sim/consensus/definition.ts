@@ -19,7 +19,7 @@ const NO_LIVE_NODE = new Set(["gossip-avg"]);
  * drivers' adversary and workload model (the node driver has its own `node` section), and
  * in-flight corruption (garbage comes from Byzantine processes instead).
  */
-function checkNodeDriver(name: string, s: ConsensusSetting): { path: string; message: string }[] {
+function checkNodeDriver(name: string, s: ConsensusSetting, params: unknown): { path: string; message: string }[] {
   const issues: { path: string; message: string }[] = [];
   if (s.driver !== "node") {
     if (s.node !== undefined) issues.push({ path: "node", message: "the node section is for driver: node (set driver: node, or remove it)" });
@@ -42,6 +42,15 @@ function checkNodeDriver(name: string, s: ConsensusSetting): { path: string; mes
   (s.node?.crashes ?? []).forEach((c, i) => {
     if (n !== undefined && c.node >= n) issues.push({ path: `node.crashes.${i}.node`, message: `node ${c.node} does not exist (${n} honest nodes)` });
   });
+  // A node polls the other processes; Snowball needs alphaConfidence agreeing answers in one
+  // poll to finalize. With fewer peers than that no set is ever decided: a setting error
+  // (say so), not a liveness failure to discover after the whole run.
+  const alpha = (params as { alphaConfidence?: unknown } | null)?.alphaConfidence;
+  if (n !== undefined && typeof alpha === "number") {
+    const b = s.node?.byzantine;
+    const peers = n - 1 + (b === undefined ? 0 : b.equivocate + b.garbage + b.replay);
+    if (alpha > peers) issues.push({ path: "params.alphaConfidence", message: `${alpha} agreeing answers are needed to finalize, but a node has only ${peers} peers (${n} honest nodes${peers > n - 1 ? " and the Byzantine ones" : ""}): lower k, alphaPreference and alphaConfidence, or add nodes` });
+  }
   return issues;
 }
 
@@ -57,7 +66,7 @@ export function consensusDefinition<P>(protocol: ConsensusProtocol<P>): Protocol
     // Cross-field checks the scenario validator runs after parsing (sampling × params).
     checkScenario: (params: P, sections: Readonly<Record<string, unknown>>) => [
       ...(protocol.checkSampling?.(params, (sections as unknown as ConsensusSetting).sampling) ?? []),
-      ...checkNodeDriver(protocol.name, sections as unknown as ConsensusSetting),
+      ...checkNodeDriver(protocol.name, sections as unknown as ConsensusSetting, params),
     ],
     create: (params, env) => {
       const driver = (env.sections as unknown as ConsensusSetting).driver;

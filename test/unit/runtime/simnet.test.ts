@@ -87,6 +87,10 @@ describe("driver: node", () => {
     expect(() => validateScenario({ protocol: "snowball", node: { txs: 5 } })).toThrow(/driver: node/);
     expect(() => validateScenario({ protocol: "snowball", driver: "node", network: { corruption: 0.1 } })).toThrow(/garbage/);
     expect(() => validateScenario({ protocol: "snowball", driver: "node", topology: { kind: "complete", n: 3 }, node: { crashes: [{ node: 5, at: 1, restart: 2 }] } })).toThrow(/does not exist/);
+    // k = 20, alphaConfidence = 15 by default: 10 nodes have 9 peers each, no poll can finalize
+    expect(() => validateScenario({ protocol: "snowball", driver: "node", topology: { kind: "complete", n: 10 } })).toThrow(/params\.alphaConfidence: 15 agreeing answers are needed to finalize, but a node has only 9 peers/);
+    // Byzantine processes are peers too
+    expect(() => validateScenario({ protocol: "snowball", driver: "node", params: { k: 5, alphaPreference: 4, alphaConfidence: 4 }, topology: { kind: "complete", n: 3 }, node: { byzantine: { garbage: 2 } } })).not.toThrow();
     return expect(runNodeScenario(small({}, { tuning: { pollEveryMs: 5 } }))).rejects.toBeInstanceOf(ScenarioError);
   });
 });

@@ -1,0 +1,144 @@
+/**
+ * The node simulator's speed (issue 11's target: 100 nodes deciding 1,000 conflict sets,
+ * 10% double spends, under loss and one partition, in ≤ 30 s of wall time): the live node
+ * cores of each protocol run `scenarios/node-100.yaml` (`driver: node`), with wall time,
+ * CPU, peak memory, simulator events per second and every checker's verdict per case.
+ *
+ *   node --import tsx bench/node-sim.ts [--sets 100] [--nodes 100] [--protocols snowball,emtd,tmesh]
+ *
+ * Each case runs in its own process (this file with `--case JSON`), so its CPU and maxRSS
+ * are its own. Results go to bench/results/node-sim.json and node-sim.md. The target's
+ * verdict is given only for the target's own size (100 nodes, 1,000 sets); smaller runs
+ * say how far they are from it without extrapolating.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
+import { loadScenario } from "../src/sim/scenario/load.js";
+import { runNodeScenario } from "../src/runtime/simnet/run.js";
+
+const root = resolve(import.meta.dirname, "..");
+const self = resolve(import.meta.dirname, "node-sim.ts");
+const SCENARIO = "scenarios/node-100.yaml";
+const TARGET = { nodes: 100, sets: 1000, wallS: 30 };
+
+interface CaseSpec {
+  readonly protocol: string;
+  readonly nodes: number;
+  readonly sets: number;
+}
+
+interface CaseResult extends CaseSpec {
+  readonly wallS: number;
+  readonly cpuS: number;
+  readonly maxRssMB: number;
+  readonly events: number;
+  readonly eventsPerSecond: number;
+  readonly cpuUsPerEvent: number;
+  readonly finalityP50Ms: number | null;
+  readonly allDecidedAtMs: number | null;
+  readonly decidedMin: number;
+  readonly accepted: number;
+  readonly violations: Record<string, number>;
+}
+
+function usage(message: string): never {
+  console.error(`node-sim: ${message}`);
+  process.exit(2);
+}
+
+async function runCase(spec: CaseSpec): Promise<CaseResult> {
+  const text = readFileSync(resolve(root, SCENARIO), "utf8");
+  const scenario = loadScenario(text, SCENARIO, [
+    { name: "protocol", value: spec.protocol },
+    { name: "topology.n", value: spec.nodes },
+    { name: "node.txs", value: spec.sets },
+  ]);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const out = await runNodeScenario(scenario);
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
+  const s = out.summary;
+  return {
+    ...spec,
+    wallS,
+    cpuS,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    events: s.events,
+    eventsPerSecond: s.events / wallS,
+    cpuUsPerEvent: (cpuS * 1e6) / s.events,
+    finalityP50Ms: s.latencyMs.p50,
+    allDecidedAtMs: s.allDecidedAtMs,
+    decidedMin: s.decided.min,
+    accepted: s.workload.accepted,
+    violations: { ...s.checks },
+  };
+}
+
+function num(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 1 || v > max) usage(`--${name} must be a whole number in 1..${max}, got "${raw}"`);
+  return v;
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ options: { case: { type: "string" }, sets: { type: "string" }, nodes: { type: "string" }, protocols: { type: "string" }, out: { type: "string" } }, strict: true });
+  } catch (err) {
+    usage((err as Error).message);
+  }
+  const v = parsed.values;
+  if (v.case !== undefined) {
+    process.stdout.write(JSON.stringify(await runCase(JSON.parse(v.case) as CaseSpec)));
+    return;
+  }
+  const sets = num("sets", v.sets, 100, 1_000_000);
+  const nodes = num("nodes", v.nodes, 100, 10_000);
+  const protocols = (v.protocols ?? "snowball,emtd,tmesh").split(",");
+  for (const p of protocols) if (!["snowball", "emtd", "tmesh"].includes(p)) usage(`unknown protocol "${p}" (have snowball, emtd, tmesh)`);
+  const outDir = resolve(v.out ?? resolve(root, "bench/results"));
+  const results: CaseResult[] = [];
+  for (const protocol of protocols) {
+    const spec: CaseSpec = { protocol, nodes, sets };
+    process.stderr.write(`${protocol}: ${nodes} nodes, ${sets} sets ... `);
+    const raw = execFileSync(process.execPath, ["--import", "tsx", self, "--case", JSON.stringify(spec)], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 });
+    const r = JSON.parse(raw) as CaseResult;
+    results.push(r);
+    const failed = Object.entries(r.violations).filter(([, n]) => n > 0);
+    process.stderr.write(`${r.wallS.toFixed(1)} s wall, ${Math.round(r.eventsPerSecond)} events/s, ${failed.length === 0 ? "every checker passed" : `FAILED ${failed.map(([c, n]) => `${c} ×${n}`).join(", ")}`}\n`);
+  }
+  const at = new Date().toISOString();
+  const command = `node --import tsx bench/node-sim.ts --sets ${sets} --nodes ${nodes} --protocols ${protocols.join(",")}`;
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(resolve(outDir, "node-sim.json"), `${JSON.stringify({ at, command, scenario: SCENARIO, target: TARGET, results }, null, 2)}\n`);
+  const atTarget = nodes === TARGET.nodes && sets === TARGET.sets;
+  const lines = [
+    "# The node simulator's speed (`driver: node`)",
+    "",
+    `Command: \`${command}\` (run ${at}). Scenario: \`${SCENARIO}\` (Watts–Strogatz k = 10, 1% loss, a 50/50 partition from 1 s to 2 s, 10% double spends, 500 sets/s), its protocol, node count and sets overridden. Each case in its own process; CPU is user + system of that process.`,
+    "",
+    `Target (issue 11): ${TARGET.nodes} nodes deciding ${TARGET.sets} sets in ≤ ${TARGET.wallS} s of wall time. ${atTarget ? "These rows are the target's size." : `These rows are ${nodes} nodes × ${sets} sets, not the target's size: they say nothing about it beyond their own wall time (the cost per event grows with the sets; docs/node-simulator.md).`}`,
+    "",
+    "| protocol | nodes | sets | wall s | CPU s | max RSS MB | events | events/s | CPU µs/event | finality p50 ms (simulated) | all decided at ms | decided (min of nodes / accepted) | checkers | target |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|",
+    ...results.map((r) => {
+      const failed = Object.entries(r.violations).filter(([, n]) => n > 0);
+      const verdict = atTarget ? (r.wallS <= TARGET.wallS && failed.length === 0 ? "met" : "not met") : "not this size";
+      return `| ${r.protocol} | ${r.nodes} | ${r.sets} | ${r.wallS.toFixed(1)} | ${r.cpuS.toFixed(1)} | ${Math.round(r.maxRssMB)} | ${r.events} | ${Math.round(r.eventsPerSecond)} | ${Math.round(r.cpuUsPerEvent)} | ${r.finalityP50Ms ?? "—"} | ${r.allDecidedAtMs ?? "never"} | ${r.decidedMin} / ${r.accepted} | ${failed.length === 0 ? "all pass" : failed.map(([c, n]) => `${c} ×${n}`).join(", ")} | ${verdict} |`;
+    }),
+    "",
+  ];
+  writeFileSync(resolve(outDir, "node-sim.md"), lines.join("\n"));
+  console.log(lines.join("\n"));
+}
+
+main().catch((err: unknown) => {
+  console.error(`node-sim: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
