@@ -7,7 +7,8 @@
  *   node --import tsx bench/node-sim.ts [--sets 100] [--nodes 100] [--protocols snowball,emtd,tmesh]
  *
  * Each case runs in its own process (this file with `--case JSON`), so its CPU and maxRSS
- * are its own. Results go to bench/results/node-sim.json and node-sim.md. The target's
+ * are its own. Results go to bench/results/node-sim-<sets>.json and .md (node-sim-100: every
+ * protocol at 100 sets; node-sim-1000: Snowball at the target's size, ~13 minutes). The target's
  * verdict is given only for the target's own size (100 nodes, 1,000 sets); smaller runs
  * say how far they are from it without extrapolating.
  */
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
   const at = new Date().toISOString();
   const command = `node --import tsx bench/node-sim.ts --sets ${sets} --nodes ${nodes} --protocols ${protocols.join(",")}`;
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(resolve(outDir, "node-sim.json"), `${JSON.stringify({ at, command, scenario: SCENARIO, target: TARGET, results }, null, 2)}\n`);
+  writeFileSync(resolve(outDir, `node-sim-${sets}.json`), `${JSON.stringify({ at, command, scenario: SCENARIO, target: TARGET, results }, null, 2)}\n`);
   const atTarget = nodes === TARGET.nodes && sets === TARGET.sets;
   const lines = [
     "# The node simulator's speed (`driver: node`)",
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
     }),
     "",
   ];
-  writeFileSync(resolve(outDir, "node-sim.md"), lines.join("\n"));
+  writeFileSync(resolve(outDir, `node-sim-${sets}.md`), lines.join("\n"));
   console.log(lines.join("\n"));
 }
 
