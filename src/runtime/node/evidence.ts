@@ -10,8 +10,9 @@
  * gossiped once per culprit; every node that checks it stops trusting the culprit (trust
  * 0: left out of samples, its answers ignored).
  *
- * Memory: one entry per (set in memory, peer) — `answerMemory`, cleared for a set when it
- * leaves memory ({@link NodeState.forget}) — and one per proven culprit.
+ * Memory: one entry per (undecided set in memory, peer) — `answerMemory`, cleared for a
+ * set when it is decided (finalizer.ts) or leaves memory ({@link NodeState.forget}) — and
+ * one per proven culprit.
  */
 import { toHex } from "../../core/bytes.js";
 import { DecodeError } from "../../core/errors.js";
