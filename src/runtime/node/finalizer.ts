@@ -95,8 +95,8 @@ export class Finalizer {
    * `safe` mode: the candidate set `i` may be decided on now, or NO_CANDIDATE (it waits,
    * still polled, in `deferred`). The protocol declared `i` final on its preference; that
    * is decided once more than half of the validators — this node and the peers whose
-   * answers of the quorum window (state.ts `quorumWindow`) named it — stand behind it. If instead a majority
-   * of the validators, without this node, named another candidate (this node's protocol
+   * answers of the quorum window (state.ts `quorumWindow`) named it — stand behind it. If
+   * instead a majority of the validators, without this node, named another candidate (this node's protocol
    * froze on the losing side of a partition and they decided meanwhile), that one is
    * adopted: the two majorities cannot both exist within one window.
    */
