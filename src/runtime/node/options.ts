@@ -5,6 +5,7 @@
  * real node differ only in the components.
  */
 import type { CryptoSuite, KeyPair } from "../../core/crypto.js";
+import type { VertexMemo } from "./vertex-memo.js";
 import type { Rng } from "../../core/prng.js";
 import type { ConsensusProtocol } from "../../protocols/consensus.js";
 import type { Clock, Ledger, Transport } from "../ports.js";
@@ -126,6 +127,12 @@ export interface EngineComponents {
    * the node command writes it to stderr). Defaults to {@link log}.
    */
   readonly warn?: (line: string) => void;
+  /**
+   * Decoded vertices shared with other cores in this process (vertex-memo.ts): the node
+   * simulator gives one to all of a run's nodes; a live node has none and decodes each
+   * vertex itself.
+   */
+  readonly vertexMemo?: VertexMemo;
 }
 
 /**
@@ -142,10 +149,10 @@ export type EngineOptions = EngineInit & EngineComponents;
 
 /** Split one options object into configuration and dependencies. */
 export function splitOptions(o: EngineOptions): { init: EngineInit; components: EngineComponents } {
-  const { protocol, params, tuning, transport, ledger, clock, crypto, keys, rng, log, warn } = o;
+  const { protocol, params, tuning, transport, ledger, clock, crypto, keys, rng, log, warn, vertexMemo } = o;
   return {
     init: { protocol, params, ...(tuning !== undefined ? { tuning } : {}) },
-    components: { transport, ledger, clock, crypto, keys, rng, ...(log !== undefined ? { log } : {}), ...(warn !== undefined ? { warn } : {}) },
+    components: { transport, ledger, clock, crypto, keys, rng, ...(log !== undefined ? { log } : {}), ...(warn !== undefined ? { warn } : {}), ...(vertexMemo !== undefined ? { vertexMemo } : {}) },
   };
 }
 

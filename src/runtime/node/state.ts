@@ -327,6 +327,19 @@ export class NodeState {
   }
 
   /** The decision on a set: from memory, the recent decisions, or the ledger. */
+  /**
+   * The decision for `key` as a CID string when memory can tell: null when it is
+   * certainly not decided here, undefined when only the ledger knows ({@link finalOf}).
+   * Vertex intake asks this for every decision of every vertex, so it parses nothing.
+   */
+  finalTextOf(key: string): string | null | undefined {
+    const set = this.registry.get(key);
+    if (set !== undefined) return this.sets.get(set.index)!.final?.toString() ?? null;
+    const recent = this.decided.get(key); // refreshed, as finalOf does
+    if (recent !== undefined) return recent;
+    return this.finalKeys.mayHave(key) ? undefined : null;
+  }
+
   *finalOf(key: string): Task<BlockCid | undefined> {
     const set = this.registry.get(key);
     if (set !== undefined) return this.sets.get(set.index)!.final;

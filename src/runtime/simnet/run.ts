@@ -31,6 +31,7 @@ import { peerIdFromEd25519PublicKey } from "../transport/keys.js";
 import { ByzantineProcess, BYZANTINE_KINDS, type ByzantineKind } from "./byzantine.js";
 import { type CheckerName, runCheckers, type Violation } from "./checkers.js";
 import { idealCrypto } from "./ideal-signatures.js";
+import { VertexMemo } from "../node/vertex-memo.js";
 import { SimDisk } from "./ledger.js";
 import { SimLinks } from "./links.js";
 import { NodeClock, SimTime } from "./time.js";
@@ -58,6 +59,12 @@ export interface NodeRunOptions {
   readonly wallClock?: () => number;
   /** called once the run ends, before the nodes stop: each honest node's engine (null when down), for diagnosis */
   readonly inspect?: (engines: readonly (NodeEngine | null)[]) => void;
+  /**
+   * Whether the run's cores share one memo of decoded vertices (default true; vertex-memo.ts).
+   * Off, every core decodes every vertex itself, as live nodes do: a test checks both give
+   * the same run.
+   */
+  readonly shareVertexDecodes?: boolean;
 }
 
 export interface NodeRunSummary {
@@ -151,6 +158,8 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
   if (network.churn !== undefined) throw new ScenarioError([{ path: "network.churn", message: "driver: node schedules crashes explicitly in node.crashes (each restarts from its ledger)" }]);
 
   const crypto: CryptoSuite = spec.crypto === "ideal" ? idealCrypto() : nodeCrypto;
+  // One memo of decoded vertices for the run's cores: each vertex decoded once, not once per node (vertex-memo.ts).
+  const vertexMemo = options.shareVertexDecodes === false ? undefined : new VertexMemo();
   const time = new SimTime();
   const indexOf = new Map<string, number>();
   const mesh = new Map<string, string[]>();
@@ -202,6 +211,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
         keys: crypto.signatures.generateKeyPair(node.seed),
         rng: rng(`node/${node.index}/${node.session}`),
         tuning,
+        ...(vertexMemo !== undefined ? { vertexMemo } : {}),
         warn: (line) => node.failures.push(`node ${node.index}: ${line}`),
       });
       node.engine = engine;
