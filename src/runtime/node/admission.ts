@@ -67,6 +67,7 @@ export class Admission {
       const info: SetInfo = {
         set: added.set,
         byCandidateId: new Map(),
+        candidateIds: [],
         firstSeen: now,
         id,
         epoch: s.epochBase,
@@ -90,6 +91,7 @@ export class Admission {
     }
     const info = s.sets.get(index)!;
     info.byCandidateId.set(idKey(candidateId(cid)), added.candidateIndex);
+    info.candidateIds[added.candidateIndex] ??= new Uint8Array(candidateId(cid));
     info.seenAt[added.candidateIndex] = now;
     const rec: TxRecord = { tx, cid, cidText, bytes, set: index, seenAt: now };
     s.txs.set(cidText, rec);

@@ -38,7 +38,7 @@ import {
   type QueryRequest,
   type SignedAnswer,
   verifyAnswer,
-  writeCandidateId,
+  copyId,
 } from "./wire.js";
 
 /** Peers whose trust evidence has brought below this are no longer sampled. */
@@ -208,9 +208,9 @@ export class Poller implements TimedJob {
       const i = batch[j]!;
       const info = s.sets.get(i);
       const c = info === undefined || info.final !== undefined ? NO_CANDIDATE : s.table.preference(i);
-      const cid = c >= 0 ? info!.set.candidates[c] : undefined;
-      if (cid === undefined) continue;
-      writeCandidateId(cid, ids, j * ID_BYTES);
+      const id = c >= 0 ? info!.candidateIds[c] : undefined;
+      if (id === undefined) continue;
+      copyId(id, ids, j * ID_BYTES);
       keys[j] = idKey(ids, j * ID_BYTES);
       index[j] = c;
     }

@@ -22,7 +22,7 @@ import type { NodeState, SetInfo } from "./state.js";
 import { IdCache, sameId } from "./id-cache.js";
 import { permuteVector } from "./table.js";
 import { MAX_STANDING_MEMBERS, type StandingAnswer, StandingAnswers } from "./standing-answers.js";
-import { candidateId, decodeRequest, encodeResponse, type ErrorResponse, type FetchRequest, ID_BYTES, idKey, type QueryRequest, type Response, type AnswerResponse, signAnswer, writeCandidateId } from "./wire.js";
+import { candidateId, copyId, decodeRequest, encodeResponse, type ErrorResponse, type FetchRequest, ID_BYTES, idKey, type QueryRequest, type Response, type AnswerResponse, signAnswer, writeCandidateId } from "./wire.js";
 import { encodePollResponse, type PartAnswer, type PollRequest, type PollResponse, skipped as isSkipped } from "./wire-poll.js";
 import { all, readBytes, type Task } from "./tasks.js";
 
@@ -229,7 +229,7 @@ export class Responder {
         if (c === NO_CANDIDATE || c < 0) continue;
         const epoch = openEpoch(info, c); // the shell's epoch rule: one signed candidate per (set, epoch)
         view.setUint32(j * 4, epoch, true);
-        writeCandidateId(info.set.candidates[c]!, preferences, j * ID_BYTES);
+        copyId(info.candidateIds[c]!, preferences, j * ID_BYTES);
         const isLocked = final !== undefined || s.table.isFinal(i);
         if (isLocked) lock(j);
         if (record !== undefined) {

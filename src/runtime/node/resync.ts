@@ -20,6 +20,7 @@
  * Memory: the want list is bounded (wants.ts: MAX_WANTS per kind, MAX_ATTEMPTS tries).
  */
 import { cidOf, parseCid } from "../../core/codec.js";
+import { equalBytes } from "../../core/bytes.js";
 import { type Vertex, decodeVertex } from "../../core/vertex.js";
 import { type TimerHandle, TOPICS, type Verdict } from "../ports.js";
 import type { Admission } from "./admission.js";
@@ -154,18 +155,19 @@ export class Resync implements TimedJob {
     for (const [key, txCid] of v.decisions) {
       // Memory answers almost always (a generator and a CID parse per decision were a
       // visible share of a 100-node simulation, which takes in N² decisions per set).
-      let ours = s.finalTextOf(key);
-      if (ours === undefined) ours = (yield* s.finalOf(key))?.toString() ?? null;
-      const text = txCid.toString();
+      let ours = s.finalInMemory(key);
+      if (ours === undefined) ours = (yield* s.finalOf(key)) ?? null;
       if (ours === null) {
         // Not decided here yet: make sure we hold the candidate the author chose.
+        const text = txCid.toString();
         const seen = s.foreignDecisions.peek(key);
         if (seen === undefined || text < seen) s.foreignDecisions.set(key, text);
         if (!s.txs.has(text)) s.wants.want("tx", text, from);
-      } else if (ours !== text) {
+      } else if (typeof ours === "string" ? ours !== txCid.toString() : !equalBytes(ours.bytes, txCid.bytes)) {
+        const decided = typeof ours === "string" ? parseCid(ours) : ours;
         s.counters.sheafConflicts++;
-        s.emit({ type: "sheaf-conflict", conflict: key, peer: from, ours, theirs: text, at: s.c.clock.now() });
-        yield* this.reconciler.conflict(key, parseCid(ours), txCid, from); // `available` mode only
+        s.emit({ type: "sheaf-conflict", conflict: key, peer: from, ours: decided.toString(), theirs: txCid.toString(), at: s.c.clock.now() });
+        yield* this.reconciler.conflict(key, decided, txCid, from); // `available` mode only
       }
     }
     return "accept";

@@ -59,6 +59,11 @@ export function writeCandidateId(cid: BlockCid, out: Uint8Array, offset: number)
   for (let k = 0; k < ID_BYTES; k++) out[offset + k] = d[k]!;
 }
 
+/** Copy the 8-byte id `id` to `out` at `offset`. */
+export function copyId(id: Uint8Array, out: Uint8Array, offset: number): void {
+  for (let k = 0; k < ID_BYTES; k++) out[offset + k] = id[k]!;
+}
+
 /** An 8-byte id as a map key. */
 export function idKey(bytes: Uint8Array, offset = 0): string {
   // One call, no intermediate strings: this runs per instance per answer (the poll's hot path).
