@@ -44,7 +44,11 @@ process.on("message", (m) => {
         await new Promise((r) => setTimeout(r, 100));
       }
       send({ kind: "meshed", peers: t.peers().length });
-    })();
+    })().catch((err) => {
+      // reported, not lost: the parent sees this process exit and stops the run
+      process.stderr.write(`libp2p-floor child: meshing failed: ${err?.message ?? err}\n`);
+      process.exit(1);
+    });
   } else if (m.kind === "load") {
     for (const k of Object.keys(counts)) counts[k] = 0;
     const timers = [];
