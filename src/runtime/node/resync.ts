@@ -137,17 +137,18 @@ export class Resync implements TimedJob {
     // Known bytes (by their hash) were checked when first stored: no second decode and
     // signature check for a vertex heard again (gossip, fetches and heads all bring them).
     const cid = cidOf(bytes, s.c.crypto.hasher);
-    if (s.dag.has(cid.toString())) return "ignore";
+    const cidText = cid.toString();
+    if (s.dag.has(cidText)) return "ignore";
     let v: Vertex;
     try {
-      v = s.c.vertexMemo?.decode(cid.toString(), bytes, s.c.crypto.signatures) ?? decodeVertex(bytes, s.c.crypto.signatures);
+      v = s.c.vertexMemo?.decode(cidText, bytes, s.c.crypto.signatures) ?? decodeVertex(bytes, s.c.crypto.signatures);
     } catch (err) {
       s.counters.verticesInvalid++;
       s.distrust(from, 0.8, `invalid vertex: ${(err as Error).message}`);
       return "reject";
     }
-    if (yield* this.hasVertex(cid.toString())) return "ignore";
-    yield* persist({ vertices: [[cid.toString(), bytes]] });
+    if (yield* this.hasVertex(cidText)) return "ignore";
+    yield* persist({ vertices: [[cidText, bytes]] });
     s.dag.add(v, bytes, cid);
     s.counters.verticesReceived++;
     for (const p of v.parents) if (!(yield* this.hasVertex(p.toString()))) s.wants.want("vertex", p.toString(), from);

@@ -333,7 +333,6 @@ export class NodeState {
     this.table.release(i);
   }
 
-  /** The decision on a set: from memory, the recent decisions, or the ledger. */
   /**
    * The decision for `key` when memory can tell: the CID of an in-memory set's decision, or
    * the CID string of a recent one; null when it is certainly not decided here; undefined
@@ -343,17 +342,16 @@ export class NodeState {
   finalInMemory(key: string): BlockCid | string | null | undefined {
     const set = this.registry.get(key);
     if (set !== undefined) return this.sets.get(set.index)!.final ?? null;
-    const recent = this.decided.get(key); // refreshed, as finalOf does
+    const recent = this.decided.get(key); // refreshed as recently used
     if (recent !== undefined) return recent;
-    return this.finalKeys.mayHave(key) ? undefined : null;
+    return this.finalKeys.mayHave(key) ? undefined : null; // never finalized here: certain, no read
   }
 
+  /** The decision on a set: from memory, the recent decisions, or the ledger. */
   *finalOf(key: string): Task<BlockCid | undefined> {
-    const set = this.registry.get(key);
-    if (set !== undefined) return this.sets.get(set.index)!.final;
-    const recent = this.decided.get(key);
-    if (recent !== undefined) return parseCid(recent);
-    if (!this.finalKeys.mayHave(key)) return undefined; // never finalized here: certain, no read
+    const known = this.finalInMemory(key);
+    if (known === null) return undefined;
+    if (known !== undefined) return typeof known === "string" ? parseCid(known) : known;
     const stored = yield* readFinal(key);
     return stored === undefined ? undefined : parseCid(stored);
   }

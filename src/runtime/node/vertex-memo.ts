@@ -20,7 +20,7 @@ import { Lru } from "./lru.js";
 
 export class VertexMemo {
   private readonly decoded: Lru<string, Vertex>;
-  /** decodes done, and decodes spared (a run's report of what the memo did) */
+  /** decodes done, and decodes spared (what the memo did; its tests read them) */
   readonly stats = { decoded: 0, reused: 0 };
 
   constructor(capacity = 8192) {
