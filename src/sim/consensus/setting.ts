@@ -65,8 +65,8 @@ const ms = (what: string, min = 0) =>
 export const nodeCrashSchema = z
   .strictObject({
     node: z.number().int().min(0).describe("honest node index"),
-    at: ms("at").describe("simulated ms the process is killed (kill -9: memory lost, in-flight writes land as a random prefix)"),
-    restart: ms("restart", 1).describe("simulated ms it restarts from its ledger"),
+    at: ms("at").describe("simulated ms after the boot (every node started and dialled) the process is killed (kill -9: memory lost, in-flight writes land as a random prefix)"),
+    restart: ms("restart", 1).describe("simulated ms after the boot it restarts from its ledger"),
   })
   .refine((c) => c.restart > c.at, { error: "restart must be after at", path: ["restart"] });
 
@@ -76,7 +76,7 @@ export const nodeDriverSchema = z
     txs: z.number().int().min(1).max(1_000_000).default(200).describe("conflict sets submitted (each a signed transaction, some with a conflicting twin)"),
     doubleSpends: z.number().min(0).max(1).default(0.1).describe("share of conflict sets submitted as a double spend: a twin with the same author and nonce goes to another node"),
     rate: z.number().gt(0).max(1e6).default(200).describe("conflict sets submitted per simulated second, round-robin over the live honest nodes"),
-    start: ms("start").default(200).describe("simulated ms of the first submission"),
+    start: ms("start").default(200).describe("simulated ms after the boot (every node started and dialled) of the first submission"),
     drain: ms("drain", 1).default(60_000).describe("after the last submission and the last fault, simulated ms allowed for every honest node to decide every set (the liveness checker's deadline)"),
     crashes: z.array(nodeCrashSchema).max(10_000).default([]).describe("process crashes (kill -9) and restarts from the ledger"),
     skew: ms("skew").default(0).describe("clock skew: each node's clock is offset by a uniform draw in [−skew, +skew] ms"),

@@ -56,6 +56,31 @@ describe("driver: node", () => {
     expect(out.summary.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0, accusations: 0 });
   }, 120_000);
 
+  it("does not end before the last submission: the workload's times count from the end of the boot", async () => {
+    // 20 nodes dialling over 30–50 ms links boot in ~70 ms of simulated time. Until
+    // 2026-12-05 the run measured the last submission (here at 252 ms) from 0, not from the
+    // end of the boot, so its done-check at 270 ms found nothing owed yet and ended the run
+    // before the first submission: nothing accepted, every checker "passing". When a
+    // submission was already in flight, it was answered during the shutdown and then owed
+    // but undecided (swarm seed 1123: a liveness failure on every node).
+    const out = await runNodeScenario(
+      validateScenario({
+        protocol: "snowball",
+        driver: "node",
+        seed: 3,
+        params: { k: 5, alphaPreference: 4, alphaConfidence: 4 },
+        topology: { kind: "complete", n: 20 },
+        network: { latency: { kind: "uniform", min: 30, max: 50 } },
+        node: { txs: 3, rate: 1000, start: 250, doubleSpends: 0, drain: 30_000 },
+      }),
+    );
+    const s = out.summary;
+    expect(s.lastFaultMs).toBeGreaterThan(252 + 50); // the boot's time counts
+    expect(s.workload.accepted).toBe(3);
+    expect(s.decided.min).toBe(3);
+    expect(s.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0, accusations: 0 });
+  }, 120_000);
+
   it("crashes with torn writes lose nothing finalized; restarted nodes catch up", async () => {
     const out = await runNodeScenario(
       small({}, { crashes: [{ node: 1, at: 250, restart: 700 }, { node: 3, at: 400, restart: 1200 }, { node: 1, at: 1300, restart: 1500 }], writeMs: 3 }),
