@@ -24,8 +24,8 @@ import { ZERO_KEY } from "./evidence.js";
 import { sameId } from "./id-cache.js";
 import { LoadGauge } from "./load-gauge.js";
 import { earlyQuorum, type PollHints, PollRound, REFUSED, type RoundAnswer, SKIPPED } from "./poll-round.js";
-import { type RoundPlan, StandingBatches } from "./standing-batches.js";
-import { decodePollResponse, encodePollRequest } from "./wire-poll.js";
+import { type LastAnswer, type RoundPlan, sourceOf, StandingBatches } from "./standing-batches.js";
+import { bitmapMembers, decodePollResponse, encodePollRequest, memberIds } from "./wire-poll.js";
 import { request, type Task } from "./tasks.js";
 import {
   type AnswerResponse,
@@ -245,7 +245,8 @@ export class Poller implements TimedJob {
    * Ask sample[x] a standing poll over the round's batches (wire-poll.ts): batches the
    * peer does not hold yet are registered (their ids sent), the others named by ref. Each
    * part's answer is resolved into the round's candidates: a full one checked (signer,
-   * signature, equivocation) and remembered, a *same* one read from what was remembered.
+   * signature, equivocation) and remembered, a delta checked the same way and applied over
+   * what was remembered, a *same* one read from what was remembered.
    */
   private *askStanding(round: PollRound, plan: RoundPlan, h: PollHints, x: number, closed: () => boolean): Task<RoundAnswer | null> {
     const s = this.s;
@@ -265,9 +266,20 @@ export class Poller implements TimedJob {
     try {
       const r = decodePollResponse(raw, plan.batches.map((b) => b.members.length));
       if (r.kind === "error") throw new DecodeError("invalid", "answer", `the peer refused: ${r.message}`);
-      // Check every full part before using any: one bad signature refuses the whole answer.
+      // Check every signed part before using any: one bad signature refuses the whole answer.
+      const deltaIds: (Uint8Array | undefined)[] = [];
+      const deltaMembers: (number[] | undefined)[] = [];
       r.parts.forEach((part, k) => {
-        if (part.status === "full") this.checkSigned(part.answer, peer, plan.batches[k]!.ids);
+        const b = plan.batches[k]!;
+        if (part.status === "full") this.checkSigned(part.answer, peer, b.ids);
+        else if (part.status === "delta") {
+          // A delta applies over the answer the poll said it holds: never over a registration.
+          if (parts[k]!.seen === undefined || b.last.get(px)?.seq !== parts[k]!.seen) throw new DecodeError("invalid", "answer", `part ${k}: a delta about a batch the asker registered`);
+          const members = bitmapMembers(part.members, b.members.length);
+          deltaMembers[k] = members;
+          deltaIds[k] = memberIds(b.ids, members);
+          this.checkSigned(part.answer, peer, deltaIds[k]!);
+        }
       });
       const trusted = s.peers.trust[px]! > 0;
       r.parts.forEach((part, k) => {
@@ -281,8 +293,12 @@ export class Poller implements TimedJob {
           const signed = { instances: b.ids, answer: part.answer };
           const cand = new Int32Array(b.members.length);
           for (let j = 0; j < cand.length; j++) cand[j] = this.resolve(b.members[j]!, round, x, part.answer, j, signed, h, b.offset + j, plan.inactive);
-          last = { cand, locked: part.answer.locked, signed, seq: part.seq };
+          last = { cand, locked: part.answer.locked, signed, sources: undefined, positions: undefined, seq: part.seq };
           b.last.set(px, last);
+        } else if (part.status === "delta") {
+          last = applyDelta(last!, part.answer, { instances: deltaIds[k]!, answer: part.answer }, deltaMembers[k]!, part.seq, (j, at) =>
+            this.resolve(b.members[j]!, round, x, part.answer, at, { instances: deltaIds[k]!, answer: part.answer }, h, b.offset + j, plan.inactive),
+          );
         } else if (last === undefined || !trusted) {
           return; // a "same" about nothing remembered (or from a peer no longer trusted) counts as no answer
         }
@@ -293,7 +309,8 @@ export class Poller implements TimedJob {
           if (plan.inactive[at] === 1) c = SKIPPED;
           else if (part.status === "same" && c < 0 && c !== REFUSED) {
             // Resolved to nothing (or to a set since done) last time: what it names may be known here now.
-            c = this.resolve(b.members[j]!, round, x, l.signed.answer, j, l.signed, h, at, plan.inactive);
+            const src = sourceOf(l, j);
+            c = this.resolve(b.members[j]!, round, x, src.signed.answer, src.at, src.signed, h, at, plan.inactive);
             l.cand[j] = c;
           }
           candidates[at] = c;
@@ -406,6 +423,30 @@ export class Poller implements TimedJob {
     }
     return finalized;
   }
+}
+
+/**
+ * `last` with a delta applied (wire-poll.ts): each member the delta covers (`members`, in
+ * the delta's order) takes its resolution (`resolve(member, position in the delta)`), its
+ * locked bit and its source from the delta. The full answer's arrays are copied before
+ * the first delta changes them: they are the signed evidence.
+ */
+function applyDelta(last: LastAnswer, answer: AnswerResponse, signed: SignedAnswer, members: readonly number[], seq: number, resolve: (j: number, at: number) => number): LastAnswer {
+  if (last.sources === undefined) {
+    last.sources = new Array<SignedAnswer>(last.cand.length).fill(last.signed);
+    last.positions = Int32Array.from({ length: last.cand.length }, (_, j) => j);
+    last.locked = last.locked?.slice();
+  }
+  members.forEach((j, at) => {
+    last.cand[j] = resolve(j, at);
+    last.sources![j] = signed;
+    last.positions![j] = at;
+    const isLocked = answer.locked?.[at] === 1;
+    if (isLocked) (last.locked ??= new Uint8Array(last.cand.length))[j] = 1;
+    else if (last.locked !== undefined) last.locked[j] = 0;
+  });
+  last.seq = seq;
+  return last;
 }
 
 /** The 8-byte ids of a set's candidates, in this node's order. */

@@ -23,7 +23,7 @@ import { IdCache, sameId } from "./id-cache.js";
 import { permuteVector } from "./table.js";
 import { MAX_STANDING_MEMBERS, type StandingAnswer, StandingAnswers } from "./standing-answers.js";
 import { candidateId, copyId, decodeRequest, encodeResponse, type ErrorResponse, type FetchRequest, ID_BYTES, idKey, type QueryRequest, type Response, type AnswerResponse, signAnswer, writeCandidateId } from "./wire.js";
-import { encodePollResponse, type PartAnswer, type PollRequest, type PollResponse, skipped as isSkipped } from "./wire-poll.js";
+import { encodePollResponse, memberIds, membersBitmap, type PartAnswer, type PollRequest, type PollResponse, skipped as isSkipped } from "./wire-poll.js";
 import { all, readBytes, type Task } from "./tasks.js";
 
 /** Ledger reads per query for sets no longer in memory (the rest count as unknown this time). */
@@ -73,9 +73,10 @@ export class Responder {
   }
 
   /**
-   * A standing poll (wire-poll.ts): per part, *same* when the asker holds this node's last
-   * full answer about the batch and nothing in it changed since, *unknown* when this node
-   * does not hold the batch, else a full signed answer over the batch (recorded, numbered).
+   * A standing poll (wire-poll.ts): per part, *same* when the asker holds this node's
+   * latest answer about the batch and nothing in it changed since, a *delta* over the
+   * members that changed when it holds the latest answer, *unknown* when this node does
+   * not hold the batch, else a full signed answer over the batch (recorded, numbered).
    */
   private *answerPoll(from: string, req: PollRequest): Task<PollResponse | ErrorResponse> {
     const s = this.s;
@@ -98,9 +99,18 @@ export class Responder {
           continue;
         }
         if (p.skip !== undefined && p.skip.length !== Math.ceil(st.size / 8)) return { kind: "error", message: `part ${p.ref}: skip must have one bit per member` };
-        if (p.seen === st.seq && this.standing.unchanged(st, finalIndex, p.skip)) {
-          s.counters.standingSame++;
-          parts.push({ status: "same" });
+        if (p.seen === st.seq) {
+          const changed = this.standing.changed(st, finalIndex, p.skip);
+          if (changed.length === 0) {
+            s.counters.standingSame++;
+            parts.push({ status: "same" });
+            continue;
+          }
+          s.counters.standingDelta++;
+          const answer = yield* this.answer(from, { kind: "query", instances: memberIds(st.ids, changed) }, st, undefined, changed);
+          if (answer.kind !== "answer") return answer;
+          st.seq = (st.seq + 1) >>> 0;
+          parts.push({ status: "delta", answer, seq: st.seq, members: membersBitmap(changed, st.size) });
           continue;
         }
       }
@@ -167,8 +177,11 @@ export class Responder {
     return out;
   }
 
-  /** The signed answer to a query; `record` (standing polls) gets what was answered per instance. */
-  private *answer(from: string, q: QueryRequest, record?: StandingAnswer, skip?: Uint8Array): Task<AnswerResponse | ErrorResponse> {
+  /**
+   * The signed answer to a query; `record` (standing polls) gets what was answered per
+   * instance: the query's j-th instance is the record's member j, or `members[j]` (a delta).
+   */
+  private *answer(from: string, q: QueryRequest, record?: StandingAnswer, skip?: Uint8Array, members?: readonly number[]): Task<AnswerResponse | ErrorResponse> {
     const s = this.s;
     const n = q.instances.length / ID_BYTES;
     const epochs = new Uint8Array(4 * n);
@@ -196,14 +209,15 @@ export class Responder {
       const preferences = new Uint8Array(ID_BYTES * n);
       for (let j = 0; j < n; j++) {
         const i = local[j]!;
+        const m = members === undefined ? j : members[j]!;
         if (record !== undefined) {
-          record.local[j] = i;
-          record.cand[j] = NO_CANDIDATE;
-          record.locked[j] = 0;
-          record.answered[j] = 1;
+          record.local[m] = i;
+          record.cand[m] = NO_CANDIDATE;
+          record.locked[m] = 0;
+          record.answered[m] = 1;
         }
         if (skip !== undefined && isSkipped(skip, j)) {
-          if (record !== undefined) record.answered[j] = 0;
+          if (record !== undefined) record.answered[m] = 0;
           continue;
         }
         if (i < 0) {
@@ -213,8 +227,8 @@ export class Responder {
             writeCandidateId(parseCid(rec.final!), preferences, j * ID_BYTES);
             lock(j);
             if (record !== undefined) {
-              record.cand[j] = ANSWERED_FROM_LEDGER;
-              record.locked[j] = 1;
+              record.cand[m] = ANSWERED_FROM_LEDGER;
+              record.locked[m] = 1;
             }
           } else {
             // Polled about a set this node never heard of: fetch it from the asker, who
@@ -233,9 +247,9 @@ export class Responder {
         const isLocked = final !== undefined || s.table.isFinal(i);
         if (isLocked) lock(j);
         if (record !== undefined) {
-          record.cand[j] = c;
-          record.epochs[j] = epoch;
-          record.locked[j] = isLocked ? 1 : 0;
+          record.cand[m] = c;
+          record.epochs[m] = epoch;
+          record.locked[m] = isLocked ? 1 : 0;
         }
       }
       return signAnswer(s.c.crypto.signatures, s.c.keys, q.instances, { epochs, preferences, ...(anyLocked ? { locked } : {}) });

@@ -2,13 +2,14 @@
  * The responder's half of standing polls (wire-poll.ts): per asker and batch ref, the
  * batch's instances as resolved here and what this node last answered about each.
  *
- * A part is answered *same* only when, for every member the asker still polls (the part's
- * `skip` bits say which it does not), the answer this node would give
- * now is the one it gave last time: the same candidate, at the same epoch (no new epoch
- * opened since: not for this asker, not for anyone), with the same locked bit. A member not
- * in memory stays *same* while it is still not in memory and was answered from the ledger
- * or known to be absent there; anything else makes the part a full, freshly signed answer
- * (responder.ts), which re-records the batch.
+ * A member is unchanged when the asker no longer polls it (the part's `skip` bits), or when
+ * the answer this node would give now is the one it gave last time: the same candidate, at
+ * the same epoch (no new epoch opened since: not for this asker, not for anyone), with the
+ * same locked bit. A member not in memory stays unchanged while it is still not in memory
+ * and was answered from the ledger or known to be absent there. A part with every member
+ * unchanged is *same*; otherwise, when the asker holds the latest answer, a *delta* over the
+ * changed members, freshly signed, re-records them (responder.ts); a registration, or an
+ * asker holding an older answer, gets a full answer, which re-records the whole batch.
  *
  * Memory: at most {@link MAX_STANDING} batches over all askers, least recently polled
  * forgotten first (an asker whose batch was forgotten gets *unknown* and registers it
@@ -74,38 +75,45 @@ export class StandingAnswers {
   }
 
   /**
-   * Whether every member's answer now equals the recorded one (without opening an epoch:
-   * `finalIndex` maps a decision to its candidate index, and the caller's epoch rule is
-   * only applied when a full answer is built).
+   * The members (positions, in order) whose answer now differs from the recorded one, or
+   * that were skipped last time and are wanted now: empty when the part is *same*, else
+   * what a delta covers (wire-poll.ts). No epoch is opened here: `finalIndex` maps a
+   * decision to its candidate index, and the caller's epoch rule is only applied when an
+   * answer is built.
    */
-  unchanged(st: StandingAnswer, finalIndex: (set: number) => number, skip: Uint8Array | undefined): boolean {
+  changed(st: StandingAnswer, finalIndex: (set: number) => number, skip: Uint8Array | undefined): number[] {
     const s = this.s;
+    const out: number[] = [];
     const n = st.size;
     for (let j = 0; j < n; j++) {
       if (skipped(skip, j)) continue; // the asker no longer needs it
-      if (st.answered[j] === 0) return false; // skipped last time, wanted now
+      if (st.answered[j] === 0) {
+        out.push(j); // skipped last time, wanted now
+        continue;
+      }
       const i = st.local[j]!;
       if (i < 0) {
         // Not in memory when last answered: the same answer while still not in memory and
         // either answered from the ledger (a decision, which does not move) or known absent.
         const id = idKey(st.ids, j * ID_BYTES);
-        if (s.byInstanceId.has(id)) return false;
-        if (st.cand[j] === NO_CANDIDATE && !s.notStored.has(id)) return false;
+        if (s.byInstanceId.has(id) || (st.cand[j] === NO_CANDIDATE && !s.notStored.has(id))) out.push(j);
         continue;
       }
       const info = s.sets.get(i);
-      if (info === undefined) return false; // forgotten since: answered from the ledger now
+      if (info === undefined) {
+        out.push(j); // forgotten since: answered from the ledger now
+        continue;
+      }
       const final = info.final !== undefined;
       const c = final ? finalIndex(i) : s.table.preference(i);
       if (c < 0) {
-        if (st.cand[j] !== NO_CANDIDATE) return false;
+        if (st.cand[j] !== NO_CANDIDATE) out.push(j);
         continue;
       }
-      if (c !== st.cand[j] || info.lastAnswered !== c || info.epoch !== st.epochs[j]) return false;
       const locked = final || s.table.isFinal(i) ? 1 : 0;
-      if (locked !== st.locked[j]) return false;
+      if (c !== st.cand[j] || info.lastAnswered !== c || info.epoch !== st.epochs[j] || locked !== st.locked[j]) out.push(j);
     }
-    return true;
+    return out;
   }
 }
 

@@ -24,15 +24,30 @@ import { ID_BYTES } from "./wire.js";
 /** Members per batch the asker forms (the responder accepts up to 256). */
 export const BATCH_MEMBERS = 128;
 
-/** A peer's last full answer about a batch, as resolved here. */
+/**
+ * What a peer last said about a batch, as resolved here: its last full answer with the
+ * deltas since applied over it (wire-poll.ts).
+ */
 export interface LastAnswer {
   /** per member: the candidate index here, NO_CANDIDATE, REFUSED or SKIPPED (poll-round.ts) at resolution */
   readonly cand: Int32Array;
-  readonly locked: Uint8Array | undefined;
-  /** the signed answer itself: re-resolved for members whose resolution may change (an unknown candidate since fetched) */
+  /** per member: 1 when the peer's answer is locked (undefined: none is) */
+  locked: Uint8Array | undefined;
+  /**
+   * the signed answers behind the members: the full one, `sources[j]` at `positions[j]` for
+   * member j once a delta replaced it (undefined: no delta yet). Kept to re-resolve a
+   * member whose candidate was unknown here (since fetched), and as evidence.
+   */
   readonly signed: SignedAnswer;
-  /** the responder's number for it (wire-poll.ts `seen`) */
-  readonly seq: number;
+  sources: SignedAnswer[] | undefined;
+  positions: Int32Array | undefined;
+  /** the number of the responder's latest answer applied (wire-poll.ts `seen`) */
+  seq: number;
+}
+
+/** The signed answer behind member j of `last`, and j's position in it. */
+export function sourceOf(last: LastAnswer, j: number): { readonly signed: SignedAnswer; readonly at: number } {
+  return last.sources === undefined ? { signed: last.signed, at: j } : { signed: last.sources[j]!, at: last.positions![j]! };
 }
 
 export interface StandingBatch {

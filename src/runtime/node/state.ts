@@ -122,6 +122,7 @@ export const COUNTERS = [
   "pollFinalizeMs",
   "standingSame",
   "standingFull",
+  "standingDelta",
   "standingUnknown",
 ] as const;
 export type Counter = (typeof COUNTERS)[number];

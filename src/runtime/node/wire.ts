@@ -16,7 +16,7 @@
  * Preference protocols poll through standing batches instead (wire-poll.ts), whose full
  * answers are this module's answers over a batch's instances.
  */
-import { type BlockCid, decode, encode, expectBytes, expectCid, expectList, expectRecord, expectString, expectUint, signingBytes } from "../../core/codec.js";
+import { type BlockCid, decode, encode, expectBytes, expectCid, expectList, expectRecord, expectString, expectUint } from "../../core/codec.js";
 import { PUBLIC_KEY_LENGTH, SHA256_LENGTH, SIGNATURE_LENGTH, type Hasher, type KeyPair, type SignatureScheme } from "../../core/crypto.js";
 import { DecodeError } from "../../core/errors.js";
 import { MAX_TX_BYTES } from "../../core/tx.js";
@@ -40,8 +40,8 @@ export const MAX_MESSAGE_BYTES = 4 << 20;
 export const MAX_FETCH = 1024;
 /** Heads one announcement may carry. */
 export const MAX_HEADS = 64;
-/** Domain tag of signed answer batches. */
-export const ANSWER_DOMAIN = "entropic/answers/v1";
+/** Domain tag of signed answer batches (v2: the fixed layout of {@link answerSigningBytes}). */
+export const ANSWER_DOMAIN = "entropic/answers/v2";
 
 /** The 8-byte id of a conflict set: sha-256(conflict key), truncated. */
 export function instanceId(hasher: Hasher, conflictKey: string): Uint8Array {
@@ -249,18 +249,38 @@ export function decodeRequest(bytes: Uint8Array): Request {
 // ---------------------------------------------------------------------------------------
 // Responses
 
-function answerBody(instances: Uint8Array, a: Omit<AnswerResponse, "kind" | "signature">): Record<string, unknown> {
-  const body: Record<string, unknown> = { e: a.epochs, i: instances, s: a.signer };
-  if (a.preferences !== undefined) body.p = a.preferences;
-  if (a.vectors !== undefined) body.v = f64Bytes(a.vectors);
-  if (a.skipped !== undefined) body.k = a.skipped;
-  if (a.locked !== undefined) body.l = a.locked;
-  return body;
-}
+const ANSWER_DOMAIN_BYTES = utf8(`${ANSWER_DOMAIN}\0`);
 
-/** The bytes an answer's signature covers: the answer bound to the instances it answers. */
+/**
+ * The bytes an answer's signature covers: the answer bound to the instances it answers.
+ *
+ * The domain tag, then the fields in a fixed order (epochs, instances, signer, preferences,
+ * vectors, skipped, locked), each as a presence byte and, when present, its length (u32,
+ * little-endian) and its bytes. That is as unambiguous as the DAG-CBOR map it replaces and
+ * about ten times cheaper: every full answer is signed once and verified once, and
+ * encoding the map was 4.5% of a 100-node simulation's CPU (docs/node-simulator.md).
+ */
 export function answerSigningBytes(instances: Uint8Array, a: Omit<AnswerResponse, "kind" | "signature">): Uint8Array {
-  return signingBytes(ANSWER_DOMAIN, answerBody(instances, a));
+  const fields = [a.epochs, instances, a.signer, a.preferences, a.vectors === undefined ? undefined : f64Bytes(a.vectors), a.skipped, a.locked];
+  let size = ANSWER_DOMAIN_BYTES.length;
+  for (const f of fields) size += f === undefined ? 1 : 5 + f.length;
+  const out = new Uint8Array(size);
+  out.set(ANSWER_DOMAIN_BYTES);
+  let at = ANSWER_DOMAIN_BYTES.length;
+  for (const f of fields) {
+    if (f === undefined) {
+      out[at++] = 0;
+      continue;
+    }
+    out[at] = 1;
+    out[at + 1] = f.length & 0xff;
+    out[at + 2] = (f.length >>> 8) & 0xff;
+    out[at + 3] = (f.length >>> 16) & 0xff;
+    out[at + 4] = (f.length >>> 24) & 0xff;
+    out.set(f, at + 5);
+    at += 5 + f.length;
+  }
+  return out;
 }
 
 /** Sign an answer to a query over `instances`. */

@@ -12,8 +12,8 @@ import { nodeSignatures } from "../../../src/runtime/crypto-node.js";
 import { snowball } from "../../../src/protocols/snowball/index.js";
 import type { ConsensusProtocol } from "../../../src/protocols/consensus.js";
 import { BATCH_MEMBERS, StandingBatches } from "../../../src/runtime/node/standing-batches.js";
-import { decodeRequest, encodeResponse, instanceId, signAnswer } from "../../../src/runtime/node/wire.js";
-import { decodePollResponse, encodePollRequest, encodePollResponse, type PollPart, type PollRequest, skipped } from "../../../src/runtime/node/wire-poll.js";
+import { decodeRequest, encodeResponse, instanceId, signAnswer, verifyAnswer } from "../../../src/runtime/node/wire.js";
+import { bitmapMembers, decodePollResponse, encodePollRequest, encodePollResponse, memberIds, membersBitmap, type PollPart, type PollRequest, skipped } from "../../../src/runtime/node/wire-poll.js";
 import { nodeHasher } from "../../../src/runtime/crypto-node.js";
 import { startTestNet, stopTestNet } from "./node-net.js";
 
@@ -56,6 +56,23 @@ describe("standing poll wire", () => {
     expect(decodePollResponse(encodeResponse({ kind: "error", message: "no" }), [1])).toEqual({ kind: "error", message: "no" });
   });
 
+  it("a delta round-trips, and its member bitmap must name members of the batch and match its answer", () => {
+    const ids = new Uint8Array(16).fill(2);
+    const answer = signAnswer(nodeSignatures, keys, ids, { epochs: new Uint8Array(8), preferences: new Uint8Array(16).fill(4) });
+    const delta = { status: "delta" as const, answer, seq: 9, members: Uint8Array.from([0b1000_0010]) };
+    const bytes = encodePollResponse({ kind: "answers", parts: [delta] }, encodeResponse);
+    expect(decodePollResponse(bytes, [8])).toEqual({ kind: "answers", parts: [delta] });
+    expect(() => decodePollResponse(bytes, [5])).toThrow(/beyond the batch's 5/); // bit 7 of a 5-member batch
+    expect(() => decodePollResponse(bytes, [9])).toThrow(DecodeError); // a 9-member batch has a 2-byte bitmap
+    const withMembers = (m: Uint8Array) => encodePollResponse({ kind: "answers", parts: [{ ...delta, members: m }] }, encodeResponse);
+    expect(() => decodePollResponse(withMembers(Uint8Array.from([0])), [8])).toThrow(/names no member/);
+    expect(() => decodePollResponse(withMembers(Uint8Array.from([0b111])), [8])).toThrow(DecodeError); // 3 members, an answer over 2
+    for (const members of [[0], [3, 5], [0, 1, 2, 3, 4, 5, 6, 7, 8]]) {
+      expect(bitmapMembers(membersBitmap(members, 9), 9)).toEqual(members);
+    }
+    expect([...memberIds(Uint8Array.from({ length: 24 }, (_, i) => i), [0, 2])]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+  });
+
   it("refuses a part that both registers and names a seen answer, repeated refs, and skip bitmaps of the wrong size", () => {
     const ids = new Uint8Array(16).fill(1);
     const bad = [
@@ -75,9 +92,11 @@ describe("standing poll wire", () => {
     const valid = [
       encodePollRequest({ kind: "poll", parts: [{ ref: 1, instances: ids, skip: new Uint8Array(1) }, { ref: 2, seen: 4 }] }),
       encodePollResponse({ kind: "answers", parts: [{ status: "full", answer, seq: 1 }, { status: "same" }] }, encodeResponse),
+      encodePollResponse({ kind: "answers", parts: [{ status: "same" }, { status: "delta", answer, seq: 2, members: Uint8Array.from([0b111]) }] }, encodeResponse),
     ];
+    expect(decodePollResponse(valid[2]!, [3, 3]).kind).toBe("answers");
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), fc.nat(255), fc.nat(1), (random, at, byte, which) => {
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), fc.nat(255), fc.nat(2), (random, at, byte, which) => {
         onlyDecodeErrors(() => decodeRequest(random));
         onlyDecodeErrors(() => decodePollResponse(random, [3, 3]));
         const m = valid[which]!.slice();
@@ -135,7 +154,7 @@ describe("the asker's standing batches", () => {
 });
 
 describe("the responder's standing answers (a real engine)", () => {
-  it("answers a registration in full, then same while nothing changed, full when the asker holds an older answer, and unknown for a ref it never saw", async () => {
+  it("answers a registration in full, then same while nothing changed, full when the asker holds an older answer, unknown for a ref it never saw, and a delta over just the members that changed", async () => {
     const net = await startTestNet(snowball as ConsensusProtocol<unknown>, { k: 1, alphaPreference: 1, alphaConfidence: 1, beta: 200 }, 2, () => ({}));
     try {
       const author = nodeSignatures.generateKeyPair(new Uint8Array(32).fill(9));
@@ -146,10 +165,13 @@ describe("the responder's standing answers (a real engine)", () => {
       expect(r.ok).toBe(true);
       const conflict = r.ok ? r.conflict : "";
       await net.until("the asker holds the set", () => asker.engine.getConflict(conflict) !== undefined);
-      const ids = instanceId(nodeHasher, conflict);
+      // member 0: the set; member 1: a set nobody holds (its answer never changes)
+      const ids = new Uint8Array(16);
+      ids.set(instanceId(nodeHasher, conflict));
+      ids.set(instanceId(nodeHasher, "nobody's set"), 8);
       const ask = async (p: PollPart) => {
         const raw = await net.run(asker.transport.request(responder.transport.peerId, encodePollRequest({ kind: "poll", parts: [p] }), { timeoutMs: 1000 }));
-        const out = decodePollResponse(raw, [1]);
+        const out = decodePollResponse(raw, [2]);
         if (out.kind !== "answers") throw new Error(out.message);
         return out.parts[0]!;
       };
@@ -162,15 +184,25 @@ describe("the responder's standing answers (a real engine)", () => {
       expect(again.status).toBe("full");
       expect(again.status === "full" && again.seq).toBe(seq + 1);
       expect(await ask({ ref: 8 })).toEqual({ status: "unknown" });
-      // what the responder says changes (its set becomes final and locked): full
+      // what the responder says about member 0 changes (its set becomes final and locked):
+      // a delta over member 0 alone, signed over its id alone
       const s2 = again.status === "full" ? again.seq : -1;
       expect(await ask({ ref: 7, seen: s2 })).toEqual({ status: "same" });
       await net.until("the responder decides", () => typeof responder.engine.getConflict(conflict)?.final === "string");
       const after = await ask({ ref: 7, seen: s2 });
-      expect(after.status).toBe("full");
-      expect(after.status === "full" && after.answer.locked?.[0]).toBe(1);
+      expect(after.status).toBe("delta");
+      if (after.status !== "delta") throw new Error("unreachable");
+      expect(after.seq).toBe(s2 + 1);
+      expect([...after.members]).toEqual([0b01]);
+      expect(after.answer.locked?.[0]).toBe(1);
+      expect(verifyAnswer(nodeSignatures, ids.subarray(0, 8), after.answer)).toBe(true);
+      expect(verifyAnswer(nodeSignatures, ids, after.answer)).toBe(false);
+      // the asker holding the delta: same; the one holding the answer before it: full
+      expect(await ask({ ref: 7, seen: after.seq })).toEqual({ status: "same" });
+      expect((await ask({ ref: 7, seen: s2 })).status).toBe("full");
       const c = responder.engine.status().counters;
-      expect(c.standingSame).toBeGreaterThanOrEqual(2);
+      expect(c.standingSame).toBeGreaterThanOrEqual(3);
+      expect(c.standingDelta).toBe(1);
       expect(c.standingUnknown).toBeGreaterThanOrEqual(1);
     } finally {
       await stopTestNet(net);

@@ -7,6 +7,7 @@ import { DecodeError } from "../../../src/core/errors.js";
 import { createTx, encodeTx } from "../../../src/core/tx.js";
 import { nodeHasher, nodeSignatures } from "../../../src/runtime/crypto-node.js";
 import {
+  answerSigningBytes,
   checkEvidence,
   decodeEvidence,
   encodeEvidence,
@@ -62,6 +63,28 @@ describe("node wire", () => {
     const a = signAnswer(nodeSignatures, keys, ids, { epochs: new Uint8Array(4), preferences: new Uint8Array(8).fill(3) });
     expect(verifyAnswer(nodeSignatures, new Uint8Array(8).fill(2), a)).toBe(false);
     expect(verifyAnswer(nodeSignatures, ids, { ...a, preferences: new Uint8Array(8).fill(4) })).toBe(false);
+  });
+
+  it("signs an answer's fields unambiguously: moving bytes between fields, or dropping an empty one, changes what is signed", () => {
+    const field = fc.option(fc.uint8Array({ maxLength: 12 }), { nil: undefined });
+    const answer = fc.record({ instances: fc.uint8Array({ maxLength: 12 }), epochs: fc.uint8Array({ maxLength: 12 }), signer: fc.uint8Array({ maxLength: 4 }), preferences: field, skipped: field, locked: field });
+    const bytes = (a: { instances: Uint8Array; epochs: Uint8Array; signer: Uint8Array; preferences?: Uint8Array; skipped?: Uint8Array; locked?: Uint8Array }) => {
+      const { instances, ...rest } = a;
+      return Buffer.from(answerSigningBytes(instances, rest)).toString("hex");
+    };
+    const norm = (a: object) => JSON.stringify(a, (_, v: unknown) => (v instanceof Uint8Array ? [...v] : v));
+    fc.assert(
+      fc.property(answer, answer, (a, b) => {
+        if (norm(a) !== norm(b)) expect(bytes(a)).not.toBe(bytes(b));
+        else expect(bytes(a)).toBe(bytes(b));
+      }),
+      { numRuns: 3000 },
+    );
+    // the cases a concatenation without lengths and presence bytes would confuse
+    const e = new Uint8Array(0);
+    expect(bytes({ instances: Uint8Array.of(1), epochs: e, signer: e })).not.toBe(bytes({ instances: e, epochs: Uint8Array.of(1), signer: e }));
+    expect(bytes({ instances: e, epochs: e, signer: e, locked: e })).not.toBe(bytes({ instances: e, epochs: e, signer: e }));
+    expect(bytes({ instances: e, epochs: e, signer: e, locked: e })).not.toBe(bytes({ instances: e, epochs: e, signer: e, skipped: e }));
   });
 
   it("refuses wrong shapes with a named reason", () => {
