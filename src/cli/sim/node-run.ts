@@ -47,7 +47,7 @@ export function formatNodeSummary(o: NodeRunOutput, outDir?: string): string {
   const s = o.summary;
   const byz = Object.entries(s.byzantine).filter(([, v]) => v > 0);
   const rows: [string, string][] = [
-    ["workload", `${s.workload.sets} conflict sets (${s.workload.doubleSpends} double spends), ${s.workload.txs} txs, ${s.workload.accepted} sets accepted, ${s.workload.refused} txs refused${s.workload.overloadRetries > 0 ? `, ${s.workload.overloadRetries} retried after overloaded` : ""}`],
+    ["workload", `${s.workload.sets} conflict sets (${s.workload.doubleSpends} double spends), ${s.workload.txs} txs, ${s.workload.accepted} sets accepted, ${s.workload.refused} txs refused${s.workload.overloadRetries > 0 ? `, ${s.workload.overloadRetries} retried after overloaded` : ""}${s.workload.connectionLost > 0 ? `, ${s.workload.connectionLost} lost with their node's crash` : ""}`],
     ["decided", `per node min ${s.decided.min} / median ${s.decided.median} / max ${s.decided.max}; ${s.rogueUndecided} double spends left undecided (owed no decision)`],
     ["finality", s.latencyMs.p50 === null ? "no decisions" : `p50 ${Math.round(s.latencyMs.p50)} ms, p99 ${Math.round(s.latencyMs.p99 ?? 0)} ms, max ${s.latencyMs.max} ms (simulated)`],
     ["all decided", s.allDecidedAtMs === null ? `not by the deadline (${s.simulatedMs} ms simulated)` : `at ${s.allDecidedAtMs} ms simulated (last fault ${s.lastFaultMs} ms)`],

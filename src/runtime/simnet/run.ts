@@ -13,7 +13,7 @@ import { deriveKeySeed } from "../../core/crypto.js";
 import { ScenarioError } from "../../core/errors.js";
 import { createRng, type Rng } from "../../core/prng.js";
 import { quantile } from "../../core/quantile.js";
-import { createTx, conflictKey, txId } from "../../core/tx.js";
+import { createTx, conflictKey, type Tx, txId } from "../../core/tx.js";
 import type { ConsensusProtocol } from "../../protocols/consensus.js";
 import { emtd } from "../../protocols/emtd/index.js";
 import { snowball } from "../../protocols/snowball/index.js";
@@ -23,7 +23,7 @@ import { networkSchema, resolvePartition } from "../../sim/event/network.js";
 import type { Scenario } from "../../sim/scenario/schema.js";
 import { neighbors } from "../../topology/csr.js";
 import { buildTopology } from "../../topology/index.js";
-import type { NodeEvent } from "../api/facade.js";
+import type { NodeEvent, SubmitResult } from "../api/facade.js";
 import { nodeCrypto } from "../crypto-node.js";
 import { DEFAULT_TUNING, type EngineTuning, NodeEngine } from "../node/engine.js";
 import { memoryAddress, MemoryNetwork, type MemoryTransport } from "../transport/memory.js";
@@ -81,6 +81,8 @@ export interface NodeRunSummary {
     readonly refused: number;
     /** submissions a node answered `overloaded`, tried again a simulated second later */
     readonly overloadRetries: number;
+    /** submissions whose node was killed before it answered (counted in `refused` too) */
+    readonly connectionLost: number;
     readonly doubleSpends: number;
     readonly accepted: number;
   };
@@ -134,6 +136,9 @@ interface HonestNode {
   readonly failures: string[];
   /** peers this node held proven equivocators, over its incarnations */
   readonly convicted: Set<string>;
+  /** settles when the current incarnation dies: a client waiting on it sees its connection drop */
+  died: Promise<void>;
+  die: () => void;
 }
 
 /** Run a `driver: node` scenario. Throws {@link ScenarioError} for what the schema cannot check. */
@@ -182,7 +187,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
       await disk.format();
       const skew = spec.skew === 0 ? 0 : Math.round((2 * faultRng.nextFloat() - 1) * spec.skew);
       const drift = spec.drift === 0 ? 0 : (2 * faultRng.nextFloat() - 1) * spec.drift;
-      nodes.push({ index: i, peerId, transport, disk, seed: keySeed, skew, drift, engine: null, clock: null, unsubscribe: null, session: 0, reported: new Map(), failures: [], convicted: new Set() });
+      nodes.push({ index: i, peerId, transport, disk, seed: keySeed, skew, drift, engine: null, clock: null, unsubscribe: null, session: 0, reported: new Map(), failures: [], convicted: new Set(), died: Promise.resolve(), die: () => {} });
     }
     const byzantine = spawnByzantine(spec, n, hub, crypto, time, rng, scenario.protocol === "tmesh", seed);
     // The gossip mesh is the scenario's topology (plus each Byzantine process's links);
@@ -199,6 +204,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
     const latencies: number[] = [];
     const params = scenario.params;
     const boot = async (node: HonestNode) => {
+      node.died = new Promise<void>((resolve) => (node.die = resolve));
       node.clock = new NodeClock(time, node.skew, node.drift);
       await node.transport.start();
       const engine = await NodeEngine.open({
@@ -254,6 +260,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
       const engine = node.engine;
       if (engine === null) return;
       crashes++;
+      node.die();
       node.clock!.kill();
       node.unsubscribe?.();
       node.engine = null;
@@ -296,6 +303,12 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
       return undefined;
     };
     let submitting = 0;
+    let lostInCrash = 0;
+    // A client whose node is killed before it answers sees its connection drop: the
+    // submission counts as refused (if it landed on the disk anyway, the set is owed all the
+    // same: owedKeys). Without this the client waited forever (swarm seed 2058).
+    const submitTo = (node: HonestNode, tx: Tx): Promise<SubmitResult | { ok: false; reason: "connection-lost" }> =>
+      Promise.race([node.engine!.submitTx(tx), node.died.then(() => ({ ok: false as const, reason: "connection-lost" as const }))]);
     const submit = async (s: number) => {
       submitting++;
       try {
@@ -323,7 +336,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
           refused++;
           continue;
         }
-        let result = await node.engine!.submitTx(tx);
+        let result = await submitTo(node, tx);
         // A client honours `overloaded` (HTTP 503, Retry-After: 1) as a real one would: it
         // tries again a simulated second later (admission control, load-gauge.ts).
         for (let tries = 0; !result.ok && result.reason === "overloaded" && tries < MAX_OVERLOAD_RETRIES; tries++) {
@@ -331,10 +344,13 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
           await new Promise<void>((resolve) => time.clock.after(1000, resolve));
           const again = liveNode(s + c);
           if (again === undefined) break;
-          result = await again.engine!.submitTx(tx);
+          result = await submitTo(again, tx);
         }
         if (result.ok) accepted.add(key);
-        else refused++;
+        else {
+          refused++;
+          if (result.reason === "connection-lost") lostInCrash++;
+        }
       }
     };
     for (let s = 0; s < spec.txs; s++) time.clock.after(spec.start + Math.floor(s * interval), () => void background(`submission ${s}`, submit(s)));
@@ -431,7 +447,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
       nodes: n,
       byzantine: Object.fromEntries(BYZANTINE_KINDS.map((k) => [k, spec.byzantine[k]])) as Record<ByzantineKind, number>,
       crypto: spec.crypto,
-      workload: { sets: spec.txs, txs: txCount, refused, overloadRetries, doubleSpends, accepted: accepted.size },
+      workload: { sets: spec.txs, txs: txCount, refused, overloadRetries, connectionLost: lostInCrash, doubleSpends, accepted: accepted.size },
       decided: { min: sizes[0] ?? 0, median: quantile(sizes, 0.5), max: sizes[sizes.length - 1] ?? 0 },
       latencyMs: {
         p50: sortedLatencies.length > 0 ? quantile(sortedLatencies, 0.5) : null,

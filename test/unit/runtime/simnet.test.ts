@@ -81,6 +81,19 @@ describe("driver: node", () => {
     expect(s.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0, accusations: 0 });
   }, 120_000);
 
+  it("a client whose node is killed before it answers sees its connection drop, not a wait without end", async () => {
+    // Swarm seed 2058 (T-MESH, 9 nodes): node 8 is killed at 351 ms with a submission
+    // unanswered. Its client waited forever; since the run no longer ends with a submission
+    // in flight, that became a run to the deadline and a failure. Now it counts as refused.
+    const out = await runNodeScenario(validateScenario(drawSwarmScenario(2058).doc));
+    const s = out.summary;
+    expect(s.crashes).toBe(1);
+    expect(s.workload.connectionLost).toBe(1);
+    expect(s.workload.refused).toBeGreaterThanOrEqual(1);
+    expect(s.allDecidedAtMs).not.toBeNull();
+    expect(s.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0, accusations: 0 });
+  }, 120_000);
+
   it("crashes with torn writes lose nothing finalized; restarted nodes catch up", async () => {
     const out = await runNodeScenario(
       small({}, { crashes: [{ node: 1, at: 250, restart: 700 }, { node: 3, at: 400, restart: 1200 }, { node: 1, at: 1300, restart: 1500 }], writeMs: 3 }),
