@@ -215,6 +215,8 @@ export class Responder {
           record.cand[m] = NO_CANDIDATE;
           record.locked[m] = 0;
           record.answered[m] = 1;
+          // Building an answer moves no version (epochs move with the candidate, which does).
+          record.versions[m] = i >= 0 ? s.table.version(i) : -2;
         }
         if (skip !== undefined && isSkipped(skip, j)) {
           if (record !== undefined) record.answered[m] = 0;

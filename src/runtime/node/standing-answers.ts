@@ -36,6 +36,8 @@ export class StandingAnswer {
   readonly locked: Uint8Array;
   /** 1 where the last full answer answered the member (0: the asker had it skipped) */
   readonly answered: Uint8Array;
+  /** the member's answer version (table.ts `version`) when last answered; -2: none */
+  readonly versions: Int32Array;
   /** the number of the last full answer (wire-poll.ts `seen`) */
   seq = 0;
 
@@ -46,6 +48,7 @@ export class StandingAnswer {
     this.epochs = new Uint32Array(n);
     this.locked = new Uint8Array(n);
     this.answered = new Uint8Array(n);
+    this.versions = new Int32Array(n).fill(-2);
   }
 
   get size(): number {
@@ -92,6 +95,8 @@ export class StandingAnswers {
         continue;
       }
       const i = st.local[j]!;
+      // Nothing that moves an answer happened to the set since: the same answer.
+      if (i >= 0 && st.versions[j] === s.table.version(i)) continue;
       if (i < 0) {
         // Not in memory when last answered: the same answer while still not in memory and
         // either answered from the ledger (a decision, which does not move) or known absent.

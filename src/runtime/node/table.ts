@@ -18,6 +18,8 @@ export const SEGMENT = 256;
 
 export class InstanceTable {
   private readonly segments = new Map<number, ConsensusState>();
+  /** per segment: each instance's answer version ({@link InstanceTable.version}) */
+  private readonly versions = new Map<number, Int32Array>();
   /** instances allocated and not yet released, per segment */
   private readonly live = new Map<number, number>();
   private next = 0;
@@ -36,13 +38,17 @@ export class InstanceTable {
   allocate(): number {
     const i = this.next++;
     const s = (i / SEGMENT) | 0;
-    if (!this.segments.has(s)) this.segments.set(s, this.protocol.createState({ nodes: 1, instances: SEGMENT, candidates: this.candidates }, this.params));
+    if (!this.segments.has(s)) {
+      this.segments.set(s, this.protocol.createState({ nodes: 1, instances: SEGMENT, candidates: this.candidates }, this.params));
+      this.versions.set(s, new Int32Array(SEGMENT));
+    }
     this.live.set(s, (this.live.get(s) ?? 0) + 1);
     return i;
   }
 
   /** Instance `i` is done with; its segment is freed once all of its allocated instances are. */
   release(i: number): void {
+    this.touch(i);
     const s = (i / SEGMENT) | 0;
     const n = (this.live.get(s) ?? 0) - 1;
     if (n > 0) {
@@ -53,6 +59,7 @@ export class InstanceTable {
     // The segment currently being filled stays until its last number is handed out.
     if ((s + 1) * SEGMENT <= this.next) {
       this.segments.delete(s);
+      this.versions.delete(s);
       if (this.lastKey === s) this.lastState = undefined;
     }
   }
@@ -72,8 +79,35 @@ export class InstanceTable {
     return s;
   }
 
+  /**
+   * A number that changes whenever what this node would answer about instance `i` may
+   * have changed: its preference or its finality in the protocol (checked around every
+   * call that can move them), or anything the caller reports with {@link touch} (the
+   * set's decision). -1 once its segment is gone. The responder compares it with the one
+   * it recorded for each member of a standing batch (standing-answers.ts): an equal
+   * version needs no closer look, which made the *same* check a typed-array read per
+   * member instead of a walk through the set's objects.
+   */
+  version(i: number): number {
+    return this.versions.get((i / SEGMENT) | 0)?.[i % SEGMENT] ?? -1;
+  }
+
+  /** Something outside the protocol changed what this node answers about `i` (its decision). */
+  touch(i: number): void {
+    const v = this.versions.get((i / SEGMENT) | 0);
+    if (v !== undefined) v[i % SEGMENT]!++;
+  }
+
+  /** Bump `i`'s version when its preference or finality moved from `pref` / `final`. */
+  private moved(i: number, pref: number, final: boolean): void {
+    if (this.preference(i) !== pref || this.isFinal(i) !== final) this.touch(i);
+  }
+
   introduce(i: number, candidate: number): void {
+    const pref = this.preference(i);
+    const final = this.isFinal(i);
     this.seg(i).introduce(0, i % SEGMENT, candidate);
+    this.moved(i, pref, final);
   }
   wantsPoll(i: number): boolean {
     return this.seg(i).wantsPoll(0, i % SEGMENT);
@@ -82,10 +116,16 @@ export class InstanceTable {
     this.seg(i).prepareQuery(0, i % SEGMENT, out);
   }
   respond(i: number, query: Float64Array, out: Float64Array, ctx: PollContext): void {
+    const pref = this.preference(i);
+    const final = this.isFinal(i);
     this.seg(i).respond(0, i % SEGMENT, query, out, ctx);
+    this.moved(i, pref, final);
   }
   onPoll(i: number, answers: Float64Array, from: Int32Array, count: number, ctx: PollContext): void {
+    const pref = this.preference(i);
+    const final = this.isFinal(i);
     this.seg(i).onPoll(0, i % SEGMENT, answers, from, count, ctx);
+    this.moved(i, pref, final);
   }
   preference(i: number): number {
     return this.seg(i).preference(0, i % SEGMENT);

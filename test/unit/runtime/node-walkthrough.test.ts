@@ -120,6 +120,47 @@ describe("walk-through fixes", () => {
     expect(table.observe(a).meanTemperature).not.toBe(table.observe(b).meanTemperature);
   });
 
+  it("an instance's answer version moves exactly when its preference, finality or decision may have", () => {
+    const proto = snowball as ConsensusProtocol<unknown>;
+    const table = new InstanceTable(proto, snowball.params.parse({ k: 3, alphaPreference: 2, alphaConfidence: 2, beta: 3 }), 2);
+    const a = table.allocate();
+    const b = table.allocate();
+    const v0 = table.version(a);
+    table.introduce(a, 0); // a preference appears
+    expect(table.preference(a)).toBe(0);
+    expect(table.version(a)).not.toBe(v0);
+    table.introduce(a, 1); // a second candidate: the preference stays
+    const v1 = table.version(a);
+    expect(table.version(a)).toBe(v1);
+    const w = proto.answerWidth(2);
+    const poll = (c: number) => {
+      const answers = new Float64Array(3 * w);
+      const one = new Float64Array(w);
+      proto.answerFor(c, 2, one);
+      for (let x = 0; x < 3; x++) answers.set(one, x * w);
+      table.onPoll(a, answers, Int32Array.of(1, 2, 3), 3, { tick: 0, rng: createRng(1, "v") });
+    };
+    poll(0); // agrees with the preference, not final yet (beta 3)
+    expect(table.preference(a)).toBe(0);
+    expect(table.isFinal(a)).toBe(false);
+    expect(table.version(a)).toBe(v1);
+    poll(1);
+    poll(1); // candidate 1 now has more successful polls: the preference moves
+    expect(table.preference(a)).toBe(1);
+    const v2 = table.version(a);
+    expect(v2).not.toBe(v1);
+    poll(1); // beta 3 consecutive: final
+    expect(table.isFinal(a)).toBe(true);
+    const v3 = table.version(a);
+    expect(v3).not.toBe(v2);
+    table.touch(a); // a decision recorded outside the protocol
+    expect(table.version(a)).not.toBe(v3);
+    const vb = table.version(b);
+    table.release(a); // b keeps the segment alive: a's version moves, b's does not
+    expect(table.version(a)).not.toBe(v3 + 1);
+    expect(table.version(b)).toBe(vb);
+  });
+
   it("the protocols' PollContext.tick is the node's poll-round counter, not 0", async () => {
     const ticks: number[] = [];
     const spy: ConsensusProtocol<unknown> = {
