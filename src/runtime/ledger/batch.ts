@@ -30,24 +30,25 @@ export function checkKey(what: string, key: string): void {
   if (LONE_SURROGATE.test(key)) throw new LedgerKeyError(what, key);
 }
 
-function copyBytes(what: string, key: string, bytes: Uint8Array): Uint8Array {
+function copyBytes(what: string, key: string, bytes: Uint8Array, copy: boolean): Uint8Array {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`${what} ${JSON.stringify(key)}: value must be a Uint8Array`);
-  return new Uint8Array(bytes);
+  return copy ? new Uint8Array(bytes) : bytes;
 }
 
-function copyEntries(what: string, entries: LedgerBatch["txs"]): [string, Uint8Array][] {
+function copyEntries(what: string, entries: LedgerBatch["txs"], copy: boolean): [string, Uint8Array][] {
   return (entries ?? []).map(([key, bytes]) => {
     checkKey(what, key);
-    return [key, copyBytes(what, key, bytes)];
+    return [key, copyBytes(what, key, bytes, copy)];
   });
 }
 
 /**
  * Validate and copy a batch. Throws {@link LedgerKeyError} or TypeError for malformed
  * input and {@link LedgerConflictError} when the batch itself names two different CIDs for
- * one conflict key (the first one counts as existing).
+ * one conflict key (the first one counts as existing). `copy: false` keeps the caller's
+ * arrays (the simulator's shared-bytes mode: memory.ts `shareBytes`).
  */
-export function prepareBatch(batch: LedgerBatch): PreparedBatch {
+export function prepareBatch(batch: LedgerBatch, copy = true): PreparedBatch {
   const finals = new Map<string, string>();
   for (const [key, cid] of batch.finalized ?? []) {
     checkKey("conflict key", key);
@@ -67,13 +68,13 @@ export function prepareBatch(batch: LedgerBatch): PreparedBatch {
   }
   return {
     reverted: [...reverted.values()],
-    txs: copyEntries("tx CID", batch.txs),
-    vertices: copyEntries("vertex CID", batch.vertices),
-    sets: copyEntries("set id", batch.sets),
+    txs: copyEntries("tx CID", batch.txs, copy),
+    vertices: copyEntries("vertex CID", batch.vertices, copy),
+    sets: copyEntries("set id", batch.sets, copy),
     finalized: [...finals],
     meta: (batch.meta ?? []).map(([name, value]) => {
       checkKey("meta name", name);
-      return [name, value === null ? null : copyBytes("meta", name, value)];
+      return [name, value === null ? null : copyBytes("meta", name, value, copy)];
     }),
   };
 }

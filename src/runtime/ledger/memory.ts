@@ -31,13 +31,29 @@ function rankHigh(unit: number): number {
   return unit <= 0xdfff ? unit + 0x2000 : unit - 0x800;
 }
 
+export interface MemoryLedgerOptions {
+  /**
+   * Keep the bytes a batch hands in, and hand the same arrays out, instead of copying both
+   * ways. For the node simulator only, whose nodes never write to bytes they stored or
+   * read: a hundred simulated nodes each held a private copy of every vertex, and copying
+   * and collecting them was a third of a 500-set run's CPU (docs/node-simulator.md). A
+   * simulation gives the same result either way (test/unit/runtime/simnet-shared-bytes.test.ts).
+   */
+  readonly shareBytes?: boolean;
+}
+
 export class MemoryLedger implements Ledger {
   private isOpen = false;
+  private readonly shareBytes: boolean;
   private readonly txMap = new Map<string, Uint8Array>();
   private readonly vertexMap = new Map<string, Uint8Array>();
   private readonly finalMap = new Map<string, string>();
   private readonly metaMap = new Map<string, Uint8Array>();
   private readonly setMap = new Map<string, Uint8Array>();
+
+  constructor(options: MemoryLedgerOptions = {}) {
+    this.shareBytes = options.shareBytes ?? false;
+  }
 
   async open(): Promise<void> {
     this.isOpen = true;
@@ -49,7 +65,7 @@ export class MemoryLedger implements Ledger {
 
   async commit(batch: LedgerBatch): Promise<void> {
     this.requireOpen("commit");
-    const prepared = prepareBatch(batch);
+    const prepared = prepareBatch(batch, !this.shareBytes);
     const conflict = firstConflict(
       prepared,
       prepared.finalized.map(([key]) => this.finalMap.get(key)),
@@ -94,11 +110,11 @@ export class MemoryLedger implements Ledger {
   }
 
   txs(): AsyncIterable<readonly [cid: string, bytes: Uint8Array]> {
-    return this.iterate("iterate txs", this.txMap, (bytes) => new Uint8Array(bytes));
+    return this.iterate("iterate txs", this.txMap, (bytes) => this.out(bytes));
   }
 
   vertices(): AsyncIterable<readonly [cid: string, bytes: Uint8Array]> {
-    return this.iterate("iterate vertices", this.vertexMap, (bytes) => new Uint8Array(bytes));
+    return this.iterate("iterate vertices", this.vertexMap, (bytes) => this.out(bytes));
   }
 
   finalized(): AsyncIterable<readonly [conflictKey: string, txCid: string]> {
@@ -113,7 +129,11 @@ export class MemoryLedger implements Ledger {
     this.requireOpen(operation);
     checkKey("key", key);
     const bytes = map.get(key);
-    return bytes && new Uint8Array(bytes);
+    return bytes && this.out(bytes);
+  }
+
+  private out(bytes: Uint8Array): Uint8Array {
+    return this.shareBytes ? bytes : new Uint8Array(bytes);
   }
 
   /** A snapshot taken at the first `next()`, like a LevelDB iterator's. */

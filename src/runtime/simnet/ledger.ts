@@ -35,7 +35,7 @@ const never = <T>(): Promise<T> => new Promise<T>(() => {});
 
 export class SimDisk {
   /** what is on disk */
-  readonly store = new MemoryLedger();
+  readonly store: MemoryLedger;
   readonly stats: DiskStats = { commits: 0, landedAtCrash: 0, lostAtCrash: 0 };
   /** conflict keys finalized on disk (a synchronous mirror for the simulator's done-check) */
   readonly finalKeys = new Set<string>();
@@ -48,7 +48,11 @@ export class SimDisk {
     private readonly rng: Rng,
     /** simulated duration of one write, ms */
     private readonly writeMs = 1,
-  ) {}
+    /** keep the bytes written instead of a copy (ledger/memory.ts `shareBytes`) */
+    shareBytes = false,
+  ) {
+    this.store = new MemoryLedger({ shareBytes });
+  }
 
   async format(): Promise<void> {
     await this.store.open();

@@ -65,6 +65,13 @@ export interface NodeRunOptions {
    * the same run.
    */
   readonly shareVertexDecodes?: boolean;
+  /**
+   * Whether the simulated network and disks hand nodes the bytes they were handed, not
+   * private copies (default true; memory.ts and ledger/memory.ts `shareBytes`). Off, every
+   * receiver and every disk copies, as separate processes would: a test checks both give
+   * the same run.
+   */
+  readonly shareBytes?: boolean;
 }
 
 export interface NodeRunSummary {
@@ -169,7 +176,8 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
   const indexOf = new Map<string, number>();
   const mesh = new Map<string, string[]>();
   const links = new SimLinks({ time, rng: rng("links"), latency: network.latency, loss: network.loss, duplication: network.duplication, partitions, indexOf, mesh });
-  const hub = new MemoryNetwork({}, links);
+  const shareBytes = options.shareBytes !== false;
+  const hub = new MemoryNetwork({ shareBytes }, links);
   const faultRng = rng("faults");
   const unhandled: string[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason instanceof Error ? reason.message : String(reason));
@@ -183,7 +191,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
       const peerId = peerIdFromEd25519PublicKey(crypto.signatures.generateKeyPair(keySeed).publicKey);
       indexOf.set(peerId, i);
       const transport = hub.createTransport(peerId);
-      const disk = new SimDisk(time, rng(`disk/${i}`), spec.writeMs);
+      const disk = new SimDisk(time, rng(`disk/${i}`), spec.writeMs, shareBytes);
       await disk.format();
       const skew = spec.skew === 0 ? 0 : Math.round((2 * faultRng.nextFloat() - 1) * spec.skew);
       const drift = spec.drift === 0 ? 0 : (2 * faultRng.nextFloat() - 1) * spec.drift;

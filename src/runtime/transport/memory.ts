@@ -36,6 +36,15 @@ export interface MemoryTransportOptions {
   requestTimeoutMs?: number;
   /** how many message ids each node remembers for dedup (oldest forgotten first) */
   seenCacheSize?: number;
+  /**
+   * Hand every receiver the bytes the sender handed in (a gossip message's, a request's, a
+   * response's), not a copy of its own. For the node simulator only, whose nodes never
+   * write to bytes they received or sent: a private copy per receiver of every vertex was,
+   * with the simulated disk's copies (ledger/memory.ts `shareBytes`), a third of a 500-set,
+   * 100-node run's CPU (docs/node-simulator.md). A simulation gives the same result either
+   * way (test/unit/runtime/simnet-shared-bytes.test.ts).
+   */
+  shareBytes?: boolean;
 }
 
 const DEFAULT_SEEN_CACHE_SIZE = 100_000;
@@ -173,6 +182,7 @@ export class MemoryTransport implements Transport {
   private readonly maxRequestBytes: number;
   private readonly maxResponseBytes: number;
   private readonly maxMessageBytes: number;
+  private readonly shareBytes: boolean;
   private readonly requestTimeoutMs: number;
 
   /** @internal use {@link MemoryNetwork.createTransport} */
@@ -186,6 +196,7 @@ export class MemoryTransport implements Transport {
     this.maxMessageBytes = checkLimit(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, "maxMessageBytes");
     this.requestTimeoutMs = checkTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, "requestTimeoutMs");
     this.seen = new BoundedSet(checkLimit(options.seenCacheSize ?? DEFAULT_SEEN_CACHE_SIZE, "seenCacheSize"));
+    this.shareBytes = options.shareBytes ?? false;
   }
 
   /** True between `start()` and `stop()`. */
@@ -244,7 +255,7 @@ export class MemoryTransport implements Transport {
   async publish(topic: Topic, data: Uint8Array): Promise<boolean> {
     checkPublish(topic, data, this.maxMessageBytes);
     if (!this.running) return false;
-    const message: GossipMessage = { id: `${this.peerId}/${this.sequence++}`, topic, data: data.slice() };
+    const message: GossipMessage = { id: `${this.peerId}/${this.sequence++}`, topic, data: this.own(data) };
     this.seen.add(message.id);
     return this.flood(message, undefined) > 0;
   }
@@ -255,7 +266,7 @@ export class MemoryTransport implements Transport {
     if (!this.running) return Promise.reject(new TransportError("stopped", "transport is not running"));
     if (this.denied.has(peer)) return Promise.reject(new TransportError("denied", `peer ${peer} is denied`));
     if (!this.connections.has(peer)) return Promise.reject(new TransportError("unreachable", `not connected to ${peer}`));
-    const body = data.slice();
+    const body = this.own(data);
     return new Promise<Uint8Array>((resolve, reject) => {
       const pending: PendingRequest = {
         settle: (error, response) => {
@@ -336,7 +347,7 @@ export class MemoryTransport implements Transport {
       verdict = "reject";
     } else {
       // the handler's own copy: what it does to its bytes reaches no other node, nor what this node forwards
-      verdict = await this.validate(message.topic, from, message.data.slice());
+      verdict = await this.validate(message.topic, from, this.own(message.data));
     }
     if (verdict === "accept") {
       this.stats.messagesAccepted++;
@@ -384,7 +395,12 @@ export class MemoryTransport implements Transport {
       throw refuse(`response of ${response.byteLength} bytes exceeds ${this.maxResponseBytes}`);
     }
     this.stats.requestsServed++;
-    return response.slice();
+    return this.own(response);
+  }
+
+  /** `bytes` as this side's own: a copy, unless the network shares bytes (`shareBytes`). */
+  private own(bytes: Uint8Array): Uint8Array {
+    return this.shareBytes ? bytes : bytes.slice();
   }
 
   private answer(pending: PendingRequest, peer: string, response: Uint8Array): void {
