@@ -251,6 +251,9 @@ export function decodeRequest(bytes: Uint8Array): Request {
 
 const ANSWER_DOMAIN_BYTES = utf8(`${ANSWER_DOMAIN}\0`);
 
+/** Where {@link signingView} writes: reused, since every signed answer needs its bytes only while it is hashed. */
+let scratch = new Uint8Array(16 * 1024);
+
 /**
  * The bytes an answer's signature covers: the answer bound to the instances it answers.
  *
@@ -261,10 +264,20 @@ const ANSWER_DOMAIN_BYTES = utf8(`${ANSWER_DOMAIN}\0`);
  * encoding the map was 4.5% of a 100-node simulation's CPU (docs/node-simulator.md).
  */
 export function answerSigningBytes(instances: Uint8Array, a: Omit<AnswerResponse, "kind" | "signature">): Uint8Array {
+  return signingView(instances, a).slice();
+}
+
+/**
+ * {@link answerSigningBytes} written into a buffer shared by every call: valid until the
+ * next call, for a caller that hashes it at once (sign, verify). A fresh array per answer
+ * was most of this function's cost (allocating its backing store).
+ */
+function signingView(instances: Uint8Array, a: Omit<AnswerResponse, "kind" | "signature">): Uint8Array {
   const fields = [a.epochs, instances, a.signer, a.preferences, a.vectors === undefined ? undefined : f64Bytes(a.vectors), a.skipped, a.locked];
   let size = ANSWER_DOMAIN_BYTES.length;
   for (const f of fields) size += f === undefined ? 1 : 5 + f.length;
-  const out = new Uint8Array(size);
+  if (scratch.length < size) scratch = new Uint8Array(Math.max(size, 2 * scratch.length));
+  const out = scratch;
   out.set(ANSWER_DOMAIN_BYTES);
   let at = ANSWER_DOMAIN_BYTES.length;
   for (const f of fields) {
@@ -280,7 +293,7 @@ export function answerSigningBytes(instances: Uint8Array, a: Omit<AnswerResponse
     out.set(f, at + 5);
     at += 5 + f.length;
   }
-  return out;
+  return out.subarray(0, size);
 }
 
 /** Sign an answer to a query over `instances`. */
@@ -291,11 +304,11 @@ export function signAnswer(
   a: Omit<AnswerResponse, "kind" | "signature" | "signer">,
 ): AnswerResponse {
   const unsigned = { ...a, signer: keys.publicKey };
-  return { kind: "answer", ...unsigned, signature: signatures.sign(keys.secretKey, answerSigningBytes(instances, unsigned)) };
+  return { kind: "answer", ...unsigned, signature: signatures.sign(keys.secretKey, signingView(instances, unsigned)) };
 }
 
 export function verifyAnswer(signatures: SignatureScheme, instances: Uint8Array, a: AnswerResponse): boolean {
-  return signatures.verify(a.signer, answerSigningBytes(instances, a), a.signature);
+  return signatures.verify(a.signer, signingView(instances, a), a.signature);
 }
 
 export function encodeResponse(r: Response): Uint8Array {
