@@ -18,6 +18,9 @@ const small = (extra: Record<string, unknown> = {}, node: Record<string, unknown
     ...extra,
   });
 
+/** Every checker's count of violations, all zero. */
+const NO_VIOLATIONS = { safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0, accusations: 0 };
+
 describe("driver: node", () => {
   it("is a pure function of scenario and seed (same bytes out), and a different seed differs", async () => {
     const a = await runNodeScenario(small());
@@ -53,7 +56,7 @@ describe("driver: node", () => {
       }),
     );
     expect(out.summary.decided.min).toBe(out.summary.workload.accepted - out.summary.rogueUndecided);
-    expect(out.summary.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0, accusations: 0 });
+    expect(out.summary.checks).toEqual(NO_VIOLATIONS);
   }, 120_000);
 
   it("does not end before the last submission: the workload's times count from the end of the boot", async () => {
@@ -78,7 +81,7 @@ describe("driver: node", () => {
     expect(s.lastFaultMs).toBeGreaterThan(252 + 50); // the boot's time counts
     expect(s.workload.accepted).toBe(3);
     expect(s.decided.min).toBe(3);
-    expect(s.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0, accusations: 0 });
+    expect(s.checks).toEqual(NO_VIOLATIONS);
   }, 120_000);
 
   it("a client whose node is killed before it answers sees its connection drop, not a wait without end", async () => {
@@ -91,7 +94,7 @@ describe("driver: node", () => {
     expect(s.workload.connectionLost).toBe(1);
     expect(s.workload.refused).toBeGreaterThanOrEqual(1);
     expect(s.allDecidedAtMs).not.toBeNull();
-    expect(s.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0, accusations: 0 });
+    expect(s.checks).toEqual(NO_VIOLATIONS);
   }, 120_000);
 
   it("crashes with torn writes lose nothing finalized; restarted nodes catch up", async () => {
@@ -100,7 +103,7 @@ describe("driver: node", () => {
     );
     const s = out.summary;
     expect(s.crashes).toBe(3);
-    expect(s.checks).toEqual({ safety: 0, validity: 0, liveness: 0, durability: 0, roots: 0, failures: 0, accusations: 0 });
+    expect(s.checks).toEqual(NO_VIOLATIONS);
     expect(s.decided.min).toBe(s.workload.accepted - s.rogueUndecided);
   }, 120_000);
 
