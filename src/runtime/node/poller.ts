@@ -274,7 +274,7 @@ export class Poller implements TimedJob {
         if (part.status === "full") this.checkSigned(part.answer, peer, b.ids);
         else if (part.status === "delta") {
           // A delta applies over the answer the poll said it holds: never over a registration.
-          if (parts[k]!.seen === undefined || b.last.get(px)?.seq !== parts[k]!.seen) throw new DecodeError("invalid", "answer", `part ${k}: a delta about a batch the asker registered`);
+          if (parts[k]!.seen === undefined || b.last.get(px)?.seq !== parts[k]!.seen) throw new DecodeError("invalid", "answer", `part ${k}: a delta over an answer the asker does not hold`);
           const members = bitmapMembers(part.members, b.members.length);
           deltaMembers[k] = members;
           deltaIds[k] = memberIds(b.ids, members);

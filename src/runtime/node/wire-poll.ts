@@ -148,7 +148,7 @@ export function encodePollResponse(r: PollResponse, encodeAnswer: (a: AnswerResp
 /** The positions set in a member bitmap of a batch of `size` (a delta's `m`, a poll's `skip`), in order. */
 export function bitmapMembers(bitmap: Uint8Array, size: number): number[] {
   const out: number[] = [];
-  for (let j = 0; j < size; j++) if ((bitmap[j >> 3]! & (1 << (j & 7))) !== 0) out.push(j);
+  for (let j = 0; j < size; j++) if (skipped(bitmap, j)) out.push(j);
   return out;
 }
 
