@@ -14,7 +14,6 @@ import { type BlockCid, cidOf } from "../../core/codec.js";
 import { toHex } from "../../core/bytes.js";
 import { DecodeError } from "../../core/errors.js";
 import { type Tx, conflictKey, decodeTx, encodeTx, verifyTx } from "../../core/tx.js";
-import { NO_CANDIDATE } from "../../protocols/consensus.js";
 import type { SubmitResult } from "../api/facade.js";
 import type { Verdict } from "../ports.js";
 import type { Outbox } from "./outbox.js";
@@ -58,7 +57,7 @@ export class Admission {
     const known = s.txs.get(cidText);
     if (known) return known;
     const key = conflictKey(tx);
-    const added = s.registry.addCandidate(key, cid, () => s.table.allocate());
+    const added = s.registry.addCandidate(key, cid, () => s.table.allocate(s.epochBase));
     if (!added.ok) return { refused: "too-many-candidates", detail: added.detail };
     const index = added.set.index;
     const now = s.c.clock.now();
@@ -67,11 +66,8 @@ export class Admission {
       const info: SetInfo = {
         set: added.set,
         byCandidateId: new Map(),
-        candidateIds: [],
         firstSeen: now,
         id,
-        epoch: s.epochBase,
-        lastAnswered: NO_CANDIDATE,
         seenAt: [],
         nextRegossip: now + s.tuning.regossipMs,
         regossipDelay: s.tuning.regossipMs,
@@ -83,7 +79,7 @@ export class Admission {
         reverted: undefined,
       };
       s.sets.set(index, info);
-      s.byInstanceId.set(idKey(id), index);
+      s.byInstanceId.set(id, 0, index);
       s.notStored.delete(idKey(id));
       s.table.introduce(index, added.candidateIndex);
       s.undecided.add(index);
@@ -91,7 +87,9 @@ export class Admission {
     }
     const info = s.sets.get(index)!;
     info.byCandidateId.set(idKey(candidateId(cid)), added.candidateIndex);
-    info.candidateIds[added.candidateIndex] ??= new Uint8Array(candidateId(cid));
+    s.table.setCandidateId(index, added.candidateIndex, candidateId(cid));
+    // A final set decided for a candidate it did not hold: the decision has an index now.
+    if (info.final !== undefined && s.table.decided(index) < 0) s.table.decide(index, info.set.indexOf(info.final));
     info.seenAt[added.candidateIndex] = now;
     const rec: TxRecord = { tx, cid, cidText, bytes, set: index, seenAt: now };
     s.txs.set(cidText, rec);

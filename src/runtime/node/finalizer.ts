@@ -71,7 +71,7 @@ export class Finalizer {
       s.decided.set(key, cid.toString());
       info.final = cid;
       info.finalizedAt = now;
-      s.table.touch(i); // its standing answers change (table.ts `version`)
+      s.table.decide(i, info.set.indexOf(cid)); // moves its answers' version (table.ts)
       s.undecided.delete(i);
       s.deferred.delete(i);
       s.gate.forget(i);

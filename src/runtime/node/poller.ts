@@ -19,9 +19,8 @@ import type { Finalizer } from "./finalizer.js";
 import type { TimedJob } from "./lifecycle.js";
 import type { Resync } from "./resync.js";
 import { markHeld, type NodeState } from "./state.js";
-import { namedCandidate } from "./table.js";
+import { namedCandidate, UNDECIDED } from "./table.js";
 import { ZERO_KEY } from "./evidence.js";
-import { sameId } from "./id-cache.js";
 import { LoadGauge } from "./load-gauge.js";
 import { earlyQuorum, type PollHints, PollRound, REFUSED, type RoundAnswer, SKIPPED } from "./poll-round.js";
 import { type LastAnswer, type RoundPlan, sourceOf, StandingBatches } from "./standing-batches.js";
@@ -38,7 +37,7 @@ import {
   type QueryRequest,
   type SignedAnswer,
   verifyAnswer,
-  copyId,
+  sameId,
 } from "./wire.js";
 
 /** Peers whose trust evidence has brought below this are no longer sampled. */
@@ -206,11 +205,10 @@ export class Poller implements TimedJob {
     const index = new Int32Array(batch.length).fill(NO_CANDIDATE);
     for (let j = 0; j < batch.length; j++) {
       const i = batch[j]!;
-      const info = s.sets.get(i);
-      const c = info === undefined || info.final !== undefined ? NO_CANDIDATE : s.table.preference(i);
-      const id = c >= 0 ? info!.candidateIds[c] : undefined;
-      if (id === undefined) continue;
-      copyId(id, ids, j * ID_BYTES);
+      if (!s.sets.has(i) || s.table.decided(i) !== UNDECIDED) continue;
+      const c = s.table.preference(i);
+      if (c < 0) continue;
+      s.table.copyCandidateId(i, c, ids, j * ID_BYTES);
       keys[j] = idKey(ids, j * ID_BYTES);
       index[j] = c;
     }

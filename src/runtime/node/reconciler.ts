@@ -81,7 +81,7 @@ export class Reconciler {
         info.final = theirs;
         info.finalizedAt = at;
         info.reverted = reverted;
-        s.table.touch(held!.index); // its standing answers change (table.ts `version`)
+        s.table.decide(held!.index, info.set.indexOf(theirs)); // moves its answers' version (table.ts)
       }
       // A decision taken back before it was sealed is not sealed at all: only the new one is.
       for (let j = s.pendingDecisions.length - 1; j >= 0; j--) if (s.pendingDecisions[j]![0] === key) s.pendingDecisions.splice(j, 1);

@@ -11,18 +11,16 @@
  * protocol's {@link AnswerLayout} (table.ts `permuteVector`). An exchange may make a set
  * final here: it is finalized in the background (finalizer.ts: written before announced).
  */
-import { type BlockCid, parseCid } from "../../core/codec.js";
+import { parseCid } from "../../core/codec.js";
 import { toHex } from "../../core/bytes.js";
 import { NO_CANDIDATE } from "../../protocols/consensus.js";
-import { openEpoch } from "../../protocols/shell.js";
 import type { Finalizer } from "./finalizer.js";
 import type { Resync } from "./resync.js";
 import { decodeSetRecord, type SetRecord } from "./set-record.js";
 import type { NodeState, SetInfo } from "./state.js";
-import { IdCache, sameId } from "./id-cache.js";
-import { permuteVector } from "./table.js";
+import { permuteVector, UNDECIDED } from "./table.js";
 import { MAX_STANDING_MEMBERS, type StandingAnswer, StandingAnswers } from "./standing-answers.js";
-import { candidateId, copyId, decodeRequest, encodeResponse, type ErrorResponse, type FetchRequest, ID_BYTES, idKey, type QueryRequest, type Response, type AnswerResponse, signAnswer, writeCandidateId } from "./wire.js";
+import { candidateId, decodeRequest, encodeResponse, type ErrorResponse, type FetchRequest, ID_BYTES, idKey, type QueryRequest, type Response, type AnswerResponse, signAnswer, writeCandidateId } from "./wire.js";
 import { encodePollResponse, memberIds, membersBitmap, type PartAnswer, type PollRequest, type PollResponse, skipped as isSkipped } from "./wire-poll.js";
 import { all, readBytes, type Task } from "./tasks.js";
 
@@ -41,10 +39,6 @@ const ANSWERED_FROM_LEDGER = 0;
 const FETCH_BUDGET = 900 * 1024;
 
 export class Responder {
-  /** each final set's decided candidate index (a CID's index costs its string form) */
-  private readonly finals = new WeakMap<SetInfo, { readonly cid: BlockCid; readonly c: number }>();
-  /** instance id → instance number, the fast path (id-cache.ts) */
-  private readonly ids = new IdCache();
   /** standing polls: what was last answered per asker and batch (standing-answers.ts) */
   readonly standing: StandingAnswers;
 
@@ -82,10 +76,6 @@ export class Responder {
     const s = this.s;
     if (s.protocol.exchange) return { kind: "error", message: `this node runs ${s.protocol.name}: it answers one-shot queries, not standing polls` };
     const parts: PartAnswer[] = [];
-    const finalIndex = (i: number): number => {
-      const info = s.sets.get(i)!;
-      return this.finalIndex(info, info.final!);
-    };
     for (const p of req.parts) {
       let st: StandingAnswer | undefined;
       if (p.instances !== undefined) {
@@ -100,7 +90,7 @@ export class Responder {
         }
         if (p.skip !== undefined && p.skip.length !== Math.ceil(st.size / 8)) return { kind: "error", message: `part ${p.ref}: skip must have one bit per member` };
         if (p.seen === st.seq) {
-          const changed = this.standing.changed(st, finalIndex, p.skip);
+          const changed = this.standing.changed(st, p.skip);
           if (changed.length === 0) {
             s.counters.standingSame++;
             parts.push({ status: "same" });
@@ -135,26 +125,10 @@ export class Responder {
         local[j] = -1; // the asker no longer polls it (standing polls)
         continue;
       }
-      const at = j * ID_BYTES;
-      const hit = this.ids.get(q.instances, at);
-      if (hit >= 0) {
-        const info = s.sets.get(hit);
-        if (info !== undefined && sameId(info.id, q.instances, at)) {
-          local[j] = hit;
-          continue;
-        }
-      }
-      const id = idKey(q.instances, at);
-      const i = s.byInstanceId.get(id);
-      if (i !== undefined) {
-        local[j] = i;
-        this.ids.set(q.instances, at, i);
-      }
-      else {
-        local[j] = -1;
-        // Looked up in vain lately: a set only the asker holds so far.
-        if (unknown.length < MAX_RECORD_READS && !s.notStored.has(id)) unknown.push(j);
-      }
+      const i = s.byInstanceId.get(q.instances, j * ID_BYTES);
+      local[j] = i;
+      // Looked up in vain lately: a set only the asker holds so far.
+      if (i < 0 && unknown.length < MAX_RECORD_READS && !s.notStored.has(idKey(q.instances, j * ID_BYTES))) unknown.push(j);
     }
     return unknown;
   }
@@ -172,7 +146,7 @@ export class Responder {
       const id = idKey(q.instances, j * ID_BYTES);
       const rec = raw === undefined ? undefined : decodeSetRecord(raw);
       if (rec?.final !== undefined) out.set(j, rec);
-      else if (!s.byInstanceId.has(id)) s.notStored.set(id, true);
+      else if (!s.byInstanceId.has(q.instances, j * ID_BYTES)) s.notStored.set(id, true);
     });
     return out;
   }
@@ -207,6 +181,7 @@ export class Responder {
     };
     if (!s.protocol.exchange) {
       const preferences = new Uint8Array(ID_BYTES * n);
+      const table = s.table;
       for (let j = 0; j < n; j++) {
         const i = local[j]!;
         const m = members === undefined ? j : members[j]!;
@@ -216,7 +191,7 @@ export class Responder {
           record.locked[m] = 0;
           record.answered[m] = 1;
           // Building an answer moves no version (epochs move with the candidate, which does).
-          record.versions[m] = i >= 0 ? s.table.version(i) : -2;
+          record.versions[m] = i >= 0 ? table.version(i) : -2;
         }
         if (skip !== undefined && isSkipped(skip, j)) {
           if (record !== undefined) record.answered[m] = 0;
@@ -239,14 +214,14 @@ export class Responder {
           }
           continue;
         }
-        const info = s.sets.get(i)!;
-        const final = info.final;
-        const c = final !== undefined ? this.finalIndex(info, final) : s.table.preference(i);
-        if (c === NO_CANDIDATE || c < 0) continue;
-        const epoch = openEpoch(info, c); // the shell's epoch rule: one signed candidate per (set, epoch)
+        // Only the table's columns are read here, never the set's objects (table.ts).
+        const decided = table.decided(i);
+        const c = decided !== UNDECIDED ? decided : table.preference(i);
+        if (c < 0) continue; // no preference, or decided for a candidate not held here
+        const epoch = table.openEpoch(i, c); // the shell's epoch rule: one signed candidate per (set, epoch)
         view.setUint32(j * 4, epoch, true);
-        copyId(info.candidateIds[c]!, preferences, j * ID_BYTES);
-        const isLocked = final !== undefined || s.table.isFinal(i);
+        table.copyCandidateId(i, c, preferences, j * ID_BYTES);
+        const isLocked = decided !== UNDECIDED || table.isFinal(i);
         if (isLocked) lock(j);
         if (record !== undefined) {
           record.cand[m] = c;
@@ -297,14 +272,6 @@ export class Responder {
     return signAnswer(s.c.crypto.signatures, s.c.keys, q.instances, { epochs, vectors, skipped, ...(anyLocked ? { locked } : {}) });
   }
 
-  private finalIndex(info: SetInfo, final: BlockCid): number {
-    const hit = this.finals.get(info);
-    if (hit !== undefined && hit.cid === final) return hit.c;
-    const c = info.set.indexOf(final);
-    this.finals.set(info, { cid: final, c });
-    return c;
-  }
-
   /** Blocks a peer asked for: from memory when held there, else from the ledger. */
   private *serveFetch(req: FetchRequest): Task<Response> {
     const s = this.s;
@@ -322,8 +289,8 @@ export class Responder {
     }
     for (const c of req.txs) addTx(yield* txBytes(c.toString()));
     for (let j = 0; j < req.sets.length / ID_BYTES; j++) {
-      const i = s.byInstanceId.get(idKey(req.sets, j * ID_BYTES));
-      if (i !== undefined) {
+      const i = s.byInstanceId.get(req.sets, j * ID_BYTES);
+      if (i >= 0) {
         for (const c of s.sets.get(i)!.set.candidates) addTx(s.txs.get(c.toString())?.bytes);
         continue;
       }

@@ -17,6 +17,7 @@
  */
 import { NO_CANDIDATE } from "../../protocols/consensus.js";
 import { Lru } from "./lru.js";
+import { UNDECIDED } from "./table.js";
 import type { NodeState } from "./state.js";
 import { ID_BYTES, idKey } from "./wire.js";
 import { skipped } from "./wire-poll.js";
@@ -80,11 +81,10 @@ export class StandingAnswers {
   /**
    * The members (positions, in order) whose answer now differs from the recorded one, or
    * that were skipped last time and are wanted now: empty when the part is *same*, else
-   * what a delta covers (wire-poll.ts). No epoch is opened here: `finalIndex` maps a
-   * decision to its candidate index, and the caller's epoch rule is only applied when an
-   * answer is built.
+   * what a delta covers (wire-poll.ts). No epoch is opened here: the caller's epoch rule
+   * is only applied when an answer is built.
    */
-  changed(st: StandingAnswer, finalIndex: (set: number) => number, skip: Uint8Array | undefined): number[] {
+  changed(st: StandingAnswer, skip: Uint8Array | undefined): number[] {
     const s = this.s;
     const out: number[] = [];
     const n = st.size;
@@ -100,23 +100,22 @@ export class StandingAnswers {
       if (i < 0) {
         // Not in memory when last answered: the same answer while still not in memory and
         // either answered from the ledger (a decision, which does not move) or known absent.
-        const id = idKey(st.ids, j * ID_BYTES);
-        if (s.byInstanceId.has(id) || (st.cand[j] === NO_CANDIDATE && !s.notStored.has(id))) out.push(j);
+        if (s.byInstanceId.has(st.ids, j * ID_BYTES) || (st.cand[j] === NO_CANDIDATE && !s.notStored.has(idKey(st.ids, j * ID_BYTES)))) out.push(j);
         continue;
       }
-      const info = s.sets.get(i);
-      if (info === undefined) {
+      if (!s.sets.has(i)) {
         out.push(j); // forgotten since: answered from the ledger now
         continue;
       }
-      const final = info.final !== undefined;
-      const c = final ? finalIndex(i) : s.table.preference(i);
+      const t = s.table;
+      const decided = t.decided(i);
+      const c = decided !== UNDECIDED ? decided : t.preference(i);
       if (c < 0) {
         if (st.cand[j] !== NO_CANDIDATE) out.push(j);
         continue;
       }
-      const locked = final || s.table.isFinal(i) ? 1 : 0;
-      if (c !== st.cand[j] || info.lastAnswered !== c || info.epoch !== st.epochs[j] || locked !== st.locked[j]) out.push(j);
+      const locked = decided !== UNDECIDED || t.isFinal(i) ? 1 : 0;
+      if (c !== st.cand[j] || t.lastSigned(i) !== c || t.epoch(i) !== st.epochs[j] || locked !== st.locked[j]) out.push(j);
     }
     return out;
   }

@@ -14,7 +14,7 @@
  */
 import { type BlockCid, parseCid } from "../../core/codec.js";
 import type { ConflictSet } from "../../core/conflict.js";
-import { toHex } from "../../core/bytes.js";
+import { concatBytes, toHex, utf8 } from "../../core/bytes.js";
 import type { Tx } from "../../core/tx.js";
 import type { Decision } from "../../core/vertex.js";
 import type { AnswerLayout, ConsensusProtocol, PollContext } from "../../protocols/consensus.js";
@@ -31,7 +31,8 @@ import { ReadySink } from "./ready.js";
 import { readFinal, Scheduler, type Task } from "./tasks.js";
 import type { Reversal, SetRecord } from "./set-record.js";
 import { InstanceTable, PeerBook } from "./table.js";
-import { idKey, type SignedAnswer } from "./wire.js";
+import type { SignedAnswer } from "./wire.js";
+import { IdIndex, idIndexSalt } from "./id-index.js";
 import type { Topic } from "../ports.js";
 import { WantList } from "./wants.js";
 import { QuorumGate, quorumSize, quorumWindowMs } from "./quorum.js";
@@ -51,19 +52,9 @@ export interface SetInfo {
   readonly set: ConflictSet;
   /** candidate id (8 bytes, as a string key) → candidate index */
   readonly byCandidateId: Map<string, number>;
-  /**
-   * Each candidate's 8-byte id, in candidate order, each in its own small array: every
-   * answer entry copies one. Read through the candidate's CID object instead
-   * (`cid.multihash.digest`, CIDs of several shapes), that copy was 60% of the answer
-   * loop's time in a 100-node simulation.
-   */
-  readonly candidateIds: Uint8Array[];
   readonly firstSeen: number;
   /** the set's 8-byte instance id (cached: it goes into every query) */
   readonly id: Uint8Array;
-  /** epoch of this node's signed answers for the set, and the candidate it last signed */
-  epoch: number;
-  lastAnswered: number;
   /** clock time each candidate was first seen (candidate order) */
   readonly seenAt: number[];
   finalizedAt?: number;
@@ -88,6 +79,9 @@ export const HELD_BITS = 31;
 export function markHeld(info: SetInfo, c: number): void {
   if (c >= 0 && c < HELD_BITS) info.heldByPeers |= 1 << c;
 }
+
+/** Domain of the hash that derives a node's {@link IdIndex} salt from its secret key. */
+const ID_INDEX_DOMAIN = utf8("entropic/id-index-salt");
 
 export const COUNTERS = [
   "txSubmitted",
@@ -161,7 +155,8 @@ export class NodeState {
   readonly notStored = new Lru<string, true>(16_384);
   readonly txs = new Map<string, TxRecord>();
   readonly sets = new Map<number, SetInfo>();
-  readonly byInstanceId = new Map<string, number>();
+  /** instance id (8 bytes) → instance number, for the sets in memory (id-index.ts) */
+  readonly byInstanceId: IdIndex;
   /** undecided instances in first-seen order (a Set keeps insertion order) */
   readonly undecided = new Set<number>();
   readonly dag: DagIndex;
@@ -229,6 +224,7 @@ export class NodeState {
     this.decided = new Lru(this.tuning.recentDecisions);
     this.startedAt = c.clock.now();
     this.selfHex = toHex(c.keys.publicKey);
+    this.byInstanceId = new IdIndex(idIndexSalt(c.crypto.hasher.sha256(concatBytes(ID_INDEX_DOMAIN, c.keys.secretKey))));
     this.dag = new DagIndex(this.selfHex);
     const peers = this.peers;
     const counters = this.counters;
@@ -325,7 +321,7 @@ export class NodeState {
     if (info === undefined) return;
     this.sets.delete(i);
     this.registry.delete(info.set.key);
-    this.byInstanceId.delete(idKey(info.id));
+    this.byInstanceId.delete(info.id);
     for (const c of info.set.candidates) this.txs.delete(c.toString());
     this.answerMemory.forget(i);
     this.undecided.delete(i);

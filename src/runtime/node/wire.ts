@@ -59,9 +59,10 @@ export function writeCandidateId(cid: BlockCid, out: Uint8Array, offset: number)
   for (let k = 0; k < ID_BYTES; k++) out[offset + k] = d[k]!;
 }
 
-/** Copy the 8-byte id `id` to `out` at `offset`. */
-export function copyId(id: Uint8Array, out: Uint8Array, offset: number): void {
-  for (let k = 0; k < ID_BYTES; k++) out[offset + k] = id[k]!;
+/** Whether the 8-byte id at `id[idOffset]` equals the 8 bytes at `bytes[offset]`. */
+export function sameId(id: Uint8Array, bytes: Uint8Array, offset: number, idOffset = 0): boolean {
+  for (let k = 0; k < ID_BYTES; k++) if (id[idOffset + k] !== bytes[offset + k]) return false;
+  return true;
 }
 
 /** An 8-byte id as a map key. */

@@ -20,7 +20,7 @@ import type { Ready } from "../../../src/runtime/node/ready.js";
 import { ManualClock } from "../../../src/runtime/clock.js";
 import { peerIdFromEd25519PublicKey, peerIdFromKeySeed } from "../../../src/runtime/transport/keys.js";
 import type { SubmitResult } from "../../../src/runtime/api/facade.js";
-import { InstanceTable, permuteVector } from "../../../src/runtime/node/table.js";
+import { DECIDED_UNKNOWN, InstanceTable, permuteVector, UNDECIDED } from "../../../src/runtime/node/table.js";
 import { service, startAll, stopAll } from "../../../src/runtime/node/lifecycle.js";
 import { isLiveCapable, LIVE_PROTOCOL_NAMES, liveProtocols } from "../../../src/runtime/node/protocols.js";
 import { LIVE_PROTOCOLS } from "../../../src/cli/node/command.js";
@@ -159,6 +159,40 @@ describe("walk-through fixes", () => {
     table.release(a); // b keeps the segment alive: a's version moves, b's does not
     expect(table.version(a)).not.toBe(v3 + 1);
     expect(table.version(b)).toBe(vb);
+  });
+
+  it("the answer columns: epochs from the session's base under the shell's rule, candidate ids, decisions", () => {
+    const table = new InstanceTable(snowball as ConsensusProtocol<unknown>, snowball.params.parse({}), 3);
+    const base = 5 * 1_048_576;
+    const a = table.allocate(base);
+    // instances in a second segment too (SEGMENT = 256), so the columns are per segment
+    for (let n = 0; n < 300; n++) table.allocate(base);
+    const far = table.allocate(base);
+    expect(table.epoch(a)).toBe(base);
+    expect(table.openEpoch(a, 1)).toBe(base); // nothing signed yet at the base epoch
+    expect(table.openEpoch(a, 1)).toBe(base); // the same candidate again: the same epoch
+    expect(table.openEpoch(a, 0)).toBe(base + 1); // another candidate: a new epoch
+    expect(table.lastSigned(a)).toBe(0);
+    expect(table.epoch(far)).toBe(base);
+
+    const id = (k: number) => Uint8Array.from({ length: 8 }, (_, x) => k * 16 + x);
+    table.setCandidateId(a, 0, id(1));
+    table.setCandidateId(a, 2, id(2));
+    table.setCandidateId(far, 0, id(3));
+    const out = new Uint8Array(20);
+    table.copyCandidateId(a, 2, out, 4);
+    expect([...out.subarray(4, 12)]).toEqual([...id(2)]);
+    table.copyCandidateId(far, 0, out, 12);
+    expect([...out.subarray(12, 20)]).toEqual([...id(3)]);
+    expect(() => table.setCandidateId(a, 3, id(4))).toThrow(/outside 0\.\.2/);
+
+    expect(table.decided(a)).toBe(UNDECIDED);
+    const v = table.version(a);
+    table.decide(a, 2);
+    expect(table.decided(a)).toBe(2);
+    expect(table.version(a)).not.toBe(v); // a decision moves what is answered
+    table.decide(far, -1); // decided for a candidate not held here
+    expect(table.decided(far)).toBe(DECIDED_UNKNOWN);
   });
 
   it("the protocols' PollContext.tick is the node's poll-round counter, not 0", async () => {
