@@ -87,7 +87,7 @@ export class Admission {
     }
     const info = s.sets.get(index)!;
     info.byCandidateId.set(idKey(candidateId(cid)), added.candidateIndex);
-    s.table.setCandidateId(index, added.candidateIndex, candidateId(cid));
+    s.table.setCandidate(index, added.candidateIndex, cid.multihash.digest);
     // A final set decided for a candidate it did not hold: the decision has an index now.
     if (info.final !== undefined && s.table.decided(index) < 0) s.table.decide(index, info.set.indexOf(info.final));
     info.seenAt[added.candidateIndex] = now;

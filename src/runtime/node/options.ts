@@ -5,7 +5,7 @@
  * real node differ only in the components.
  */
 import type { CryptoSuite, KeyPair } from "../../core/crypto.js";
-import type { VertexMemo } from "./vertex-memo.js";
+import type { DecodeMemo } from "./decode-memo.js";
 import type { Rng } from "../../core/prng.js";
 import type { ConsensusProtocol } from "../../protocols/consensus.js";
 import type { Clock, Ledger, Transport } from "../ports.js";
@@ -128,11 +128,11 @@ export interface EngineComponents {
    */
   readonly warn?: (line: string) => void;
   /**
-   * Decoded vertices shared with other cores in this process (vertex-memo.ts): the node
+   * Decoded gossip shared with other cores in this process (decode-memo.ts): the node
    * simulator gives one to all of a run's nodes; a live node has none and decodes each
-   * vertex itself.
+   * vertex and heads announcement itself.
    */
-  readonly vertexMemo?: VertexMemo;
+  readonly decodeMemo?: DecodeMemo;
 }
 
 /**
@@ -149,10 +149,10 @@ export type EngineOptions = EngineInit & EngineComponents;
 
 /** Split one options object into configuration and dependencies. */
 export function splitOptions(o: EngineOptions): { init: EngineInit; components: EngineComponents } {
-  const { protocol, params, tuning, transport, ledger, clock, crypto, keys, rng, log, warn, vertexMemo } = o;
+  const { protocol, params, tuning, transport, ledger, clock, crypto, keys, rng, log, warn, decodeMemo } = o;
   return {
     init: { protocol, params, ...(tuning !== undefined ? { tuning } : {}) },
-    components: { transport, ledger, clock, crypto, keys, rng, ...(log !== undefined ? { log } : {}), ...(warn !== undefined ? { warn } : {}), ...(vertexMemo !== undefined ? { vertexMemo } : {}) },
+    components: { transport, ledger, clock, crypto, keys, rng, ...(log !== undefined ? { log } : {}), ...(warn !== undefined ? { warn } : {}), ...(decodeMemo !== undefined ? { decodeMemo } : {}) },
   };
 }
 

@@ -357,8 +357,8 @@ export class Poller implements TimedJob {
    */
   private resolve(i: number, round: PollRound, x: number, r: AnswerResponse, jr: number, signed: SignedAnswer, h: PollHints, jh: number, inactive: Uint8Array): number {
     const s = this.s;
-    const info = s.sets.get(i);
-    if (info === undefined || info.final !== undefined || inactive[jh] === 1) return SKIPPED;
+    // Read from the table's columns: the set's object is only needed on the slow path below.
+    if (inactive[jh] === 1 || !s.table.holds(i) || s.table.decided(i) !== UNDECIDED) return SKIPPED;
     const peer = round.sample[x]!;
     const e = jr * 4;
     const epochs = r.epochs;
@@ -370,7 +370,7 @@ export class Poller implements TimedJob {
     if (!this.evidence.check(i, round.peerIdx[x]!, peer, epoch, prefKey, signed)) return REFUSED;
     if (agrees) return h.index[jh]!;
     if (prefKey === ZERO_KEY) return NO_CANDIDATE;
-    const c = info.byCandidateId.get(prefKey);
+    const c = s.sets.get(i)!.byCandidateId.get(prefKey);
     if (c !== undefined) return c;
     this.resync.wantSet(i, peer);
     return NO_CANDIDATE;

@@ -10,7 +10,7 @@
  *
  * Each segment also holds, per instance, what an answer about it reads: the answer
  * version, the signing epoch (the shell's {@link EpochTable}), the decided candidate, and
- * the candidates' 8-byte ids, end to end. An answer entry used to read these through the
+ * the candidates' CID digests (whose first 8 bytes are the ids answers carry), end to end. An answer entry used to read these through the
  * set's objects (`SetInfo`, its list of candidate ids, each id its own array): several
  * dependent reads, none in cache when a node of a 100-node simulation runs, which cost
  * ~1.5 µs per entry (two thirds of the answer loop, docs/node-simulator.md). Here they are
@@ -28,6 +28,9 @@ import { ID_BYTES } from "./wire.js";
 /** Instances per segment: small enough that an idle node allocates little. */
 export const SEGMENT = 256;
 
+/** Bytes of a candidate's CID digest (sha2-256). */
+const DIGEST_BYTES = 32;
+
 /** {@link InstanceTable.decided}: the instance is not decided here. */
 export const UNDECIDED = -1;
 /** {@link InstanceTable.decided}: decided for a candidate this node does not hold (yet). */
@@ -39,10 +42,15 @@ interface Segment {
   readonly versions: Int32Array;
   /** each instance's signing epoch and what was last signed at it */
   readonly epochs: EpochTable;
+  /** 1 for each instance allocated and not yet released */
+  readonly held: Uint8Array;
   /** each instance's decided candidate index, {@link UNDECIDED} or {@link DECIDED_UNKNOWN} */
   readonly decided: Int32Array;
-  /** each instance's candidates' 8-byte ids: instance slot × candidates × 8 bytes */
-  readonly candidateIds: Uint8Array;
+  /**
+   * each instance's candidates' CID digests (sha2-256, 32 bytes; a candidate's 8-byte id
+   * is the first 8): instance slot × candidates × 32 bytes
+   */
+  readonly digests: Uint8Array;
   /** instances allocated and not yet released */
   live: number;
 }
@@ -71,13 +79,15 @@ export class InstanceTable {
         state: this.protocol.createState({ nodes: 1, instances: SEGMENT, candidates: this.candidates }, this.params),
         versions: new Int32Array(SEGMENT),
         epochs: new EpochTable(SEGMENT),
+        held: new Uint8Array(SEGMENT),
         decided: new Int32Array(SEGMENT).fill(UNDECIDED),
-        candidateIds: new Uint8Array(SEGMENT * this.candidates * ID_BYTES),
+        digests: new Uint8Array(SEGMENT * this.candidates * DIGEST_BYTES),
         live: 0,
       };
       this.segments.set(key, seg);
     }
     seg.live++;
+    seg.held[i % SEGMENT] = 1;
     seg.epochs.epoch[i % SEGMENT] = epochBase;
     return i;
   }
@@ -87,7 +97,9 @@ export class InstanceTable {
     this.touch(i);
     const key = (i / SEGMENT) | 0;
     const seg = this.segments.get(key);
-    if (seg === undefined || --seg.live > 0) return;
+    if (seg === undefined || seg.held[i % SEGMENT] === 0) return;
+    seg.held[i % SEGMENT] = 0;
+    if (--seg.live > 0) return;
     // The segment currently being filled stays until its last number is handed out.
     if ((key + 1) * SEGMENT <= this.next) {
       this.segments.delete(key);
@@ -121,6 +133,11 @@ export class InstanceTable {
     return this.segment(i).state;
   }
 
+  /** Whether instance `i` is allocated and not released (its set is in memory). */
+  holds(i: number): boolean {
+    return this.segOrUndefined(i)?.held[i % SEGMENT] === 1;
+  }
+
   /**
    * A number that changes whenever what this node would answer about instance `i` may
    * have changed: its preference or its finality in the protocol (checked around every
@@ -140,17 +157,34 @@ export class InstanceTable {
     if (seg !== undefined) seg.versions[i % SEGMENT]!++;
   }
 
-  /** Record candidate `c`'s 8-byte id (its place in every answer naming it). */
-  setCandidateId(i: number, c: number, id: Uint8Array): void {
+  /**
+   * Record candidate `c` of `i` by its CID's 32-byte sha2-256 digest (every candidate is a
+   * CIDv1 dag-cbor sha2-256 link, so two candidates are the same exactly when their digests are).
+   */
+  setCandidate(i: number, c: number, digest: Uint8Array): void {
     if (c < 0 || c >= this.candidates) throw new RangeError(`candidate ${c} is outside 0..${this.candidates - 1}`);
-    this.segment(i).candidateIds.set(id.subarray(0, ID_BYTES), ((i % SEGMENT) * this.candidates + c) * ID_BYTES);
+    if (digest.length !== DIGEST_BYTES) throw new RangeError(`a candidate digest is ${DIGEST_BYTES} bytes, got ${digest.length}`);
+    this.segment(i).digests.set(digest, this.at(i, c));
   }
 
-  /** Copy candidate `c`'s 8-byte id of instance `i` to `out` at `offset`. */
+  /** Copy candidate `c`'s 8-byte id (its digest's first 8 bytes) of instance `i` to `out` at `offset`. */
   copyCandidateId(i: number, c: number, out: Uint8Array, offset: number): void {
-    const ids = this.segment(i).candidateIds;
-    const at = ((i % SEGMENT) * this.candidates + c) * ID_BYTES;
-    for (let k = 0; k < ID_BYTES; k++) out[offset + k] = ids[at + k]!;
+    const digests = this.segment(i).digests;
+    const at = this.at(i, c);
+    for (let k = 0; k < ID_BYTES; k++) out[offset + k] = digests[at + k]!;
+  }
+
+  /** Whether candidate `c` of `i` has the CID digest `digest`. */
+  candidateIs(i: number, c: number, digest: Uint8Array): boolean {
+    if (digest.length !== DIGEST_BYTES) return false;
+    const digests = this.segment(i).digests;
+    const at = this.at(i, c);
+    for (let k = 0; k < DIGEST_BYTES; k++) if (digests[at + k] !== digest[k]) return false;
+    return true;
+  }
+
+  private at(i: number, c: number): number {
+    return ((i % SEGMENT) * this.candidates + c) * DIGEST_BYTES;
   }
 
   /** The decided candidate index of `i`, {@link UNDECIDED} or {@link DECIDED_UNKNOWN}. */

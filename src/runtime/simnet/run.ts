@@ -31,7 +31,7 @@ import { peerIdFromEd25519PublicKey } from "../transport/keys.js";
 import { ByzantineProcess, BYZANTINE_KINDS, type ByzantineKind } from "./byzantine.js";
 import { type CheckerName, runCheckers, type Violation } from "./checkers.js";
 import { idealCrypto } from "./ideal-signatures.js";
-import { VertexMemo } from "../node/vertex-memo.js";
+import { DecodeMemo } from "../node/decode-memo.js";
 import { SimDisk } from "./ledger.js";
 import { SimLinks } from "./links.js";
 import { NodeClock, SimTime } from "./time.js";
@@ -60,11 +60,11 @@ export interface NodeRunOptions {
   /** called once the run ends, before the nodes stop: each honest node's engine (null when down), for diagnosis */
   readonly inspect?: (engines: readonly (NodeEngine | null)[]) => void;
   /**
-   * Whether the run's cores share one memo of decoded vertices (default true; vertex-memo.ts).
-   * Off, every core decodes every vertex itself, as live nodes do: a test checks both give
-   * the same run.
+   * Whether the run's cores share one memo of decoded gossip (default true; decode-memo.ts).
+   * Off, every core decodes every vertex and heads announcement itself, as live nodes do:
+   * a test checks both give the same run.
    */
-  readonly shareVertexDecodes?: boolean;
+  readonly shareDecodes?: boolean;
   /**
    * Whether the simulated network and disks hand nodes the bytes they were handed, not
    * private copies (default true; memory.ts and ledger/memory.ts `shareBytes`). Off, every
@@ -171,7 +171,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
 
   const crypto: CryptoSuite = spec.crypto === "ideal" ? idealCrypto() : nodeCrypto;
   // One memo of decoded vertices for the run's cores: each vertex decoded once, not once per node (vertex-memo.ts).
-  const vertexMemo = options.shareVertexDecodes === false ? undefined : new VertexMemo();
+  const decodeMemo = options.shareDecodes === false ? undefined : new DecodeMemo();
   const time = new SimTime();
   const indexOf = new Map<string, number>();
   const mesh = new Map<string, string[]>();
@@ -225,7 +225,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
         keys: crypto.signatures.generateKeyPair(node.seed),
         rng: rng(`node/${node.index}/${node.session}`),
         tuning,
-        ...(vertexMemo !== undefined ? { vertexMemo } : {}),
+        ...(decodeMemo !== undefined ? { decodeMemo } : {}),
         warn: (line) => node.failures.push(`node ${node.index}: ${line}`),
       });
       node.engine = engine;

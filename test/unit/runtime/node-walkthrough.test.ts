@@ -175,16 +175,22 @@ describe("walk-through fixes", () => {
     expect(table.lastSigned(a)).toBe(0);
     expect(table.epoch(far)).toBe(base);
 
-    const id = (k: number) => Uint8Array.from({ length: 8 }, (_, x) => k * 16 + x);
-    table.setCandidateId(a, 0, id(1));
-    table.setCandidateId(a, 2, id(2));
-    table.setCandidateId(far, 0, id(3));
+    const digest = (k: number) => Uint8Array.from({ length: 32 }, (_, x) => (k * 40 + x) & 255);
+    table.setCandidate(a, 0, digest(1));
+    table.setCandidate(a, 2, digest(2));
+    table.setCandidate(far, 0, digest(3));
     const out = new Uint8Array(20);
-    table.copyCandidateId(a, 2, out, 4);
-    expect([...out.subarray(4, 12)]).toEqual([...id(2)]);
+    table.copyCandidateId(a, 2, out, 4); // the id: the digest's first 8 bytes
+    expect([...out.subarray(4, 12)]).toEqual([...digest(2).subarray(0, 8)]);
     table.copyCandidateId(far, 0, out, 12);
-    expect([...out.subarray(12, 20)]).toEqual([...id(3)]);
-    expect(() => table.setCandidateId(a, 3, id(4))).toThrow(/outside 0\.\.2/);
+    expect([...out.subarray(12, 20)]).toEqual([...digest(3).subarray(0, 8)]);
+    expect(table.candidateIs(a, 2, digest(2))).toBe(true);
+    const late = digest(2);
+    late[31] ^= 1; // the same id, another digest: another candidate
+    expect(table.candidateIs(a, 2, late)).toBe(false);
+    expect(table.candidateIs(a, 0, digest(2))).toBe(false);
+    expect(() => table.setCandidate(a, 3, digest(4))).toThrow(/outside 0\.\.2/);
+    expect(() => table.setCandidate(a, 1, digest(4).subarray(0, 8))).toThrow(/32 bytes/);
 
     expect(table.decided(a)).toBe(UNDECIDED);
     const v = table.version(a);
@@ -193,6 +199,12 @@ describe("walk-through fixes", () => {
     expect(table.version(a)).not.toBe(v); // a decision moves what is answered
     table.decide(far, -1); // decided for a candidate not held here
     expect(table.decided(far)).toBe(DECIDED_UNKNOWN);
+    expect(table.holds(a)).toBe(true);
+    table.release(a);
+    expect(table.holds(a)).toBe(false); // its set left memory
+    table.release(a); // a second release changes nothing
+    expect(table.holds(far)).toBe(true);
+    expect(table.holds(far + 1)).toBe(false); // never allocated
   });
 
   it("the protocols' PollContext.tick is the node's poll-round counter, not 0", async () => {

@@ -1,11 +1,12 @@
-// vertex-memo.ts: one decode per vertex for all of a simulated run's cores, with exactly the result each core's own decode gives.
+// decode-memo.ts: one decode per vertex and heads announcement for all of a simulated run's cores, with exactly the result each core's own decode gives.
 import { describe, expect, it } from "vitest";
 import { cidOf, type BlockCid } from "../../../src/core/codec.js";
 import { DecodeError } from "../../../src/core/errors.js";
 import { conflictKey, createTx, txId } from "../../../src/core/tx.js";
 import { createVertex, decodeVertex, encodeVertex } from "../../../src/core/vertex.js";
 import { nodeHasher, nodeSignatures } from "../../../src/runtime/crypto-node.js";
-import { VertexMemo } from "../../../src/runtime/node/vertex-memo.js";
+import { DecodeMemo, headsText } from "../../../src/runtime/node/decode-memo.js";
+import { encodeHeads } from "../../../src/runtime/node/wire.js";
 import { runNodeScenario } from "../../../src/runtime/simnet/run.js";
 import { validateScenario } from "../../../src/sim/scenario/schema.js";
 
@@ -19,35 +20,56 @@ function vertexBytes(note: string): { bytes: Uint8Array; cid: string } {
   return { bytes, cid: cidOf(bytes, nodeHasher).toString() };
 }
 
-describe("VertexMemo", () => {
+describe("DecodeMemo", () => {
   it("gives what decodeVertex gives, decoding each vertex once", () => {
-    const memo = new VertexMemo();
+    const memo = new DecodeMemo();
     const a = vertexBytes("a");
-    const first = memo.decode(a.cid, a.bytes, nodeSignatures);
+    const first = memo.vertex(a.cid, a.bytes, nodeSignatures);
     expect(first).toEqual(decodeVertex(a.bytes, nodeSignatures));
-    expect(memo.decode(a.cid, a.bytes.slice(), nodeSignatures)).toBe(first);
-    expect(memo.stats).toEqual({ decoded: 1, reused: 1 });
+    expect(memo.vertex(a.cid, a.bytes.slice(), nodeSignatures)).toBe(first);
+    expect(memo.stats).toMatchObject({ decoded: 1, reused: 1 });
   });
 
   it("keeps no refusal: a bad vertex is refused every time, with decodeVertex's error", () => {
-    const memo = new VertexMemo();
+    const memo = new DecodeMemo();
     const a = vertexBytes("b");
     const bad = a.bytes.slice();
     bad[bad.length - 1]! ^= 1; // the signature's last byte
     const cid = cidOf(bad, nodeHasher).toString();
-    for (let k = 0; k < 2; k++) expect(() => memo.decode(cid, bad, nodeSignatures)).toThrow(DecodeError);
-    expect(memo.stats).toEqual({ decoded: 0, reused: 0 });
+    for (let k = 0; k < 2; k++) expect(() => memo.vertex(cid, bad, nodeSignatures)).toThrow(DecodeError);
+    expect(memo.stats).toMatchObject({ decoded: 0, reused: 0 });
   });
 
   it("is bounded by its capacity", () => {
-    const memo = new VertexMemo(2);
+    const memo = new DecodeMemo(2);
     for (const note of ["c", "d", "e"]) {
       const v = vertexBytes(note);
-      memo.decode(v.cid, v.bytes, nodeSignatures);
+      memo.vertex(v.cid, v.bytes, nodeSignatures);
     }
     const c = vertexBytes("c");
-    memo.decode(c.cid, c.bytes, nodeSignatures); // pushed out by e: decoded again
-    expect(memo.stats).toEqual({ decoded: 4, reused: 0 });
+    memo.vertex(c.cid, c.bytes, nodeSignatures); // pushed out by e: decoded again
+    expect(memo.stats).toMatchObject({ decoded: 4, reused: 0 });
+  });
+
+  it("heads and CIDs: keyed by the byte array itself, each decoded once, a copy decoded again; refusals not kept", () => {
+    const memo = new DecodeMemo();
+    const a = vertexBytes("h");
+    const named = memo.cid(a.bytes, nodeHasher);
+    expect(named.text).toBe(a.cid);
+    expect(named.cid.toString()).toBe(a.cid);
+    expect(memo.cid(a.bytes, nodeHasher)).toBe(named);
+    expect(memo.cid(a.bytes.slice(), nodeHasher)).toEqual(named); // a copy: hashed again, the same answer
+    expect(memo.stats).toMatchObject({ cidsHashed: 2, cidsReused: 1 });
+
+    const bytes = encodeHeads({ heads: [cidOf(a.bytes, nodeHasher)], count: 1, root: new Uint8Array(32), seq: 4 });
+    const h = memo.heads(bytes);
+    expect(h).toEqual(headsText(bytes));
+    expect(h.heads).toEqual([a.cid]);
+    expect(memo.heads(bytes)).toBe(h);
+    expect(memo.stats).toMatchObject({ headsDecoded: 1, headsReused: 1 });
+    const bad = bytes.slice(0, bytes.length - 1);
+    for (let k = 0; k < 2; k++) expect(() => memo.heads(bad)).toThrow(DecodeError);
+    expect(memo.stats).toMatchObject({ headsDecoded: 1, headsReused: 1 });
   });
 
   it("a driver: node run is the same run with and without the shared memo", async () => {
@@ -61,7 +83,7 @@ describe("VertexMemo", () => {
       node: { txs: 40, rate: 200, doubleSpends: 0.2, drain: 30_000 },
     });
     const shared = await runNodeScenario(scenario);
-    const own = await runNodeScenario(scenario, { shareVertexDecodes: false });
+    const own = await runNodeScenario(scenario, { shareDecodes: false });
     expect(JSON.stringify(shared.summary)).toBe(JSON.stringify(own.summary));
     expect(shared.summary.decided.min).toBeGreaterThan(0);
   }, 120_000);

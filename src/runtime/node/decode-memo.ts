@@ -1,0 +1,100 @@
+/**
+ * A memo of decoded gossip that several node cores may share: vertices by CID, and the
+ * CIDs and heads announcements of byte arrays the simulated network hands every receiver.
+ *
+ * Every node decodes and checks every vertex and heads announcement it receives; in the
+ * node simulator a hundred cores receive the same bytes, and decoding them (CBOR, CIDs,
+ * the canonical checks, the signature over the re-encoded body, each CID's text form) was
+ * the largest single cost of a 100-node run: N² decodes of N authors' messages
+ * (docs/node-simulator.md). Decoding is a pure function of the bytes (the signature scheme
+ * is fixed for a run), so one shared memo gives every core exactly what its own decode
+ * would, once per message instead of once per message and node:
+ * - vertices are keyed by the CID each receiving node computed itself from the bytes it
+ *   received, so a node cannot be handed another vertex's result;
+ * - a vertex's CID and a heads announcement are keyed by the byte array itself (a
+ *   `WeakMap` on its identity): the simulator hands all receivers the sender's array and
+ *   never writes to it (memory.ts `shareBytes`), so the same array is the same bytes.
+ *   A copy misses the memo and is decoded as a live node would.
+ *
+ * Only successful decodes are kept (a refused message is decoded again, and refused again,
+ * by each node that receives it: rare, and its error text stays the node's own). The live
+ * node has no memo (it is alone in its process); the simulator gives one to each run.
+ */
+import { type BlockCid, cidOf } from "../../core/codec.js";
+import type { Hasher, SignatureScheme } from "../../core/crypto.js";
+import { decodeVertex, type Vertex } from "../../core/vertex.js";
+import { Lru } from "./lru.js";
+import { decodeHeads } from "./wire.js";
+
+/** A block's CID and its text form (the key of every index and of the ledger). */
+export interface NamedCid {
+  readonly cid: BlockCid;
+  readonly text: string;
+}
+
+/** A heads announcement as intake uses it: the heads' CIDs as text. */
+export interface HeadsText {
+  readonly heads: readonly string[];
+}
+
+export class DecodeMemo {
+  private readonly vertices: Lru<string, Vertex>;
+  private readonly cids = new WeakMap<Uint8Array, NamedCid>();
+  private readonly headsOf = new WeakMap<Uint8Array, HeadsText>();
+  /** decodes done, and decodes spared (what the memo did; its tests read them) */
+  readonly stats = { decoded: 0, reused: 0, headsDecoded: 0, headsReused: 0, cidsHashed: 0, cidsReused: 0 };
+
+  constructor(capacity = 8192) {
+    this.vertices = new Lru(capacity);
+  }
+
+  /** The vertex of `bytes`, whose CID (as computed from these bytes by the caller) is `cid`; throws as {@link decodeVertex}. */
+  vertex(cid: string, bytes: Uint8Array, signatures: SignatureScheme): Vertex {
+    const hit = this.vertices.get(cid);
+    if (hit !== undefined) {
+      this.stats.reused++;
+      return hit;
+    }
+    const v = decodeVertex(bytes, signatures);
+    this.stats.decoded++;
+    this.vertices.set(cid, v);
+    return v;
+  }
+
+  /** The CID of `bytes` (as {@link cidOf}) and its text. */
+  cid(bytes: Uint8Array, hasher: Hasher): NamedCid {
+    const hit = this.cids.get(bytes);
+    if (hit !== undefined) {
+      this.stats.cidsReused++;
+      return hit;
+    }
+    const named = namedCid(bytes, hasher);
+    this.stats.cidsHashed++;
+    this.cids.set(bytes, named);
+    return named;
+  }
+
+  /** The heads announcement of `bytes`; throws as {@link decodeHeads}. */
+  heads(bytes: Uint8Array): HeadsText {
+    const hit = this.headsOf.get(bytes);
+    if (hit !== undefined) {
+      this.stats.headsReused++;
+      return hit;
+    }
+    const h = headsText(bytes);
+    this.stats.headsDecoded++;
+    this.headsOf.set(bytes, h);
+    return h;
+  }
+}
+
+/** A heads announcement's heads as CID text (what a node without a memo computes). */
+export function headsText(bytes: Uint8Array): HeadsText {
+  return { heads: decodeHeads(bytes).heads.map((c) => c.toString()) };
+}
+
+/** The CID of `bytes` and its text (what a node without a memo computes). */
+export function namedCid(bytes: Uint8Array, hasher: Hasher): NamedCid {
+  const cid = cidOf(bytes, hasher);
+  return { cid, text: cid.toString() };
+}
