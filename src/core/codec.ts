@@ -21,6 +21,7 @@ import * as dagCbor from "@ipld/dag-cbor";
 import { CID } from "multiformats/cid";
 import { create as createDigest } from "multiformats/hashes/digest";
 import { equalBytes } from "./bytes.js";
+import { encodeDirect } from "./cbor-direct.js";
 import type { Hasher } from "./crypto.js";
 import { DecodeError, EncodeError } from "./errors.js";
 
@@ -55,6 +56,9 @@ export interface DecodeOptions {
 
 /** Canonical DAG-CBOR bytes of a value of the IPLD data model; throws {@link EncodeError}. */
 export function encode(value: unknown, what = "value"): Uint8Array {
+  // The direct writer covers entropic's messages; anything else goes to the library (cbor-direct.ts).
+  const direct = encodeDirect(value);
+  if (direct !== undefined) return direct;
   let out: Uint8Array;
   try {
     out = dagCbor.encode(value);
@@ -86,7 +90,7 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): unknown 
   if (options.canonical === false) return value;
   let again: Uint8Array;
   try {
-    again = dagCbor.encode(value);
+    again = encodeDirect(value) ?? dagCbor.encode(value);
   } catch (e) {
     throw new DecodeError("non-canonical", what, e instanceof Error ? e.message : String(e));
   }

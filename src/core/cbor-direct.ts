@@ -1,0 +1,169 @@
+/**
+ * A direct writer of canonical DAG-CBOR for the values entropic's messages are made of:
+ * plain objects with ASCII keys, arrays, safe integers, ASCII strings, byte strings,
+ * booleans, null and CIDs. Anything else (floats, non-ASCII text, big integers, other
+ * objects) returns undefined, and the caller encodes with @ipld/dag-cbor, which stays the
+ * reference: a property test checks that every value this writes gets @ipld/dag-cbor's
+ * bytes exactly.
+ *
+ * Hand-written because the library is measurably too slow for the node's hot messages
+ * (poll requests and responses, signed answers, and the re-encoding that checks canonical
+ * form on decode): cborg builds a token per value and sorts each map's entries with an
+ * allocated comparator array before writing, and its allocations were the largest share
+ * of a 100-node simulation's garbage (docs/node-simulator.md). Here a value is written
+ * straight into one reused buffer, map keys sorted in place (DAG-CBOR's order: shorter
+ * keys first, then bytewise; for ASCII keys that is length, then code units).
+ */
+import { CID } from "multiformats/cid";
+
+const MAJOR_UINT = 0;
+const MAJOR_NEGINT = 1;
+const MAJOR_BYTES = 2;
+const MAJOR_TEXT = 3;
+const MAJOR_ARRAY = 4;
+const MAJOR_MAP = 5;
+const TAG_CID = 42;
+/** Deeper values are left to the library (which also names a circular reference). */
+const MAX_DEPTH = 64;
+
+/** The writer's buffer: reused (encoding is synchronous), grown when a value needs more. */
+let buf = new Uint8Array(64 * 1024);
+let pos = 0;
+
+/** Canonical DAG-CBOR bytes of `value`, or undefined when it is outside this writer's subset. */
+export function encodeDirect(value: unknown): Uint8Array | undefined {
+  pos = 0;
+  if (!write(value, 0)) return undefined;
+  return buf.slice(0, pos);
+}
+
+function ensure(n: number): void {
+  if (pos + n <= buf.length) return;
+  let size = buf.length * 2;
+  while (size < pos + n) size *= 2;
+  const grown = new Uint8Array(size);
+  grown.set(buf.subarray(0, pos));
+  buf = grown;
+}
+
+function header(major: number, n: number): void {
+  ensure(9);
+  const m = major << 5;
+  if (n < 24) buf[pos++] = m | n;
+  else if (n < 0x100) {
+    buf[pos++] = m | 24;
+    buf[pos++] = n;
+  } else if (n < 0x10000) {
+    buf[pos++] = m | 25;
+    buf[pos++] = n >>> 8;
+    buf[pos++] = n & 0xff;
+  } else if (n < 0x100000000) {
+    buf[pos++] = m | 26;
+    buf[pos++] = n >>> 24;
+    buf[pos++] = (n >>> 16) & 0xff;
+    buf[pos++] = (n >>> 8) & 0xff;
+    buf[pos++] = n & 0xff;
+  } else {
+    const hi = Math.floor(n / 0x100000000);
+    const lo = n >>> 0;
+    buf[pos++] = m | 27;
+    buf[pos++] = hi >>> 24;
+    buf[pos++] = (hi >>> 16) & 0xff;
+    buf[pos++] = (hi >>> 8) & 0xff;
+    buf[pos++] = hi & 0xff;
+    buf[pos++] = lo >>> 24;
+    buf[pos++] = (lo >>> 16) & 0xff;
+    buf[pos++] = (lo >>> 8) & 0xff;
+    buf[pos++] = lo & 0xff;
+  }
+}
+
+function bytes(b: Uint8Array): void {
+  header(MAJOR_BYTES, b.length);
+  ensure(b.length);
+  buf.set(b, pos);
+  pos += b.length;
+}
+
+/** Writes an ASCII string; false (nothing usable written) for any other. */
+function ascii(s: string): boolean {
+  const n = s.length;
+  header(MAJOR_TEXT, n);
+  ensure(n);
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (c > 0x7f) return false;
+    buf[pos++] = c;
+  }
+  return true;
+}
+
+/** DAG-CBOR's map key order for ASCII keys: length first, then code units. */
+function keyOrder(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function write(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case "number":
+      if (!Number.isSafeInteger(value) || Object.is(value, -0)) return false; // floats: the library's
+      if (value >= 0) header(MAJOR_UINT, value);
+      else header(MAJOR_NEGINT, -1 - value);
+      return true;
+    case "string":
+      return ascii(value);
+    case "boolean":
+      ensure(1);
+      buf[pos++] = value ? 0xf5 : 0xf4;
+      return true;
+    case "object": {
+      if (value === null) {
+        ensure(1);
+        buf[pos++] = 0xf6;
+        return true;
+      }
+      if (depth >= MAX_DEPTH) return false;
+      if (value instanceof Uint8Array) {
+        if (value.constructor !== Uint8Array && !isBufferLike(value)) return false;
+        bytes(value);
+        return true;
+      }
+      if (Array.isArray(value)) {
+        header(MAJOR_ARRAY, value.length);
+        for (let k = 0; k < value.length; k++) if (!write(value[k], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto === Object.prototype || proto === null) {
+        const rec = value as Record<string, unknown>;
+        const keys = Object.keys(rec);
+        keys.sort(keyOrder);
+        header(MAJOR_MAP, keys.length);
+        for (const k of keys) {
+          const v = rec[k];
+          if (v === undefined) return false; // the library refuses it, with its own message
+          if (!ascii(k) || !write(v, depth + 1)) return false;
+        }
+        return true;
+      }
+      const cid = CID.asCID(value);
+      if (cid === null) return false;
+      header(6, TAG_CID); // major type 6: a tag
+      const b = cid.bytes;
+      header(MAJOR_BYTES, b.length + 1);
+      ensure(b.length + 1);
+      buf[pos++] = 0; // DAG-CBOR's multibase identity prefix
+      buf.set(b, pos);
+      pos += b.length;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** A Uint8Array subclass the library also writes as bytes (Node's Buffer). */
+function isBufferLike(value: Uint8Array): boolean {
+  return value.constructor.name === "Buffer";
+}
