@@ -24,7 +24,7 @@ import { type BlockCid, cidOf } from "../../core/codec.js";
 import type { Hasher, SignatureScheme } from "../../core/crypto.js";
 import { decodeVertex, type Vertex } from "../../core/vertex.js";
 import { Lru } from "./lru.js";
-import { decodeHeads } from "./wire.js";
+import { decodeHeads, ID_BYTES, instanceId } from "./wire.js";
 
 /** A block's CID and its text form (the key of every index and of the ledger). */
 export interface NamedCid {
@@ -41,6 +41,7 @@ export class DecodeMemo {
   private readonly vertices: Lru<string, Vertex>;
   private readonly cids = new WeakMap<Uint8Array, NamedCid>();
   private readonly headsOf = new WeakMap<Uint8Array, HeadsText>();
+  private readonly decisionIds = new WeakMap<Vertex, Uint8Array>();
   /** decodes done, and decodes spared (what the memo did; its tests read them) */
   readonly stats = { decoded: 0, reused: 0, headsDecoded: 0, headsReused: 0, cidsHashed: 0, cidsReused: 0 };
 
@@ -72,6 +73,17 @@ export class DecodeMemo {
     this.stats.cidsHashed++;
     this.cids.set(bytes, named);
     return named;
+  }
+
+  /** The 8-byte instance ids of a vertex's decisions' sets, end to end (wire.ts `instanceId`). */
+  instanceIds(v: Vertex, hasher: Hasher): Uint8Array {
+    let ids = this.decisionIds.get(v);
+    if (ids === undefined) {
+      ids = new Uint8Array(v.decisions.length * ID_BYTES);
+      for (let j = 0; j < v.decisions.length; j++) ids.set(instanceId(hasher, v.decisions[j]![0]), j * ID_BYTES);
+      this.decisionIds.set(v, ids);
+    }
+    return ids;
   }
 
   /** The heads announcement of `bytes`; throws as {@link decodeHeads}. */

@@ -153,15 +153,20 @@ export class Resync implements TimedJob {
     s.counters.verticesReceived++;
     for (const p of v.parents) if (!(yield* this.hasVertex(p.toString()))) s.wants.want("vertex", p.toString(), from);
     s.wake();
-    for (const [key, txCid] of v.decisions) {
+    // The simulator's memo knows the decisions' instance ids (hashed once per vertex for all cores).
+    const ids = s.c.decodeMemo?.instanceIds(v, s.c.crypto.hasher);
+    for (let j = 0; j < v.decisions.length; j++) {
+      const [key, txCid] = v.decisions[j]!;
       // The common case, from the table's columns alone (a 100-node simulation takes in N²
       // decisions per set, and each read through the set's objects missed the caches):
       // decided here, for the same transaction (decision CIDs are all CIDv1 dag-cbor
-      // sha2-256, so the digest is the CID).
-      const held = s.registry.get(key);
-      if (held !== undefined) {
-        const d = s.table.decided(held.index);
-        if (d >= 0 && s.table.candidateIs(held.index, d, txCid.multihash.digest)) continue;
+      // sha2-256, so the digest is the CID). Found by instance id, the set is confirmed by
+      // the digest itself: a transaction's bytes name its conflict key, so another set whose
+      // id collides with this one's cannot have decided the same digest.
+      const i = ids !== undefined ? s.byInstanceId.get(ids, j * ID_BYTES) : (s.registry.get(key)?.index ?? -1);
+      if (i >= 0) {
+        const d = s.table.decided(i);
+        if (d >= 0 && s.table.candidateIs(i, d, txCid.multihash.digest)) continue;
       }
       // Memory answers almost always (a generator and a CID parse per decision were a
       // visible share of a 100-node simulation).

@@ -6,7 +6,7 @@ import { conflictKey, createTx, txId } from "../../../src/core/tx.js";
 import { createVertex, decodeVertex, encodeVertex } from "../../../src/core/vertex.js";
 import { nodeHasher, nodeSignatures } from "../../../src/runtime/crypto-node.js";
 import { DecodeMemo, headsText } from "../../../src/runtime/node/decode-memo.js";
-import { encodeHeads } from "../../../src/runtime/node/wire.js";
+import { encodeHeads, instanceId } from "../../../src/runtime/node/wire.js";
 import { runNodeScenario } from "../../../src/runtime/simnet/run.js";
 import { validateScenario } from "../../../src/sim/scenario/schema.js";
 
@@ -70,6 +70,15 @@ describe("DecodeMemo", () => {
     const bad = bytes.slice(0, bytes.length - 1);
     for (let k = 0; k < 2; k++) expect(() => memo.heads(bad)).toThrow(DecodeError);
     expect(memo.stats).toMatchObject({ headsDecoded: 1, headsReused: 1 });
+  });
+
+  it("a vertex's decision instance ids: wire.ts instanceId of each key, end to end, hashed once per vertex", () => {
+    const memo = new DecodeMemo();
+    const a = vertexBytes("ids");
+    const v = memo.vertex(a.cid, a.bytes, nodeSignatures);
+    const ids = memo.instanceIds(v, nodeHasher);
+    expect(ids).toEqual(instanceId(nodeHasher, v.decisions[0]![0]));
+    expect(memo.instanceIds(v, nodeHasher)).toBe(ids);
   });
 
   it("a driver: node run is the same run with and without the shared memo", async () => {
