@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { loadScenario } from "../src/sim/scenario/load.js";
 import { runNodeScenario } from "../src/runtime/simnet/run.js";
+import { SIM_NODE_FLAGS } from "../src/runtime/simnet/heap-tuning.js";
 
 const root = resolve(import.meta.dirname, "..");
 const self = resolve(import.meta.dirname, "node-sim.ts");
@@ -108,7 +109,8 @@ async function main(): Promise<void> {
   for (const protocol of protocols) {
     const spec: CaseSpec = { protocol, nodes, sets };
     process.stderr.write(`${protocol}: ${nodes} nodes, ${sets} sets ... `);
-    const raw = execFileSync(process.execPath, ["--import", "tsx", self, "--case", JSON.stringify(spec)], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 });
+    // The simulator's heap setting (heap-tuning.ts), as `entropic swarm` gives its workers.
+    const raw = execFileSync(process.execPath, [...SIM_NODE_FLAGS, "--import", "tsx", self, "--case", JSON.stringify(spec)], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 });
     const r = JSON.parse(raw) as CaseResult;
     results.push(r);
     const failed = Object.entries(r.violations).filter(([, n]) => n > 0);
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
   const lines = [
     "# The node simulator's speed (`driver: node`)",
     "",
-    `Command: \`${command}\` (run ${at}). Scenario: \`${SCENARIO}\` (Watts–Strogatz k = 10, 1% loss, a 50/50 partition from 1 s to 2 s, 10% double spends, 500 sets/s), its protocol, node count and sets overridden. Each case in its own process; CPU is user + system of that process.`,
+    `Command: \`${command}\` (run ${at}). Scenario: \`${SCENARIO}\` (Watts–Strogatz k = 10, 1% loss, a 50/50 partition from 1 s to 2 s, 10% double spends, 500 sets/s), its protocol, node count and sets overridden. Each case in its own process, started with \`${SIM_NODE_FLAGS.join(" ")}\` (src/runtime/simnet/heap-tuning.ts); CPU is user + system of that process.`,
     "",
     `Target (issue 11): ${TARGET.nodes} nodes deciding ${TARGET.sets} sets in ≤ ${TARGET.wallS} s of wall time. ${atTarget ? "These rows are the target's size." : `These rows are ${nodes} nodes × ${sets} sets, not the target's size: they say nothing about it beyond their own wall time (the cost per event grows with the sets; docs/node-simulator.md).`}`,
     "",

@@ -11,6 +11,7 @@ import { UsageError } from "../../core/errors.js";
 import { EXIT_VIOLATION } from "../errors.js";
 import { createProgress } from "../progress.js";
 import { formatNodeSummary } from "../sim/node-run.js";
+import { SIM_YOUNG_GENERATION_MB } from "../../runtime/simnet/heap-tuning.js";
 
 interface SwarmOptions {
   runs: string;
@@ -86,7 +87,7 @@ async function runPool(first: number, runs: number, workers: number): Promise<Sw
     new Promise<void>((resolve) => {
       if (next >= end) return resolve();
       const seed = next++;
-      const worker = new Worker(url, { workerData: { seed }, execArgv: process.execArgv });
+      const worker = new Worker(url, { workerData: { seed }, execArgv: process.execArgv, resourceLimits: { maxYoungGenerationSizeMb: SIM_YOUNG_GENERATION_MB } });
       let done = false;
       const finish = (line: SwarmLine) => {
         if (done) return;

@@ -52,6 +52,11 @@ export class Lru<K, V> {
     return this.map.delete(key);
   }
 
+  /** Forget everything (no eviction callbacks). */
+  clear(): void {
+    this.map.clear();
+  }
+
   keys(): IterableIterator<K> {
     return this.map.keys();
   }

@@ -76,13 +76,14 @@ export class Responder {
     const s = this.s;
     if (s.protocol.exchange) return { kind: "error", message: `this node runs ${s.protocol.name}: it answers one-shot queries, not standing polls` };
     const parts: PartAnswer[] = [];
+    const asker = this.standing.askerIndex(from);
     for (const p of req.parts) {
       let st: StandingAnswer | undefined;
       if (p.instances !== undefined) {
         if (p.instances.length / ID_BYTES > MAX_STANDING_MEMBERS) return { kind: "error", message: `a standing batch has at most ${MAX_STANDING_MEMBERS} instances` };
-        st = this.standing.register(from, p.ref, p.instances);
+        st = this.standing.register(asker, p.ref, p.instances);
       } else {
-        st = this.standing.get(from, p.ref);
+        st = this.standing.get(asker, p.ref);
         if (st === undefined) {
           s.counters.standingUnknown++;
           parts.push({ status: "unknown" });

@@ -13,7 +13,8 @@
  *
  * Memory: at most {@link MAX_STANDING} batches over all askers, least recently polled
  * forgotten first (an asker whose batch was forgotten gets *unknown* and registers it
- * again), each at most {@link MAX_STANDING_MEMBERS} instances: ≤ 4096 × 256 × 21 bytes.
+ * again), each at most {@link MAX_STANDING_MEMBERS} instances: ≤ 4096 × 256 × 21 bytes; and a
+ * number per asker, at most {@link MAX_ASKERS} of them.
  */
 import { NO_CANDIDATE } from "../../protocols/consensus.js";
 import { Lru } from "./lru.js";
@@ -26,6 +27,8 @@ import { skipped } from "./wire-poll.js";
 export const MAX_STANDING = 4096;
 /** Members a standing batch may have (the asker's batches are smaller: standing-batches.ts). */
 export const MAX_STANDING_MEMBERS = 256;
+/** Askers numbered at once (their peer ids kept, one number each). */
+const MAX_ASKERS = 65_536;
 
 /** What this node last answered one asker about one batch. */
 export class StandingAnswer {
@@ -58,7 +61,8 @@ export class StandingAnswer {
 }
 
 export class StandingAnswers {
-  private readonly lru = new Lru<string, StandingAnswer>(MAX_STANDING);
+  private readonly lru = new Lru<number, StandingAnswer>(MAX_STANDING);
+  private readonly askers = new Map<string, number>();
 
   constructor(private readonly s: NodeState) {}
 
@@ -66,15 +70,33 @@ export class StandingAnswers {
     return this.lru.size;
   }
 
-  /** A new registration from `asker` (replacing any earlier batch under its ref). */
-  register(asker: string, ref: number, ids: Uint8Array): StandingAnswer {
+  /**
+   * A small number per asker, for {@link register} and {@link get} (not the peer book's:
+   * indexing a peer there makes it a sampling candidate). Bounded: renumbered from scratch,
+   * forgetting every batch (askers then register theirs again), past {@link MAX_ASKERS}.
+   */
+  askerIndex(asker: string): number {
+    let i = this.askers.get(asker);
+    if (i === undefined) {
+      if (this.askers.size >= MAX_ASKERS) {
+        this.askers.clear();
+        this.lru.clear();
+      }
+      i = this.askers.size;
+      this.askers.set(asker, i);
+    }
+    return i;
+  }
+
+  /** A new registration from `asker` (its {@link askerIndex}) replacing any earlier batch under its ref. */
+  register(asker: number, ref: number, ids: Uint8Array): StandingAnswer {
     const st = new StandingAnswer(ids);
     this.lru.set(key(asker, ref), st);
     return st;
   }
 
   /** The batch `asker` registered under `ref`, refreshed as recently polled; undefined when not held. */
-  get(asker: string, ref: number): StandingAnswer | undefined {
+  get(asker: number, ref: number): StandingAnswer | undefined {
     return this.lru.get(key(asker, ref));
   }
 
@@ -121,6 +143,11 @@ export class StandingAnswers {
   }
 }
 
-function key(asker: string, ref: number): string {
-  return `${ref}/${asker}`;
+/**
+ * One number per (asker, ref): the asker's peer-book index above the 32-bit ref (exact
+ * below 2^21 askers). A string key built per part was a visible cost of answering.
+ */
+function key(asker: number, ref: number): number {
+  if (!Number.isInteger(asker) || asker < 0 || asker >= 2 ** 21) throw new RangeError(`asker index ${asker} is out of range`);
+  return asker * 0x1_0000_0000 + ref;
 }

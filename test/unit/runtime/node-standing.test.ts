@@ -12,6 +12,7 @@ import { nodeSignatures } from "../../../src/runtime/crypto-node.js";
 import { snowball } from "../../../src/protocols/snowball/index.js";
 import type { ConsensusProtocol } from "../../../src/protocols/consensus.js";
 import { BATCH_MEMBERS, StandingBatches } from "../../../src/runtime/node/standing-batches.js";
+import { StandingAnswers } from "../../../src/runtime/node/standing-answers.js";
 import { decodeRequest, encodeResponse, instanceId, signAnswer, verifyAnswer } from "../../../src/runtime/node/wire.js";
 import { bitmapMembers, decodePollResponse, encodePollRequest, encodePollResponse, memberIds, membersBitmap, type PollPart, type PollRequest, skipped } from "../../../src/runtime/node/wire-poll.js";
 import { nodeHasher } from "../../../src/runtime/crypto-node.js";
@@ -216,5 +217,25 @@ describe("decode without the canonical check", () => {
     const bytes = Uint8Array.from([0xa2, 0x61, 0x62, 0x01, 0x61, 0x61, 0x02]);
     expect(() => decode(bytes)).toThrow(/canonical/);
     expect(decode(bytes, { canonical: false })).toEqual({ a: 2, b: 1 });
+  });
+});
+
+describe("StandingAnswers keys", () => {
+  it("a batch is held per (asker, ref): two askers' batches under one ref are distinct, and an asker keeps its number", () => {
+    const answers = new StandingAnswers(undefined as never); // register and get never read the node's state
+    const a = answers.askerIndex("peer-a");
+    const b = answers.askerIndex("peer-b");
+    expect(a).not.toBe(b);
+    expect(answers.askerIndex("peer-a")).toBe(a);
+    const ids = new Uint8Array(16);
+    const sa = answers.register(a, 7, ids);
+    const sb = answers.register(b, 7, ids);
+    expect(answers.get(a, 7)).toBe(sa);
+    expect(answers.get(b, 7)).toBe(sb);
+    expect(answers.get(a, 8)).toBeUndefined();
+    expect(answers.get(a, 2 ** 32 - 1)).toBeUndefined(); // the largest ref does not reach the next asker's keys
+    answers.register(a, 2 ** 32 - 1, ids);
+    expect(answers.get(b, 0)).toBeUndefined();
+    expect(answers.size).toBe(3);
   });
 });
