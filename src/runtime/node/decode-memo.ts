@@ -51,28 +51,12 @@ export class DecodeMemo {
 
   /** The vertex of `bytes`, whose CID (as computed from these bytes by the caller) is `cid`; throws as {@link decodeVertex}. */
   vertex(cid: string, bytes: Uint8Array, signatures: SignatureScheme): Vertex {
-    const hit = this.vertices.get(cid);
-    if (hit !== undefined) {
-      this.stats.reused++;
-      return hit;
-    }
-    const v = decodeVertex(bytes, signatures);
-    this.stats.decoded++;
-    this.vertices.set(cid, v);
-    return v;
+    return this.remembered(this.vertices, cid, () => decodeVertex(bytes, signatures), "reused", "decoded");
   }
 
   /** The CID of `bytes` (as {@link cidOf}) and its text. */
   cid(bytes: Uint8Array, hasher: Hasher): NamedCid {
-    const hit = this.cids.get(bytes);
-    if (hit !== undefined) {
-      this.stats.cidsReused++;
-      return hit;
-    }
-    const named = namedCid(bytes, hasher);
-    this.stats.cidsHashed++;
-    this.cids.set(bytes, named);
-    return named;
+    return this.remembered(this.cids, bytes, () => namedCid(bytes, hasher), "cidsReused", "cidsHashed");
   }
 
   /** The 8-byte instance ids of a vertex's decisions' sets, end to end (wire.ts `instanceId`). */
@@ -88,15 +72,20 @@ export class DecodeMemo {
 
   /** The heads announcement of `bytes`; throws as {@link decodeHeads}. */
   heads(bytes: Uint8Array): HeadsText {
-    const hit = this.headsOf.get(bytes);
-    if (hit !== undefined) {
-      this.stats.headsReused++;
-      return hit;
+    return this.remembered(this.headsOf, bytes, () => headsText(bytes), "headsReused", "headsDecoded");
+  }
+
+  /** `store`'s value for `key`, or `make()`'s, kept (a throw keeps nothing); counted in `stats`. */
+  private remembered<K, V>(store: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, make: () => V, hit: keyof DecodeMemo["stats"], miss: keyof DecodeMemo["stats"]): V {
+    const known = store.get(key);
+    if (known !== undefined) {
+      this.stats[hit]++;
+      return known;
     }
-    const h = headsText(bytes);
-    this.stats.headsDecoded++;
-    this.headsOf.set(bytes, h);
-    return h;
+    const value = make();
+    this.stats[miss]++;
+    store.set(key, value);
+    return value;
   }
 }
 
