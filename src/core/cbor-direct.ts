@@ -99,9 +99,22 @@ function ascii(s: string): boolean {
 }
 
 /** DAG-CBOR's map key order for ASCII keys: length first, then code units. */
-function keyOrder(a: string, b: string): number {
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+function before(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length < b.length : a < b;
+}
+
+/**
+ * Sort map keys in place by {@link before}: an insertion sort, as messages' maps have a
+ * handful of keys and `Array.prototype.sort` with a comparator allocated a work array per
+ * map (12% of a 100-node simulation's allocations).
+ */
+function sortKeys(keys: string[]): void {
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && before(k, keys[j]!); j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
+  }
 }
 
 function write(value: unknown, depth: number): boolean {
@@ -138,7 +151,7 @@ function write(value: unknown, depth: number): boolean {
       if (proto === Object.prototype || proto === null) {
         const rec = value as Record<string, unknown>;
         const keys = Object.keys(rec);
-        keys.sort(keyOrder);
+        sortKeys(keys);
         header(MAJOR_MAP, keys.length);
         for (const k of keys) {
           const v = rec[k];
