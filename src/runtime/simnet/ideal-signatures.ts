@@ -11,7 +11,7 @@
  * cheaper, and a run's result does not depend on which one signs (a test checks that).
  */
 import { createHash } from "node:crypto";
-import { toHex } from "../../core/bytes.js";
+import { equalBytes } from "../../core/bytes.js";
 import { type CryptoSuite, type KeyPair, PUBLIC_KEY_LENGTH, SECRET_KEY_LENGTH, SIGNATURE_LENGTH, type SignatureScheme } from "../../core/crypto.js";
 import { nodeHasher } from "../crypto-node.js";
 
@@ -21,11 +21,22 @@ function sha512(...parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(h.digest());
 }
 
+/** The first four bytes of a public key, as a number: the registry's key (confirmed on all 32). */
+function keyWord(publicKey: Uint8Array): number {
+  return publicKey[0]! | (publicKey[1]! << 8) | (publicKey[2]! << 16) | (publicKey[3]! << 24);
+}
+
 const PK_DOMAIN = new TextEncoder().encode("entropic/ideal-signature/pk");
 
 /** A fresh scheme with its own key registry (one per simulated run). */
 export function createIdealSignatures(): SignatureScheme & { readonly verifications: { ok: number; bad: number } } {
-  const secretOf = new Map<string, Uint8Array>();
+  // Every answer a simulated node receives is verified here: the registry is keyed by a
+  // number (confirmed on the whole key) rather than by the key's hex, built per verification.
+  const registry = new Map<number, { readonly publicKey: Uint8Array; readonly secretKey: Uint8Array }[]>();
+  const secretOf = (publicKey: Uint8Array): Uint8Array | undefined => {
+    for (const k of registry.get(keyWord(publicKey)) ?? []) if (equalBytes(k.publicKey, publicKey)) return k.secretKey;
+    return undefined;
+  };
   const verifications = { ok: 0, bad: 0 };
   return {
     generateKeyPair(seed32?: Uint8Array): KeyPair {
@@ -35,7 +46,10 @@ export function createIdealSignatures(): SignatureScheme & { readonly verificati
       const publicKey = sha512(PK_DOMAIN, secretKey).subarray(0, PUBLIC_KEY_LENGTH);
       // A public key whose top bit pattern libp2p would refuse does not exist: any 32 bytes
       // are a valid peer-id key there (no curve check), so the mapping is total.
-      secretOf.set(toHex(publicKey), secretKey);
+      const word = keyWord(publicKey);
+      const same = registry.get(word) ?? [];
+      if (!same.some((k) => equalBytes(k.publicKey, publicKey))) same.push({ publicKey: new Uint8Array(publicKey), secretKey });
+      registry.set(word, same);
       return { publicKey: new Uint8Array(publicKey), secretKey };
     },
     sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
@@ -43,7 +57,7 @@ export function createIdealSignatures(): SignatureScheme & { readonly verificati
       return sha512(secretKey, message);
     },
     verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-      const secret = publicKey instanceof Uint8Array && publicKey.length === PUBLIC_KEY_LENGTH ? secretOf.get(toHex(publicKey)) : undefined;
+      const secret = publicKey instanceof Uint8Array && publicKey.length === PUBLIC_KEY_LENGTH ? secretOf(publicKey) : undefined;
       let ok = secret !== undefined && signature instanceof Uint8Array && signature.length === SIGNATURE_LENGTH && message instanceof Uint8Array;
       if (ok) {
         const expected = sha512(secret!, message);
