@@ -30,11 +30,28 @@ const MAX_DEPTH = 64;
 let buf = new Uint8Array(64 * 1024);
 let pos = 0;
 
+/**
+ * A value written as a byte string that holds the value's own canonical DAG-CBOR: what
+ * `{ a: encode(v) }` gives, without encoding `v` into bytes of its own first (a poll
+ * response nests each signed answer this way). Only this writer knows it: a value holding
+ * one must be written by {@link encodeDirect} ({@link encodeNested}).
+ */
+export class Nested {
+  constructor(readonly value: unknown) {}
+}
+
 /** Canonical DAG-CBOR bytes of `value`, or undefined when it is outside this writer's subset. */
 export function encodeDirect(value: unknown): Uint8Array | undefined {
   pos = 0;
   if (!write(value, 0)) return undefined;
   return buf.slice(0, pos);
+}
+
+/** Canonical DAG-CBOR bytes of a value that holds {@link Nested} values; throws when it is outside the subset. */
+export function encodeNested(value: unknown, what: string): Uint8Array {
+  const out = encodeDirect(value);
+  if (out === undefined) throw new RangeError(`${what}: a value with nested encodings must be in the direct writer's subset (cbor-direct.ts)`);
+  return out;
 }
 
 function ensure(n: number): void {
@@ -140,6 +157,20 @@ function write(value: unknown, depth: number): boolean {
       if (value instanceof Uint8Array) {
         if (value.constructor !== Uint8Array && !isBufferLike(value)) return false;
         bytes(value);
+        return true;
+      }
+      if (value instanceof Nested) {
+        // Room for the longest byte-string header; the value is written after it, then moved
+        // up against the header it turns out to need (canonical: the shortest).
+        const start = pos;
+        ensure(9);
+        pos += 9;
+        if (!write(value.value, depth + 1)) return false;
+        const length = pos - start - 9;
+        pos = start;
+        header(MAJOR_BYTES, length);
+        buf.copyWithin(pos, start + 9, start + 9 + length);
+        pos += length;
         return true;
       }
       if (Array.isArray(value)) {

@@ -20,7 +20,7 @@ import { decodeSetRecord, type SetRecord } from "./set-record.js";
 import type { NodeState, SetInfo } from "./state.js";
 import { permuteVector, UNDECIDED } from "./table.js";
 import { MAX_STANDING_MEMBERS, type StandingAnswer, StandingAnswers } from "./standing-answers.js";
-import { candidateId, decodeRequest, encodeResponse, type ErrorResponse, type FetchRequest, ID_BYTES, idKey, type QueryRequest, type Response, type AnswerResponse, signAnswer, writeCandidateId } from "./wire.js";
+import { answerBody, candidateId, decodeRequest, encodeResponse, type ErrorResponse, type FetchRequest, ID_BYTES, idKey, type QueryRequest, type Response, type AnswerResponse, signAnswer, writeCandidateId } from "./wire.js";
 import { encodePollResponse, memberIds, membersBitmap, type PartAnswer, type PollRequest, type PollResponse, skipped as isSkipped } from "./wire-poll.js";
 import { all, readBytes, type Task } from "./tasks.js";
 
@@ -61,7 +61,7 @@ export class Responder {
     }
     if (req.kind === "poll") {
       const r = yield* this.answerPoll(from, req);
-      return r.kind === "answers" ? encodePollResponse(r, encodeResponse) : encodeResponse(r);
+      return r.kind === "answers" ? encodePollResponse(r, answerBody) : encodeResponse(r);
     }
     return encodeResponse(req.kind === "query" ? yield* this.answer(from, req) : yield* this.serveFetch(req));
   }

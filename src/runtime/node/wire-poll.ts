@@ -40,6 +40,7 @@
  * on the state the asker sends each round, so nothing stands.
  */
 import { decode, encode, expectBytes, expectList, expectRecord, expectUint } from "../../core/codec.js";
+import { encodeNested, Nested } from "../../core/cbor-direct.js";
 import { DecodeError } from "../../core/errors.js";
 import { type AnswerResponse, decodeResponse, type ErrorResponse, ID_BYTES, MAX_MESSAGE_BYTES, MAX_QUERY_INSTANCES } from "./wire.js";
 
@@ -135,14 +136,19 @@ export function pollRequestFrom(value: Record<string, unknown>, what: string): P
   return { kind: "poll", parts };
 }
 
-export function encodePollResponse(r: PollResponse, encodeAnswer: (a: AnswerResponse) => Uint8Array): Uint8Array {
+/**
+ * A poll response's bytes; `answerBody` is wire.ts `answerBody` (passed in: wire.ts imports
+ * this module). Each answer is nested as a byte string of its own encoding, written in
+ * place (cbor-direct.ts `Nested`) rather than encoded apart and copied in.
+ */
+export function encodePollResponse(r: PollResponse, answerBody: (a: AnswerResponse) => Record<string, unknown>): Uint8Array {
   const part = (p: PartAnswer): unknown => {
     if (p.status === "same") return SAME;
     if (p.status === "unknown") return UNKNOWN;
-    if (p.status === "full") return { a: encodeAnswer(p.answer), n: p.seq };
-    return { a: encodeAnswer(p.answer), m: p.members, n: p.seq };
+    if (p.status === "full") return { a: new Nested(answerBody(p.answer)), n: p.seq };
+    return { a: new Nested(answerBody(p.answer)), m: p.members, n: p.seq };
   };
-  return encode({ p: r.parts.map(part), t: "answers" }, "answers");
+  return encodeNested({ p: r.parts.map(part), t: "answers" }, "answers");
 }
 
 /** The positions set in a member bitmap of a batch of `size` (a delta's `m`, a poll's `skip`), in order. */

@@ -312,16 +312,20 @@ export function verifyAnswer(signatures: SignatureScheme, instances: Uint8Array,
   return signatures.verify(a.signer, signingView(instances, a), a.signature);
 }
 
+/** The DAG-CBOR map of a signed answer (what {@link encodeResponse} encodes). */
+export function answerBody(r: AnswerResponse): Record<string, unknown> {
+  const body: Record<string, unknown> = { e: r.epochs, s: r.signer, sig: r.signature, t: "answer" };
+  if (r.preferences !== undefined) body.p = r.preferences;
+  if (r.vectors !== undefined) body.v = f64Bytes(r.vectors);
+  if (r.skipped !== undefined) body.k = r.skipped;
+  if (r.locked !== undefined) body.l = r.locked;
+  return body;
+}
+
 export function encodeResponse(r: Response): Uint8Array {
   switch (r.kind) {
-    case "answer": {
-      const body: Record<string, unknown> = { e: r.epochs, s: r.signer, sig: r.signature, t: "answer" };
-      if (r.preferences !== undefined) body.p = r.preferences;
-      if (r.vectors !== undefined) body.v = f64Bytes(r.vectors);
-      if (r.skipped !== undefined) body.k = r.skipped;
-      if (r.locked !== undefined) body.l = r.locked;
-      return encode(body, "answer");
-    }
+    case "answer":
+      return encode(answerBody(r), "answer");
     case "blocks":
       return encode({ t: "blocks", txs: r.txs, vertices: r.vertices }, "blocks");
     case "error":

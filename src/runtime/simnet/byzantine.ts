@@ -19,7 +19,7 @@ import type { Rng } from "../../core/prng.js";
 import { conflictKey, decodeTx } from "../../core/tx.js";
 import { TOPICS, type Topic } from "../ports.js";
 import type { MemoryTransport } from "../transport/memory.js";
-import { type AnswerResponse, candidateId, decodeRequest, decodeTxBatch, encodeResponse, ID_BYTES, idKey, instanceId, signAnswer } from "../node/wire.js";
+import { answerBody, type AnswerResponse, candidateId, decodeRequest, decodeTxBatch, encodeResponse, ID_BYTES, idKey, instanceId, signAnswer } from "../node/wire.js";
 import { encodePollResponse, type PartAnswer } from "../node/wire-poll.js";
 import type { SimTime } from "./time.js";
 
@@ -135,7 +135,7 @@ export class ByzantineProcess {
         return { status: "full", answer: this.preferenceAnswer(from, instances), seq: 1 };
       });
       if (this.registrations.size > MAX_REGISTRATIONS) this.registrations.clear();
-      return encodePollResponse({ kind: "answers", parts }, encodeResponse);
+      return encodePollResponse({ kind: "answers", parts }, answerBody);
     }
     if (request.kind !== "query") throw new Error("only queries are answered");
     const n = request.instances.length / ID_BYTES;

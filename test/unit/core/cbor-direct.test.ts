@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { CID } from "multiformats/cid";
 import { create as createDigest } from "multiformats/hashes/digest";
 import { describe, expect, it } from "vitest";
-import { encodeDirect } from "../../../src/core/cbor-direct.js";
+import { encodeDirect, encodeNested, Nested } from "../../../src/core/cbor-direct.js";
 import { decode, encode } from "../../../src/core/codec.js";
 
 const asciiKey = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz_ABZ0189"), maxLength: 6 });
@@ -80,6 +80,23 @@ describe("encodeDirect", () => {
     for (const v of [1.5, -0, "é", { a: undefined }, { é: 1 }, 2n ** 70n, new Float64Array(2), new Map(), [1, 0.5]]) expect(encodeDirect(v)).toBeUndefined();
     expect(() => encode({ a: undefined }, "thing")).toThrow(/thing/);
     expect(encode({ a: 1.5, b: "é" })).toEqual(dagCbor.encode({ a: 1.5, b: "é" }));
+  });
+
+  it("property: a Nested value is written as the library writes the bytes of its own encoding", () => {
+    fc.assert(
+      fc.property(subset, subset, fc.uint8Array({ maxLength: 70_000 }), (outer, inner, pad) => {
+        // nested values of every header length (< 24, < 256, < 65536 bytes and more)
+        const value = { a: new Nested({ inner, pad }), n: [new Nested(inner), outer] };
+        const expected = dagCbor.encode({ a: dagCbor.encode({ inner, pad }), n: [dagCbor.encode(inner), outer] });
+        expect(Buffer.from(encodeNested(value, "test")).equals(Buffer.from(expected))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+    for (const size of [0, 20, 300, 70_000]) {
+      const pad = new Uint8Array(size).fill(7); // each byte-string header length, for certain
+      expect(encodeNested({ a: new Nested({ pad }) }, "test")).toEqual(dagCbor.encode({ a: dagCbor.encode({ pad }) }));
+    }
+    expect(() => encodeNested({ a: new Nested(1.5) }, "answers")).toThrow(/answers: a value with nested encodings/);
   });
 
   it("its buffer grows for large values and is reused safely between calls", () => {

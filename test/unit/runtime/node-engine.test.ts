@@ -99,7 +99,7 @@ describe("node engine on memory ports", () => {
 
 describe("equivocation in the live node", () => {
   it("a peer signing two candidates for one (set, epoch) is caught, and the proof spreads to nodes it never lied to", async () => {
-    const { decodeRequest, encodeResponse, signAnswer, candidateId, ID_BYTES } = await import("../../../src/runtime/node/wire.js");
+    const { answerBody, decodeRequest, encodeResponse, signAnswer, candidateId, ID_BYTES } = await import("../../../src/runtime/node/wire.js");
     const { txId } = await import("../../../src/core/tx.js");
     const { encodePollResponse } = await import("../../../src/runtime/node/wire-poll.js");
     const net = await startNet(snowball as ConsensusProtocol<unknown>, { k: 3, alphaPreference: 2, alphaConfidence: 2, beta: 50 }, 3);
@@ -132,7 +132,7 @@ describe("equivocation in the live node", () => {
         flip++;
         return { status: "full" as const, answer: signAnswer(nodeSignatures, keysE, instances, { epochs, preferences }), seq: flip };
       });
-      return encodePollResponse({ kind: "answers", parts }, encodeResponse);
+      return encodePollResponse({ kind: "answers", parts }, answerBody);
     });
     e.onMessage(() => "ignore");
     for (const t of net.transports) await net.t.run(e.dial(t.addresses()[0]!));

@@ -13,7 +13,7 @@ import { snowball } from "../../../src/protocols/snowball/index.js";
 import type { ConsensusProtocol } from "../../../src/protocols/consensus.js";
 import { BATCH_MEMBERS, StandingBatches } from "../../../src/runtime/node/standing-batches.js";
 import { StandingAnswers } from "../../../src/runtime/node/standing-answers.js";
-import { decodeRequest, encodeResponse, instanceId, signAnswer, verifyAnswer } from "../../../src/runtime/node/wire.js";
+import { answerBody, decodeRequest, encodeResponse, instanceId, signAnswer, verifyAnswer } from "../../../src/runtime/node/wire.js";
 import { bitmapMembers, decodePollResponse, encodePollRequest, encodePollResponse, memberIds, membersBitmap, type PollPart, type PollRequest, skipped } from "../../../src/runtime/node/wire-poll.js";
 import { nodeHasher } from "../../../src/runtime/crypto-node.js";
 import { startTestNet, stopTestNet } from "./node-net.js";
@@ -48,7 +48,7 @@ describe("standing poll wire", () => {
   it("answers round-trip: same, unknown and full signed parts, positionally", () => {
     const ids = new Uint8Array(16).fill(2);
     const answer = signAnswer(nodeSignatures, keys, ids, { epochs: new Uint8Array(8), preferences: new Uint8Array(16).fill(4) });
-    const bytes = encodePollResponse({ kind: "answers", parts: [{ status: "same" }, { status: "full", answer, seq: 3 }, { status: "unknown" }] }, encodeResponse);
+    const bytes = encodePollResponse({ kind: "answers", parts: [{ status: "same" }, { status: "full", answer, seq: 3 }, { status: "unknown" }] }, answerBody);
     expect(decodePollResponse(bytes, [5, 2, 7])).toEqual({ kind: "answers", parts: [{ status: "same" }, { status: "full", answer, seq: 3 }, { status: "unknown" }] });
     // the sizes are checked: a full part must answer exactly its batch
     expect(() => decodePollResponse(bytes, [5, 3, 7])).toThrow(DecodeError);
@@ -61,11 +61,11 @@ describe("standing poll wire", () => {
     const ids = new Uint8Array(16).fill(2);
     const answer = signAnswer(nodeSignatures, keys, ids, { epochs: new Uint8Array(8), preferences: new Uint8Array(16).fill(4) });
     const delta = { status: "delta" as const, answer, seq: 9, members: Uint8Array.from([0b1000_0010]) };
-    const bytes = encodePollResponse({ kind: "answers", parts: [delta] }, encodeResponse);
+    const bytes = encodePollResponse({ kind: "answers", parts: [delta] }, answerBody);
     expect(decodePollResponse(bytes, [8])).toEqual({ kind: "answers", parts: [delta] });
     expect(() => decodePollResponse(bytes, [5])).toThrow(/beyond the batch's 5/); // bit 7 of a 5-member batch
     expect(() => decodePollResponse(bytes, [9])).toThrow(DecodeError); // a 9-member batch has a 2-byte bitmap
-    const withMembers = (m: Uint8Array) => encodePollResponse({ kind: "answers", parts: [{ ...delta, members: m }] }, encodeResponse);
+    const withMembers = (m: Uint8Array) => encodePollResponse({ kind: "answers", parts: [{ ...delta, members: m }] }, answerBody);
     expect(() => decodePollResponse(withMembers(Uint8Array.from([0])), [8])).toThrow(/names no member/);
     expect(() => decodePollResponse(withMembers(Uint8Array.from([0b111])), [8])).toThrow(DecodeError); // 3 members, an answer over 2
     for (const members of [[0], [3, 5], [0, 1, 2, 3, 4, 5, 6, 7, 8]]) {
@@ -92,8 +92,8 @@ describe("standing poll wire", () => {
     const answer = signAnswer(nodeSignatures, keys, ids, { epochs: new Uint8Array(12), preferences: new Uint8Array(24).fill(4) });
     const valid = [
       encodePollRequest({ kind: "poll", parts: [{ ref: 1, instances: ids, skip: new Uint8Array(1) }, { ref: 2, seen: 4 }] }),
-      encodePollResponse({ kind: "answers", parts: [{ status: "full", answer, seq: 1 }, { status: "same" }] }, encodeResponse),
-      encodePollResponse({ kind: "answers", parts: [{ status: "same" }, { status: "delta", answer, seq: 2, members: Uint8Array.from([0b111]) }] }, encodeResponse),
+      encodePollResponse({ kind: "answers", parts: [{ status: "full", answer, seq: 1 }, { status: "same" }] }, answerBody),
+      encodePollResponse({ kind: "answers", parts: [{ status: "same" }, { status: "delta", answer, seq: 2, members: Uint8Array.from([0b111]) }] }, answerBody),
     ];
     expect(decodePollResponse(valid[2]!, [3, 3]).kind).toBe("answers");
     fc.assert(
