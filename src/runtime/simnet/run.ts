@@ -170,7 +170,7 @@ export async function runNodeScenario(scenario: Scenario, options: NodeRunOption
   if (network.churn !== undefined) throw new ScenarioError([{ path: "network.churn", message: "driver: node schedules crashes explicitly in node.crashes (each restarts from its ledger)" }]);
 
   const crypto: CryptoSuite = spec.crypto === "ideal" ? idealCrypto() : nodeCrypto;
-  // One memo of decoded vertices for the run's cores: each vertex decoded once, not once per node (vertex-memo.ts).
+  // One memo of decoded gossip for the run's cores: each vertex and heads announcement decoded once, not once per node (decode-memo.ts).
   const decodeMemo = options.shareDecodes === false ? undefined : new DecodeMemo();
   const time = new SimTime();
   const indexOf = new Map<string, number>();
