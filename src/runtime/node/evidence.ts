@@ -14,7 +14,7 @@
  * set when it is decided (finalizer.ts) or leaves memory ({@link NodeState.forget}) — and
  * one per proven culprit.
  */
-import { equalBytes, toHex } from "../../core/bytes.js";
+import { equalBytes } from "../../core/bytes.js";
 import { DecodeError } from "../../core/errors.js";
 import { TOPICS, type Verdict } from "../ports.js";
 import type { NodeState } from "./state.js";
@@ -24,9 +24,6 @@ import { checkEvidence, decodeEvidence, encodeEvidence, type EquivocationProof, 
 export const ZERO_KEY = "\0".repeat(ID_BYTES);
 
 export class Evidence {
-  /** each peer's signing key, once an answer proved it (a peer's key is its identity: it never changes) */
-  private readonly keyOf = new Map<string, Uint8Array>();
-
   constructor(private readonly s: NodeState) {}
 
   /**
@@ -69,21 +66,15 @@ export class Evidence {
 
   /** Whether `signer` is the public key behind `peer` (answers are signed with the peer identity key). */
   signerIs(signer: Uint8Array, peer: string): boolean {
-    // Every answer is checked here: the key a peer signed with last time, compared byte for
-    // byte, spares a hex string and a map search per answer.
-    const known = this.keyOf.get(peer);
+    // Every answer is checked here: the key the peer proved last time, compared byte for
+    // byte, spares deriving a peer id (or formatting a key) per answer. Only another key —
+    // a peer replaying others' answers — costs the derivation each time.
+    const keys = this.s.keyOfPeer;
+    const known = keys.get(peer);
     if (known !== undefined && equalBytes(known, signer)) return true;
-    const map = this.s.peerOfKey;
-    const hex = toHex(signer);
-    let id = map.get(hex);
-    if (id === undefined) {
-      id = this.s.c.peerIdOf(signer);
-      if (map.size > 10_000) map.clear();
-      map.set(hex, id);
-    }
-    if (id !== peer) return false;
-    if (this.keyOf.size > 10_000) this.keyOf.clear(); // bounded, as peerOfKey
-    this.keyOf.set(peer, signer.slice());
+    if (this.s.c.peerIdOf(signer) !== peer) return false;
+    if (keys.size > 10_000) keys.clear();
+    keys.set(peer, signer.slice());
     return true;
   }
 }

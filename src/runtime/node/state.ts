@@ -188,8 +188,8 @@ export class NodeState {
   readonly pendingDecisions: Decision[] = [];
   readonly recentLatencies: number[] = [];
   finalizedSinceTick = 0;
-  /** signer public key hex → peer id (cleared past 10 000) */
-  readonly peerOfKey = new Map<string, string>();
+  /** peer id → the signing key its answers proved to be its own (cleared past 10 000) */
+  readonly keyOfPeer = new Map<string, Uint8Array>();
   /** conflict keys whose decision is being written (two paths may finalize one set at once) */
   readonly finalizing = new Set<string>();
   running = false;

@@ -141,7 +141,7 @@ export class Views {
       dagAuthors: dag.authors,
       pendingDecisions: s.pendingDecisions.length,
       latencies: s.recentLatencies.length,
-      peerOfKey: s.peerOfKey.size,
+      keyOfPeer: s.keyOfPeer.size,
       notStored: s.notStored.size,
       ...this.extra(),
     };
