@@ -159,10 +159,13 @@ export class Responder {
   private *answer(from: string, q: QueryRequest, record?: StandingAnswer, skip?: Uint8Array, members?: readonly number[]): Task<AnswerResponse | ErrorResponse> {
     const s = this.s;
     const n = q.instances.length / ID_BYTES;
-    const epochs = new Uint8Array(4 * n);
-    const view = new DataView(epochs.buffer);
+    // One buffer for the answer's arrays: V8 allocates each typed array over 64 bytes
+    // outside its heap, at ~1.5–4 µs apiece (bench/typed-alloc.ts), against ~0.05 µs for a
+    // view; five per answer were a visible share of a 100-node simulation.
+    const buffer = new ArrayBuffer((4 + 4 + ID_BYTES + 1) * n);
+    const epochs = new Uint8Array(buffer, 4 * n, 4 * n);
     // Instances resolved once; again after a ledger read (sets may come and go meanwhile).
-    const local = new Int32Array(n);
+    const local = new Int32Array(buffer, 0, n);
     const unknown = this.resolveInstances(q, local, skip);
     let stored: ReadonlyMap<number, SetRecord> = NO_RECORDS;
     if (unknown.length > 0) {
@@ -174,14 +177,14 @@ export class Responder {
     const finalEpoch = s.epochBase + FINAL_EPOCH_OFFSET;
     // Which answers name a candidate that will not move again (wire.ts `locked`): the `safe`
     // mode's quorum counts only those.
-    const locked = new Uint8Array(n);
+    const locked = new Uint8Array(buffer, (8 + ID_BYTES) * n, n);
     let anyLocked = false;
     const lock = (j: number): void => {
       locked[j] = 1;
       anyLocked = true;
     };
     if (!s.protocol.exchange) {
-      const preferences = new Uint8Array(ID_BYTES * n);
+      const preferences = new Uint8Array(buffer, 8 * n, ID_BYTES * n);
       const table = s.table;
       for (let j = 0; j < n; j++) {
         const i = local[j]!;
@@ -201,7 +204,7 @@ export class Responder {
         if (i < 0) {
           const rec = stored.get(j);
           if (rec !== undefined) {
-            view.setUint32(j * 4, finalEpoch, true);
+            writeEpoch(epochs, j, finalEpoch);
             writeCandidateId(parseCid(rec.final!), preferences, j * ID_BYTES);
             lock(j);
             if (record !== undefined) {
@@ -220,7 +223,7 @@ export class Responder {
         const c = decided !== UNDECIDED ? decided : table.preference(i);
         if (c < 0) continue; // no preference, or decided for a candidate not held here
         const epoch = table.openEpoch(i, c); // the shell's epoch rule: one signed candidate per (set, epoch)
-        view.setUint32(j * 4, epoch, true);
+        writeEpoch(epochs, j, epoch);
         table.copyCandidateId(i, c, preferences, j * ID_BYTES);
         const isLocked = decided !== UNDECIDED || table.isFinal(i);
         if (isLocked) lock(j);
@@ -331,4 +334,13 @@ function invert(map: readonly number[], d: number): number[] {
   const inv = new Array<number>(d).fill(-1);
   map.forEach((y, x) => (inv[y] = x));
   return inv;
+}
+
+/** Answer entry `j`'s epoch, little-endian (wire.ts). */
+function writeEpoch(epochs: Uint8Array, j: number, epoch: number): void {
+  const e = j * 4;
+  epochs[e] = epoch & 0xff;
+  epochs[e + 1] = (epoch >>> 8) & 0xff;
+  epochs[e + 2] = (epoch >>> 16) & 0xff;
+  epochs[e + 3] = epoch >>> 24;
 }
