@@ -22,6 +22,7 @@ import { CID } from "multiformats/cid";
 import { create as createDigest } from "multiformats/hashes/digest";
 import { equalBytes } from "./bytes.js";
 import { encodeDirect } from "./cbor-direct.js";
+import { decodeViews } from "./cbor-views.js";
 import type { Hasher } from "./crypto.js";
 import { DecodeError, EncodeError } from "./errors.js";
 
@@ -52,6 +53,11 @@ export interface DecodeOptions {
    * decode, the largest CBOR cost on the poll path) buys nothing there.
    */
   readonly canonical?: boolean;
+  /**
+   * Byte strings as views into `bytes` rather than copies (default false; cbor-views.ts).
+   * Only for a message the caller owns and never writes to: a view keeps all of it alive.
+   */
+  readonly views?: boolean;
 }
 
 /** Canonical DAG-CBOR bytes of a value of the IPLD data model; throws {@link EncodeError}. */
@@ -81,11 +87,13 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): unknown 
     throw new DecodeError("too-large", what, `${bytes.length} bytes exceeds the limit of ${maxBytes}`);
   }
   prescan(bytes, options.maxDepth ?? DEFAULT_MAX_DEPTH, what);
-  let value: unknown;
-  try {
-    value = dagCbor.decode(bytes);
-  } catch (e) {
-    throw new DecodeError("malformed", what, e instanceof Error ? e.message : String(e));
+  let value = options.views === true ? decodeViews(bytes) : undefined;
+  if (value === undefined) {
+    try {
+      value = dagCbor.decode(bytes);
+    } catch (e) {
+      throw new DecodeError("malformed", what, e instanceof Error ? e.message : String(e));
+    }
   }
   if (options.canonical === false) return value;
   let again: Uint8Array;

@@ -179,7 +179,7 @@ export function memberIds(ids: Uint8Array, members: readonly number[]): Uint8Arr
  */
 export function decodePollResponse(bytes: Uint8Array, sizes: readonly number[]): PollResponse | ErrorResponse {
   const what = "poll response";
-  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 4, what, canonical: false }); // as wire.ts decodeResponse
+  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 4, what, canonical: false, views: true }); // as wire.ts decodeResponse
   const rec = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   if (rec?.t !== "answers") {
     const other = decodeResponse(bytes, 0);

@@ -206,8 +206,10 @@ export function encodeRequest(r: QueryRequest | FetchRequest): Uint8Array {
 /** Decode a request from a peer; throws {@link DecodeError}. */
 export function decodeRequest(bytes: Uint8Array): Request {
   const what = "request";
-  // Never hashed or stored, and answers are signed over a re-encoding: no canonical check (codec.ts).
-  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 4, what, canonical: false });
+  // Never hashed or stored, and answers are signed over a re-encoding: no canonical check
+  // (codec.ts). Byte strings are views into the request (the transport's own copy, never
+  // written): a registered batch's ids keep it alive while the batch stands.
+  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 4, what, canonical: false, views: true });
   const kind = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>).t : undefined;
   if (kind === "query") {
     const rec = value as Record<string, unknown>;
@@ -340,8 +342,11 @@ export function encodeResponse(r: Response): Uint8Array {
  */
 export function decodeResponse(bytes: Uint8Array, n: number): Response {
   const what = "response";
-  // Signatures cover answerSigningBytes (a re-encoding), not these bytes: no canonical check (codec.ts).
-  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 3, what, canonical: false });
+  // Signatures cover answerSigningBytes (a re-encoding), not these bytes: no canonical check
+  // (codec.ts). An answer's arrays are views into the response (the transport's own copy,
+  // never written), which they keep alive while the asker holds the answer; what is kept
+  // apart from it (the signer's key, blocks) is copied.
+  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 3, what, canonical: false, views: true });
   const rec = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   const kind = rec?.t;
   if (kind === "answer" && rec) {
@@ -359,9 +364,9 @@ export function decodeResponse(bytes: Uint8Array, n: number): Response {
       locked?: Uint8Array;
     } = {
       kind: "answer",
-      signer: expectBytes(rec.s, "s", what, PUBLIC_KEY_LENGTH),
+      signer: expectBytes(rec.s, "s", what, PUBLIC_KEY_LENGTH).slice(),
       epochs,
-      signature: expectBytes(rec.sig, "sig", what, SIGNATURE_LENGTH),
+      signature: expectBytes(rec.sig, "sig", what, SIGNATURE_LENGTH).slice(),
     };
     if ("p" in rec) out.preferences = expectBytes(rec.p, "p", what, ID_BYTES * n);
     if ("v" in rec) {
@@ -377,8 +382,9 @@ export function decodeResponse(bytes: Uint8Array, n: number): Response {
     const r = expectRecord(value, ["t", "txs", "vertices"], what);
     return {
       kind: "blocks",
-      txs: expectList(r.txs, "txs", what, MAX_FETCH * MAX_WIRE_CANDIDATES).map((t, i) => expectBytes(t, `txs[${i}]`, what, undefined, MAX_TX_BYTES)),
-      vertices: expectList(r.vertices, "vertices", what, MAX_FETCH).map((t, i) => expectBytes(t, `vertices[${i}]`, what, undefined, MAX_VERTEX_BYTES)),
+      // Copied: each block is stored and kept on its own, apart from this response.
+      txs: expectList(r.txs, "txs", what, MAX_FETCH * MAX_WIRE_CANDIDATES).map((t, i) => expectBytes(t, `txs[${i}]`, what, undefined, MAX_TX_BYTES).slice()),
+      vertices: expectList(r.vertices, "vertices", what, MAX_FETCH).map((t, i) => expectBytes(t, `vertices[${i}]`, what, undefined, MAX_VERTEX_BYTES).slice()),
     };
   }
   if (kind === "error") {
