@@ -9,6 +9,7 @@
  * starts the fetch of wanted blocks (beside the poll, never blocking it) and the
  * re-gossip of long-pending sets (resync.ts).
  */
+import { transientInt32 } from "../../core/transient.js";
 import { DecodeError } from "../../core/errors.js";
 import type { ConflictSet } from "../../core/conflict.js";
 import { ALL_NEIGHBOURS, NO_CANDIDATE } from "../../protocols/consensus.js";
@@ -259,7 +260,8 @@ export class Poller implements TimedJob {
     const raw = yield* this.request(peer, encodePollRequest({ kind: "poll", parts }), closed);
     if (raw === null) return null;
     const n = plan.instances.length;
-    const candidates = new Int32Array(n).fill(REFUSED);
+    // Read by this round's digest, then dropped: carved from shared chunks (transient.ts).
+    const candidates = transientInt32(n).fill(REFUSED);
     let locked: Uint8Array | undefined;
     try {
       const r = decodePollResponse(raw, plan.batches.map((b) => b.members.length));

@@ -11,6 +11,7 @@
  * protocol's {@link AnswerLayout} (table.ts `permuteVector`). An exchange may make a set
  * final here: it is finalized in the background (finalizer.ts: written before announced).
  */
+import { transientBytes, transientInt32 } from "../../core/transient.js";
 import { parseCid } from "../../core/codec.js";
 import { toHex } from "../../core/bytes.js";
 import { NO_CANDIDATE } from "../../protocols/consensus.js";
@@ -98,7 +99,7 @@ export class Responder {
             continue;
           }
           s.counters.standingDelta++;
-          const answer = yield* this.answer(from, { kind: "query", instances: memberIds(st.ids, changed) }, st, undefined, changed);
+          const answer = yield* this.answer(from, { kind: "query", instances: memberIds(st.ids, changed, transientBytes(changed.length * ID_BYTES)) }, st, undefined, changed);
           if (answer.kind !== "answer") return answer;
           st.seq = (st.seq + 1) >>> 0;
           parts.push({ status: "delta", answer, seq: st.seq, members: membersBitmap(changed, st.size) });
@@ -159,13 +160,11 @@ export class Responder {
   private *answer(from: string, q: QueryRequest, record?: StandingAnswer, skip?: Uint8Array, members?: readonly number[]): Task<AnswerResponse | ErrorResponse> {
     const s = this.s;
     const n = q.instances.length / ID_BYTES;
-    // One buffer for the answer's arrays: V8 allocates each typed array over 64 bytes
-    // outside its heap, at ~1.5–4 µs apiece (bench/typed-alloc.ts), against ~0.05 µs for a
-    // view; five per answer were a visible share of a 100-node simulation.
-    const buffer = new ArrayBuffer((4 + 4 + ID_BYTES + 1) * n);
-    const epochs = new Uint8Array(buffer, 4 * n, 4 * n);
+    // The answer's arrays live until its response is encoded: carved from shared chunks
+    // (transient.ts), as five allocations per answer were a visible share of a 100-node simulation.
+    const epochs = transientBytes(4 * n);
     // Instances resolved once; again after a ledger read (sets may come and go meanwhile).
-    const local = new Int32Array(buffer, 0, n);
+    const local = transientInt32(n);
     const unknown = this.resolveInstances(q, local, skip);
     let stored: ReadonlyMap<number, SetRecord> = NO_RECORDS;
     if (unknown.length > 0) {
@@ -177,14 +176,14 @@ export class Responder {
     const finalEpoch = s.epochBase + FINAL_EPOCH_OFFSET;
     // Which answers name a candidate that will not move again (wire.ts `locked`): the `safe`
     // mode's quorum counts only those.
-    const locked = new Uint8Array(buffer, (8 + ID_BYTES) * n, n);
+    const locked = transientBytes(n);
     let anyLocked = false;
     const lock = (j: number): void => {
       locked[j] = 1;
       anyLocked = true;
     };
     if (!s.protocol.exchange) {
-      const preferences = new Uint8Array(buffer, 8 * n, ID_BYTES * n);
+      const preferences = transientBytes(ID_BYTES * n);
       const table = s.table;
       for (let j = 0; j < n; j++) {
         const i = local[j]!;

@@ -165,9 +165,8 @@ export function membersBitmap(members: readonly number[], size: number): Uint8Ar
   return out;
 }
 
-/** The ids of `members` (positions) out of a batch's ids, end to end. */
-export function memberIds(ids: Uint8Array, members: readonly number[]): Uint8Array {
-  const out = new Uint8Array(members.length * ID_BYTES);
+/** The ids of `members` (positions) out of a batch's ids, end to end (into `out`, when given: zeroed, of that length). */
+export function memberIds(ids: Uint8Array, members: readonly number[], out: Uint8Array = new Uint8Array(members.length * ID_BYTES)): Uint8Array {
   members.forEach((j, k) => out.set(ids.subarray(j * ID_BYTES, (j + 1) * ID_BYTES), k * ID_BYTES));
   return out;
 }
