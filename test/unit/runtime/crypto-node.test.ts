@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { createNodeSignatureScheme, nodeCrypto, nodeHasher, nodeSignatures } from "../../../src/runtime/crypto-node.js";
+import { createHash } from "node:crypto";
+import { createNodeSignatureScheme, digestOf, latin1Bytes, nodeCrypto, nodeHasher, nodeSignatures } from "../../../src/runtime/crypto-node.js";
 import { fromHex, toHex, utf8 } from "../../../src/core/bytes.js";
 
 // RFC 8032 §7.1, tests 1–3 (Ed25519).
@@ -200,6 +201,17 @@ describe("nodeHasher", () => {
   it("computes sha2-256 (FIPS 180-2 vectors)", () => {
     expect(toHex(nodeHasher.sha256(utf8("abc")))).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     expect(toHex(nodeHasher.sha256(new Uint8Array(0)))).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  });
+
+  it("property: its digests (read back from binary strings) are node:crypto's digest bytes, every byte value included", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2000 }), fc.integer({ min: 1, max: 100 }), (bytes, n) => {
+        expect(toHex(nodeHasher.sha256(bytes))).toBe(createHash("sha256").update(bytes).digest("hex"));
+        expect(toHex(nodeHasher.shake256(bytes, n))).toBe(createHash("shake256", { outputLength: n }).update(bytes).digest("hex"));
+        expect(toHex(digestOf("sha512", bytes))).toBe(createHash("sha512").update(bytes).digest("hex"));
+      }),
+    );
+    expect(toHex(latin1Bytes("\u0000\u007f\u0080\u00ff"))).toBe("007f80ff");
   });
 
   it("is the hasher of nodeCrypto", () => {

@@ -1,5 +1,6 @@
 // ideal-signatures.ts: the simulator's signature scheme signs and verifies, refuses what a
 // forger could make, and tells apart keys that share the registry's 4-byte key word.
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createIdealSignatures } from "../../../src/runtime/simnet/ideal-signatures.js";
 
@@ -23,6 +24,17 @@ describe("ideal signatures", () => {
     stranger[31] ^= 1;
     expect(scheme.verify(stranger, msg, sig)).toBe(false);
     expect(scheme.verifications).toEqual({ ok: 1, bad: 3 });
+  });
+
+  it("a signature is sha512(secret ‖ message), for messages of any size (the reused input buffer grows)", () => {
+    const scheme = createIdealSignatures();
+    const a = scheme.generateKeyPair(seed(3));
+    for (const size of [0, 100, 4064, 4065, 20_000, 50]) {
+      const m = Uint8Array.from({ length: size }, (_, i) => (i * 7 + size) & 0xff);
+      const sig = scheme.sign(a.secretKey, m);
+      expect(Buffer.from(sig).toString("hex")).toBe(createHash("sha512").update(a.secretKey).update(m).digest("hex"));
+      expect(scheme.verify(a.publicKey, m, sig)).toBe(true);
+    }
   });
 
   it("two keys whose first four bytes are equal are still told apart", () => {
