@@ -47,6 +47,19 @@ export function encodeDirect(value: unknown): Uint8Array | undefined {
   return buf.slice(0, pos);
 }
 
+/**
+ * Whether `bytes` are exactly the canonical DAG-CBOR encoding of `value` (undefined when
+ * the value is outside this writer's subset): compared in the writer's buffer, without
+ * copying the encoding out (decode's canonical check needs no bytes of its own).
+ */
+export function encodesTo(value: unknown, bytes: Uint8Array): boolean | undefined {
+  pos = 0;
+  if (!write(value, 0)) return undefined;
+  if (pos !== bytes.length) return false;
+  for (let i = 0; i < pos; i++) if (buf[i] !== bytes[i]) return false;
+  return true;
+}
+
 /** Canonical DAG-CBOR bytes of a value that holds {@link Nested} values; throws when it is outside the subset. */
 export function encodeNested(value: unknown, what: string): Uint8Array {
   const out = encodeDirect(value);

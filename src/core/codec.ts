@@ -21,7 +21,7 @@ import * as dagCbor from "@ipld/dag-cbor";
 import { CID } from "multiformats/cid";
 import { create as createDigest } from "multiformats/hashes/digest";
 import { equalBytes } from "./bytes.js";
-import { encodeDirect } from "./cbor-direct.js";
+import { encodeDirect, encodesTo } from "./cbor-direct.js";
 import { decodeViews } from "./cbor-views.js";
 import type { Hasher } from "./crypto.js";
 import { DecodeError, EncodeError } from "./errors.js";
@@ -96,13 +96,13 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): unknown 
     }
   }
   if (options.canonical === false) return value;
-  let again: Uint8Array;
+  let same: boolean;
   try {
-    again = encodeDirect(value) ?? dagCbor.encode(value);
+    same = encodesTo(value, bytes) ?? equalBytes(dagCbor.encode(value), bytes);
   } catch (e) {
     throw new DecodeError("non-canonical", what, e instanceof Error ? e.message : String(e));
   }
-  if (!equalBytes(again, bytes)) {
+  if (!same) {
     throw new DecodeError(
       "non-canonical",
       what,

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { CID } from "multiformats/cid";
 import { create as createDigest } from "multiformats/hashes/digest";
 import { describe, expect, it } from "vitest";
-import { encodeDirect, encodeNested, Nested } from "../../../src/core/cbor-direct.js";
+import { encodeDirect, encodeNested, encodesTo, Nested } from "../../../src/core/cbor-direct.js";
 import { decode, encode } from "../../../src/core/codec.js";
 
 const asciiKey = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz_ABZ0189"), maxLength: 6 });
@@ -74,6 +74,21 @@ describe("encodeDirect", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("property: encodesTo(v, b) is whether b are the library's bytes of v (or undefined where it declines)", () => {
+    fc.assert(
+      fc.property(subset, subset, fc.nat(), (v, other, flip) => {
+        const bytes = dagCbor.encode(v);
+        expect(encodesTo(v, bytes)).toBe(true);
+        const changed = bytes.slice();
+        changed[flip % changed.length] ^= 1 << (flip % 8);
+        expect(encodesTo(v, changed)).toBe(false);
+        expect(encodesTo(v, dagCbor.encode(other))).toBe(Buffer.from(dagCbor.encode(other)).equals(Buffer.from(bytes)));
+      }),
+      { numRuns: 1000 },
+    );
+    expect(encodesTo(1.5, dagCbor.encode(1.5))).toBeUndefined();
   });
 
   it("declines what the library must judge, so codec.encode keeps the library's answer and errors", () => {
