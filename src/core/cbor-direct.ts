@@ -16,12 +16,14 @@
  */
 import { CID } from "multiformats/cid";
 
-const MAJOR_UINT = 0;
-const MAJOR_NEGINT = 1;
-const MAJOR_BYTES = 2;
-const MAJOR_TEXT = 3;
-const MAJOR_ARRAY = 4;
-const MAJOR_MAP = 5;
+/** CBOR's major types (RFC 8949 §3.1), shared with the reader (cbor-views.ts). */
+export const MAJOR_UINT = 0;
+export const MAJOR_NEGINT = 1;
+export const MAJOR_BYTES = 2;
+export const MAJOR_TEXT = 3;
+export const MAJOR_ARRAY = 4;
+export const MAJOR_MAP = 5;
+export const MAJOR_SIMPLE = 7;
 const TAG_CID = 42;
 /** Deeper values are left to the library (which also names a circular reference). */
 const MAX_DEPTH = 64;

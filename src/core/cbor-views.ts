@@ -21,13 +21,8 @@
  * declines rather than read past the end.
  */
 
-const MAJOR_UINT = 0;
-const MAJOR_NEGINT = 1;
-const MAJOR_BYTES = 2;
-const MAJOR_TEXT = 3;
-const MAJOR_ARRAY = 4;
-const MAJOR_MAP = 5;
-const MAJOR_SIMPLE = 7;
+import { MAJOR_ARRAY, MAJOR_BYTES, MAJOR_MAP, MAJOR_NEGINT, MAJOR_SIMPLE, MAJOR_TEXT, MAJOR_UINT } from "./cbor-direct.js";
+
 /** The largest integer argument read as a number (the library reads -1 - 2^53 + 1 and beyond as a bigint). */
 const MAX_ARG = Number.MAX_SAFE_INTEGER - 1;
 
