@@ -8,16 +8,20 @@
  * still alive, and much of it lives a few simulated milliseconds (a request in flight), so
  * it survives a small semi-space. At 64 MB: ~210 scavenges, ~6.8 s. Measured (two
  * alternating pairs, `/usr/bin/time`, 2026-12-05): user CPU 73.8 / 85.7 s at the default,
- * 64.1 / 65.2 s at 64 MB; 128 and 256 MB gave no more (docs/node-simulator.md).
+ * 64.1 / 65.2 s at 64 MB; 128 and 256 MB gave no more then. After the typed-array
+ * allocations were cut (core/transient.ts, core/cbor-views.ts), 128 MB did: three
+ * alternating pairs gave 49.3 / 51.9 / 48.3 s of user CPU against 55.7 / 52.8 / 51.1 s at
+ * 64 MB; 256 MB against 128 MB was within the noise (51.8 / 54.5 / 45.6 against 52.7 /
+ * 55.6 / 52.8 s) for ~230 MB more RSS (docs/node-simulator.md).
  *
  * A process's semi-space is fixed at start-up (`v8.setFlagsFromString` has no effect then):
  * the benchmarks pass {@link SIM_NODE_FLAGS} to the processes they spawn, the swarm gives
  * its worker threads {@link SIM_YOUNG_GENERATION_MB}, and a user running `entropic sim` on
- * a large `driver: node` scenario sets `NODE_OPTIONS=--max-semi-space-size=64`.
+ * a large `driver: node` scenario sets `NODE_OPTIONS=--max-semi-space-size=128`.
  */
 
 /** Semi-space size (MB) for node simulations. */
-export const SIM_SEMI_SPACE_MB = 64;
+export const SIM_SEMI_SPACE_MB = 128;
 
 /** The node flags that give a process {@link SIM_SEMI_SPACE_MB}. */
 export const SIM_NODE_FLAGS: readonly string[] = [`--max-semi-space-size=${SIM_SEMI_SPACE_MB}`];
