@@ -9,7 +9,7 @@
  *
  * Hand-written because copies are what the library's decoder costs on the poll path:
  * cborg copies every byte string (`slice`), and V8 allocates a typed array over 64 bytes
- * outside its heap at ~1.5–4 µs apiece (bench/typed-alloc.ts), against ~0.05 µs for a view.
+ * outside its heap at ~1.2–3.6 µs apiece (bench/typed-alloc.ts), against ~0.05 µs for a view.
  * Byte strings of a 100-node simulation's answers were the largest count of such
  * allocations (docs/node-simulator.md).
  *
@@ -23,7 +23,7 @@
 
 import { MAJOR_ARRAY, MAJOR_BYTES, MAJOR_MAP, MAJOR_NEGINT, MAJOR_SIMPLE, MAJOR_TEXT, MAJOR_UINT } from "./cbor-direct.js";
 
-/** The largest integer argument read as a number (the library reads -1 - 2^53 + 1 and beyond as a bigint). */
+/** The largest integer argument read here: the library reads integers from 2^53 up, and from -2^53 down, as bigints (left to it). */
 const MAX_ARG = Number.MAX_SAFE_INTEGER - 1;
 
 let src: Uint8Array = new Uint8Array(0);

@@ -3,7 +3,7 @@
  * built, a round's scratch), carved from shared chunks instead of allocated one by one.
  *
  * Why: V8 keeps a typed array of more than 64 bytes outside its heap, and allocating one
- * (a calloc, plus an extension the garbage collector tracks and sweeps) costs ~1.5–4 µs on
+ * (a calloc, plus an extension the garbage collector tracks and sweeps) costs ~1.2–3.6 µs on
  * this machine, against ~0.05 µs for a view into a larger buffer (bench/typed-alloc.ts).
  * A 100-node simulation allocated millions of them (docs/node-simulator.md).
  *

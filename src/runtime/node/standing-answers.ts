@@ -48,7 +48,7 @@ export class StandingAnswer {
   constructor(readonly ids: Uint8Array) {
     const n = ids.length / ID_BYTES;
     // One buffer for all six columns: V8 allocates each typed array over 64 bytes outside
-    // its heap, at ~1.5–4 µs apiece (bench/typed-alloc.ts), so six were a visible share
+    // its heap, at ~1.2–3.6 µs apiece (bench/typed-alloc.ts), so six were a visible share
     // of a 100-node simulation; views over one buffer cost ~0.05 µs each.
     const buffer = new ArrayBuffer(18 * n);
     this.local = new Int32Array(buffer, 0, n).fill(-1);
