@@ -210,7 +210,7 @@ export class NodeCore {
   private *onGossip(topic: Topic, from: string, data: Uint8Array): Task<Verdict> {
     const s = this.state;
     try {
-      if (topic === TOPICS.tx) return yield* this.admission.ingestTxs(decodeTxBatch(data), from, false);
+      if (topic === TOPICS.tx) return yield* this.admission.ingestTxs(s.c.decodeMemo?.txBatch(data) ?? decodeTxBatch(data), from, false);
       if (topic === TOPICS.vertex) return yield* this.resync.ingestVertex(data, from);
       if (topic === TOPICS.evidence) return this.evidence.ingest(data, from);
       if (topic === TOPICS.heads) return this.resync.ingestHeads(data, from);

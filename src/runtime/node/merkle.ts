@@ -73,6 +73,15 @@ export class FinalizedMap {
   }
 }
 
+/**
+ * A memo of decisions' lane expansions: `lanes(key, cid, expand)` returns what `expand()`
+ * returns for that (conflict key, CID text), calling it at most once per pair it holds.
+ * The expansion is a pure function of the pair, so a shared memo changes no root.
+ */
+export interface LaneMemo {
+  lanes(conflictKey: string, cidText: string, expand: () => Uint8Array): Uint8Array;
+}
+
 /** 16-bit lanes of the set commitment (LtHash16: 1024 lanes, 2 KiB of state). */
 const LANES = 1024;
 const COMMITMENT = new Uint8Array([2]);
@@ -105,7 +114,11 @@ export class FinalizedCommitment {
   private count = 0;
   private cached: Uint8Array | null = null;
 
-  constructor(private readonly hasher: Hasher) {}
+  constructor(
+    private readonly hasher: Hasher,
+    /** shared expansions (the node simulator's decode memo): the same lanes, computed once per run */
+    private readonly memo?: LaneMemo,
+  ) {}
 
   /** Add one decision (the caller guarantees each key is added once). */
   add(conflictKey: string, cid: BlockCid): void {
@@ -120,7 +133,8 @@ export class FinalizedCommitment {
   }
 
   private fold(conflictKey: string, cid: BlockCid, sign: 1 | -1): void {
-    const h = this.hasher.shake256(merkleLeaf(this.hasher, conflictKey, cid), LANES * 2);
+    const expand = (): Uint8Array => this.hasher.shake256(merkleLeaf(this.hasher, conflictKey, cid), LANES * 2);
+    const h = this.memo === undefined ? expand() : this.memo.lanes(conflictKey, cid.toString(), expand);
     const state = this.state;
     for (let lane = 0; lane < LANES; lane++) state[lane] = (state[lane]! + sign * (h[2 * lane]! | (h[2 * lane + 1]! << 8))) & 0xffff;
     this.cached = null;

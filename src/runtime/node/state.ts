@@ -219,7 +219,7 @@ export class NodeState {
     if (this.layout.width !== this.answerWidth) throw new Error(`protocol ${protocol.name}: answerLayout width ${this.layout.width} is not answerWidth ${this.answerWidth}`);
     this.registry = new LiveSets(this.tuning.maxCandidates);
     this.table = new InstanceTable(protocol, init.params, this.tuning.maxCandidates);
-    this.finals = new FinalizedCommitment(c.crypto.hasher);
+    this.finals = new FinalizedCommitment(c.crypto.hasher, c.decodeMemo);
     this.recent = new Lru(this.tuning.recentFinalized, (i) => this.forget(i));
     this.decided = new Lru(this.tuning.recentDecisions);
     this.startedAt = c.clock.now();

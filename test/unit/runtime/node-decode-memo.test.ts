@@ -1,12 +1,13 @@
-// decode-memo.ts: one decode per vertex and heads announcement for all of a simulated run's cores, with exactly the result each core's own decode gives.
+// decode-memo.ts: one decode per vertex, heads announcement, transaction and commitment expansion for all of a simulated run's cores, with exactly the result each core's own decode gives.
 import { describe, expect, it } from "vitest";
 import { cidOf, type BlockCid } from "../../../src/core/codec.js";
 import { DecodeError } from "../../../src/core/errors.js";
-import { conflictKey, createTx, txId } from "../../../src/core/tx.js";
+import { conflictKey, createTx, decodeTx, encodeTx, txId } from "../../../src/core/tx.js";
 import { createVertex, decodeVertex, encodeVertex } from "../../../src/core/vertex.js";
 import { nodeHasher, nodeSignatures } from "../../../src/runtime/crypto-node.js";
 import { DecodeMemo, headsText } from "../../../src/runtime/node/decode-memo.js";
-import { encodeHeads, instanceId } from "../../../src/runtime/node/wire.js";
+import { FinalizedCommitment } from "../../../src/runtime/node/merkle.js";
+import { decodeTxBatch, encodeHeads, encodeTxBatch, instanceId } from "../../../src/runtime/node/wire.js";
 import { runNodeScenario } from "../../../src/runtime/simnet/run.js";
 import { validateScenario } from "../../../src/sim/scenario/schema.js";
 
@@ -79,6 +80,48 @@ describe("DecodeMemo", () => {
     const ids = memo.instanceIds(v, nodeHasher);
     expect(ids).toEqual(instanceId(nodeHasher, v.decisions[0]![0]));
     expect(memo.instanceIds(v, nodeHasher)).toBe(ids);
+  });
+
+  it("transaction batches and transactions: keyed by the array, decoded once, what decodeTxBatch and decodeTx give; refusals not kept", () => {
+    const memo = new DecodeMemo();
+    const txs = ["t1", "t2"].map((note, k) => encodeTx(createTx(nodeSignatures, keys, k, new TextEncoder().encode(note))));
+    const batch = encodeTxBatch(txs);
+    const list = memo.txBatch(batch);
+    expect(list).toEqual(decodeTxBatch(batch));
+    expect(memo.txBatch(batch)).toBe(list); // the same arrays for every receiver: so the transactions' memo hits too
+    const first = memo.tx(list[0]!, nodeSignatures);
+    expect(first).toEqual(decodeTx(txs[0]!, nodeSignatures));
+    expect(memo.tx(list[0]!, nodeSignatures)).toBe(first);
+    expect(memo.tx(list[1]!, nodeSignatures)).toEqual(decodeTx(txs[1]!, nodeSignatures));
+    expect(memo.stats).toMatchObject({ batchesDecoded: 1, batchesReused: 1, txsDecoded: 2, txsReused: 1 });
+    const forged = txs[0]!.slice();
+    forged[forged.length - 1]! ^= 1; // the signature's last byte
+    for (let k = 0; k < 2; k++) expect(() => memo.tx(forged, nodeSignatures)).toThrow(DecodeError);
+    for (let k = 0; k < 2; k++) expect(() => memo.txBatch(batch.subarray(0, batch.length - 1))).toThrow(DecodeError);
+    expect(memo.stats).toMatchObject({ batchesDecoded: 1, txsDecoded: 2 });
+  });
+
+  it("commitment lanes: the same roots with a shared memo as without, each (key, CID) expanded once", () => {
+    const memo = new DecodeMemo();
+    const decisions = ["l1", "l2", "l3"].map((note) => {
+      const tx = createTx(nodeSignatures, keys, 7, new TextEncoder().encode(note));
+      return [conflictKey(tx), txId(tx, nodeHasher)] as const;
+    });
+    const own = new FinalizedCommitment(nodeHasher);
+    const a = new FinalizedCommitment(nodeHasher, memo);
+    const b = new FinalizedCommitment(nodeHasher, memo);
+    for (const [key, cid] of decisions) {
+      own.add(key, cid);
+      a.add(key, cid);
+    }
+    for (const [key, cid] of [...decisions].reverse()) b.add(key, cid);
+    expect(a.root()).toEqual(own.root());
+    expect(b.root()).toEqual(own.root());
+    a.remove(decisions[1]![0], decisions[1]![1]);
+    own.remove(decisions[1]![0], decisions[1]![1]);
+    expect(a.root()).toEqual(own.root());
+    expect(a.root()).not.toEqual(b.root());
+    expect(memo.stats).toMatchObject({ lanesExpanded: 3, lanesReused: 4 });
   });
 
   it("a driver: node run is the same run with and without the shared memo", async () => {
