@@ -78,6 +78,27 @@ describe("entropic sim", () => {
     expect(r.stderr).toMatch(/params\.dim: .*>=\s*2/);
   });
 
+  it("driver: node runs on a worker thread: the same summary as in-process, and a failure inside it is one line with its exit status", async () => {
+    const sets = ["--set", "node.txs=12", "--set", "topology.n=20", "--set", "network.partitions=[]"];
+    const r = entropic(["sim", "scenarios/node-100.yaml", "--json", ...sets]);
+    expect(r.status, r.stderr).toBe(0);
+    const viaWorker = JSON.parse(r.stdout) as Record<string, unknown>;
+    const { resolveScenario } = await import("../../src/cli/scenario-input.js");
+    const { runNodeScenario } = await import("../../src/runtime/simnet/run.js");
+    const scenario = resolveScenario("scenarios/node-100.yaml", undefined, [
+      { name: "node.txs", value: 12 },
+      { name: "topology.n", value: 20 },
+      { name: "network.partitions", value: [] },
+    ] as never);
+    const inProcess = await runNodeScenario(scenario);
+    expect(viaWorker).toEqual(JSON.parse(JSON.stringify(inProcess.summary)));
+    // Checked inside the run (the worker): an unknown tunable is still a usage error, on one line.
+    const bad = entropic(["sim", "scenarios/node-100.yaml", ...sets, "--set", "node.tuning.bogus=3"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(bad.stderr).toMatch(/node\.tuning\.bogus: unknown engine tunable/);
+  }, 120_000);
+
   it("--help works on every command", () => {
     for (const args of [["--help"], ["sim", "--help"], ["sweep", "--help"]]) {
       const r = entropic(args);

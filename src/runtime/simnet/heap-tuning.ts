@@ -15,9 +15,10 @@
  * 55.6 / 52.8 s) for ~230 MB more RSS (docs/node-simulator.md).
  *
  * A process's semi-space is fixed at start-up (`v8.setFlagsFromString` has no effect then):
- * the benchmarks pass {@link SIM_NODE_FLAGS} to the processes they spawn, the swarm gives
- * its worker threads {@link SIM_YOUNG_GENERATION_MB}, and a user running `entropic sim` on
- * a large `driver: node` scenario sets `NODE_OPTIONS=--max-semi-space-size=128`.
+ * the benchmarks pass {@link SIM_NODE_FLAGS} to the processes they spawn, and the swarm
+ * and `entropic sim` (for `driver: node`) run simulations on worker threads given
+ * {@link SIM_YOUNG_GENERATION_MB}. A script calling `runNodeScenario` itself starts node
+ * with `--max-semi-space-size=128`.
  */
 
 /** Semi-space size (MB) for node simulations. */
