@@ -80,7 +80,8 @@ describe("entropic sim", () => {
 
   it("driver: node runs on a worker thread: the same summary as in-process, and a failure inside it is one line with its exit status", async () => {
     const sets = ["--set", "node.txs=12", "--set", "topology.n=20", "--set", "network.partitions=[]"];
-    const r = entropic(["sim", "scenarios/node-100.yaml", "--json", ...sets]);
+    // A V8 flag on node's command line: a worker given execArgv explicitly refuses it.
+    const r = entropic(["sim", "scenarios/node-100.yaml", "--json", ...sets], { nodeArgs: ["--max-semi-space-size=32"] });
     expect(r.status, r.stderr).toBe(0);
     const viaWorker = JSON.parse(r.stdout) as Record<string, unknown>;
     const { resolveScenario } = await import("../../src/cli/scenario-input.js");

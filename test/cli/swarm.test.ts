@@ -14,7 +14,7 @@ function nodeScenario(): string {
 
 describe("entropic swarm", () => {
   it("runs seeds on worker threads and reports them", () => {
-    const r = entropic(["swarm", "--runs", "2", "--seed", "1", "--workers", "2"], { timeoutMs: 120_000 });
+    const r = entropic(["swarm", "--runs", "2", "--seed", "1", "--workers", "2"], { timeoutMs: 120_000, nodeArgs: ["--max-semi-space-size=32"] });
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/swarm: 2 seeds \(1…2\) on 2 worker\(s\): 2 passed, 0 failed/);

@@ -11,8 +11,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export function entropic(args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): CliResult {
-  const r = spawnSync(process.execPath, [bin, ...args], {
+/** `nodeArgs`: flags for node itself, before the script (V8 flags such as --max-semi-space-size). */
+export function entropic(args: readonly string[], options: { cwd?: string; timeoutMs?: number; nodeArgs?: readonly string[] } = {}): CliResult {
+  const r = spawnSync(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], {
     cwd: options.cwd ?? repoRoot,
     encoding: "utf8",
     timeout: options.timeoutMs ?? 60_000,

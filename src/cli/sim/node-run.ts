@@ -54,8 +54,8 @@ export type NodeWorkerMessage =
 function runOnWorker(scenario: Scenario, onProgress: (simMs: number, deadlineMs: number) => void): Promise<NodeRunOutput> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./node-worker.js", import.meta.url), {
+      // execArgv is inherited (Node's default): passing it explicitly refuses V8 flags such as --max-semi-space-size.
       workerData: { scenario },
-      execArgv: process.execArgv,
       resourceLimits: { maxYoungGenerationSizeMb: SIM_YOUNG_GENERATION_MB },
     });
     let settled = false;

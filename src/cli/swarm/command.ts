@@ -87,7 +87,8 @@ async function runPool(first: number, runs: number, workers: number): Promise<Sw
     new Promise<void>((resolve) => {
       if (next >= end) return resolve();
       const seed = next++;
-      const worker = new Worker(url, { workerData: { seed }, execArgv: process.execArgv, resourceLimits: { maxYoungGenerationSizeMb: SIM_YOUNG_GENERATION_MB } });
+      // execArgv is inherited (Node's default): passed explicitly, V8 flags such as --max-semi-space-size are refused.
+      const worker = new Worker(url, { workerData: { seed }, resourceLimits: { maxYoungGenerationSizeMb: SIM_YOUNG_GENERATION_MB } });
       let done = false;
       const finish = (line: SwarmLine) => {
         if (done) return;

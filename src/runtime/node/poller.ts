@@ -9,6 +9,7 @@
  * starts the fetch of wanted blocks (beside the poll, never blocking it) and the
  * re-gossip of long-pending sets (resync.ts).
  */
+import { Arena } from "../../core/arena.js";
 import { transientInt32 } from "../../core/transient.js";
 import { DecodeError } from "../../core/errors.js";
 import type { ConflictSet } from "../../core/conflict.js";
@@ -54,6 +55,11 @@ export class Poller implements TimedJob {
   readonly gauge: LoadGauge;
   /** preference protocols: the pending sets in standing batches (standing-batches.ts) */
   readonly standing: StandingBatches;
+  /**
+   * where the peers' last answers keep their resolutions (core/arena.ts): they live as long
+   * as their batch, and a batch's answers arrive and retire together
+   */
+  private readonly kept = new Arena();
 
   constructor(
     private readonly s: NodeState,
@@ -291,12 +297,12 @@ export class Poller implements TimedJob {
         let last = b.last.get(px);
         if (part.status === "full") {
           const signed = { instances: b.ids, answer: part.answer };
-          const cand = new Int32Array(b.members.length);
+          const cand = this.kept.int32(b.members.length);
           for (let j = 0; j < cand.length; j++) cand[j] = this.resolve(b.members[j]!, round, x, part.answer, j, signed, h, b.offset + j, plan.inactive);
           last = { cand, locked: part.answer.locked, signed, sources: undefined, positions: undefined, seq: part.seq };
           b.last.set(px, last);
         } else if (part.status === "delta") {
-          last = applyDelta(last!, part.answer, { instances: deltaIds[k]!, answer: part.answer }, deltaMembers[k]!, part.seq, (j, at) =>
+          last = applyDelta(this.kept, last!, part.answer, { instances: deltaIds[k]!, answer: part.answer }, deltaMembers[k]!, part.seq, (j, at) =>
             this.resolve(b.members[j]!, round, x, part.answer, at, { instances: deltaIds[k]!, answer: part.answer }, h, b.offset + j, plan.inactive),
           );
         } else if (last === undefined || !trusted) {
@@ -431,18 +437,25 @@ export class Poller implements TimedJob {
  * locked bit and its source from the delta. The full answer's arrays are copied before
  * the first delta changes them: they are the signed evidence.
  */
-function applyDelta(last: LastAnswer, answer: AnswerResponse, signed: SignedAnswer, members: readonly number[], seq: number, resolve: (j: number, at: number) => number): LastAnswer {
+function applyDelta(kept: Arena, last: LastAnswer, answer: AnswerResponse, signed: SignedAnswer, members: readonly number[], seq: number, resolve: (j: number, at: number) => number): LastAnswer {
+  const n = last.cand.length;
   if (last.sources === undefined) {
-    last.sources = new Array<SignedAnswer>(last.cand.length).fill(last.signed);
-    last.positions = Int32Array.from({ length: last.cand.length }, (_, j) => j);
-    last.locked = last.locked?.slice();
+    last.sources = new Array<SignedAnswer>(n).fill(last.signed);
+    const positions = kept.int32(n);
+    for (let j = 0; j < n; j++) positions[j] = j;
+    last.positions = positions;
+    if (last.locked !== undefined) {
+      const copy = kept.bytes(n);
+      copy.set(last.locked);
+      last.locked = copy;
+    }
   }
   members.forEach((j, at) => {
     last.cand[j] = resolve(j, at);
     last.sources![j] = signed;
     last.positions![j] = at;
     const isLocked = answer.locked?.[at] === 1;
-    if (isLocked) (last.locked ??= new Uint8Array(last.cand.length))[j] = 1;
+    if (isLocked) (last.locked ??= kept.bytes(n))[j] = 1;
     else if (last.locked !== undefined) last.locked[j] = 0;
   });
   last.seq = seq;
