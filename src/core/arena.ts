@@ -18,7 +18,7 @@
  * chunk is carved once, front to back, never reused.
  */
 
-/** Size of an arena's chunk; larger arrays (over a quarter of it) are allocated alone. */
+/** Default size of an arena's chunk; larger arrays (over a quarter of a chunk) are allocated alone. */
 export const ARENA_CHUNK_BYTES = 16 * 1024;
 
 export class Arena {
@@ -27,15 +27,20 @@ export class Arena {
   /** chunks started so far (its tests read it) */
   chunks = 0;
 
+  /** @param chunkBytes the size of a chunk ({@link ARENA_CHUNK_BYTES} by default; a multiple of 8) */
+  constructor(readonly chunkBytes = ARENA_CHUNK_BYTES) {
+    if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 64 || chunkBytes % 8 !== 0) throw new RangeError(`an arena's chunk must be a multiple of 8 bytes, at least 64, got ${chunkBytes}`);
+  }
+
   /**
    * `bytes` fresh zero bytes as a buffer and an 8-aligned offset into it (views of any
    * element type may start there): carved from the current chunk, or a buffer of its own.
    */
   region(bytes: number): { readonly buffer: ArrayBuffer; readonly offset: number } {
     const size = (bytes + 7) & ~7;
-    if (size > ARENA_CHUNK_BYTES / 4) return { buffer: new ArrayBuffer(bytes), offset: 0 };
-    if (this.chunk === undefined || this.used + size > ARENA_CHUNK_BYTES) {
-      this.chunk = new ArrayBuffer(ARENA_CHUNK_BYTES);
+    if (size > this.chunkBytes / 4) return { buffer: new ArrayBuffer(bytes), offset: 0 };
+    if (this.chunk === undefined || this.used + size > this.chunkBytes) {
+      this.chunk = new ArrayBuffer(this.chunkBytes);
       this.used = 0;
       this.chunks++;
     }

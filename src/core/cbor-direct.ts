@@ -42,11 +42,18 @@ export class Nested {
   constructor(readonly value: unknown) {}
 }
 
-/** Canonical DAG-CBOR bytes of `value`, or undefined when it is outside this writer's subset. */
-export function encodeDirect(value: unknown): Uint8Array | undefined {
+/**
+ * Canonical DAG-CBOR bytes of `value`, or undefined when it is outside this writer's subset.
+ * `alloc(n)` gives the `n` bytes the encoding is copied into (default: an array of its own;
+ * poll messages are carved from an arena, core/arena.ts).
+ */
+export function encodeDirect(value: unknown, alloc?: (n: number) => Uint8Array): Uint8Array | undefined {
   pos = 0;
   if (!write(value, 0)) return undefined;
-  return buf.slice(0, pos);
+  if (alloc === undefined) return buf.slice(0, pos);
+  const out = alloc(pos);
+  out.set(buf.subarray(0, pos));
+  return out;
 }
 
 /**
@@ -63,8 +70,8 @@ export function encodesTo(value: unknown, bytes: Uint8Array): boolean | undefine
 }
 
 /** Canonical DAG-CBOR bytes of a value that holds {@link Nested} values; throws when it is outside the subset. */
-export function encodeNested(value: unknown, what: string): Uint8Array {
-  const out = encodeDirect(value);
+export function encodeNested(value: unknown, what: string, alloc?: (n: number) => Uint8Array): Uint8Array {
+  const out = encodeDirect(value, alloc);
   if (out === undefined) throw new RangeError(`${what}: a value with nested encodings must be in the direct writer's subset (cbor-direct.ts)`);
   return out;
 }

@@ -61,9 +61,9 @@ export interface DecodeOptions {
 }
 
 /** Canonical DAG-CBOR bytes of a value of the IPLD data model; throws {@link EncodeError}. */
-export function encode(value: unknown, what = "value"): Uint8Array {
+export function encode(value: unknown, what = "value", alloc?: (n: number) => Uint8Array): Uint8Array {
   // The direct writer covers entropic's messages; anything else goes to the library (cbor-direct.ts).
-  const direct = encodeDirect(value);
+  const direct = encodeDirect(value, alloc);
   if (direct !== undefined) return direct;
   let out: Uint8Array;
   try {

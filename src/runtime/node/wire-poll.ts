@@ -40,6 +40,7 @@
  * on the state the asker sends each round, so nothing stands.
  */
 import { decode, encode, expectBytes, expectList, expectRecord, expectUint } from "../../core/codec.js";
+import { Arena } from "../../core/arena.js";
 import { encodeNested, Nested } from "../../core/cbor-direct.js";
 import { DecodeError } from "../../core/errors.js";
 import { type AnswerResponse, decodeResponse, type ErrorResponse, ID_BYTES, MAX_MESSAGE_BYTES, MAX_QUERY_INSTANCES } from "./wire.js";
@@ -96,6 +97,18 @@ export interface PollResponse {
 const SAME = 0;
 const UNKNOWN = 1;
 
+/**
+ * Where poll requests and responses are encoded: carved from 64 KiB chunks (core/arena.ts)
+ * instead of an array each, the most frequent messages (a typed array over 64 bytes is an
+ * allocation outside V8's heap, ~20 µs apiece in a 100-node simulation's large heap). A
+ * sender drops its message once sent and a live receiver gets its own copy from the network,
+ * so a chunk lives until its last message is delivered; in the simulator, where receivers
+ * are handed the sender's bytes (memory.ts `shareBytes`), a chunk lives while a receiver
+ * keeps a view into one of its messages (a registration's ids, an answer's arrays).
+ */
+const messages = new Arena(64 * 1024);
+const carveMessage = (n: number): Uint8Array => messages.bytes(n);
+
 export function encodePollRequest(r: PollRequest): Uint8Array {
   const part = (p: PollPart): Record<string, unknown> => {
     const out: Record<string, unknown> = { r: p.ref };
@@ -104,7 +117,7 @@ export function encodePollRequest(r: PollRequest): Uint8Array {
     if (p.skip !== undefined) out.s = p.skip;
     return out;
   };
-  return encode({ p: r.parts.map(part), t: "poll" }, "poll");
+  return encode({ p: r.parts.map(part), t: "poll" }, "poll", carveMessage);
 }
 
 /** Decode the body of a poll request (`t: "poll"`, already decoded by wire.ts `decodeRequest`); throws {@link DecodeError}. */
@@ -148,7 +161,7 @@ export function encodePollResponse(r: PollResponse, answerBody: (a: AnswerRespon
     if (p.status === "full") return { a: new Nested(answerBody(p.answer)), n: p.seq };
     return { a: new Nested(answerBody(p.answer)), m: p.members, n: p.seq };
   };
-  return encodeNested({ p: r.parts.map(part), t: "answers" }, "answers");
+  return encodeNested({ p: r.parts.map(part), t: "answers" }, "answers", carveMessage);
 }
 
 /** The positions set in a member bitmap of a batch of `size` (a delta's `m`, a poll's `skip`), in order. */
