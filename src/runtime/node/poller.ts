@@ -366,7 +366,7 @@ export class Poller implements TimedJob {
   private resolve(i: number, round: PollRound, x: number, r: AnswerResponse, jr: number, signed: SignedAnswer, h: PollHints, jh: number, inactive: Uint8Array): number {
     const s = this.s;
     // Read from the table's columns: the set's object is only needed on the slow path below.
-    if (inactive[jh] === 1 || !s.table.holds(i) || s.table.decided(i) !== UNDECIDED) return SKIPPED;
+    if (inactive[jh] === 1 || !s.table.undecided(i)) return SKIPPED;
     const peer = round.sample[x]!;
     const e = jr * 4;
     const epochs = r.epochs;

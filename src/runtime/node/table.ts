@@ -56,11 +56,17 @@ interface Segment {
 }
 
 export class InstanceTable {
-  private readonly segments = new Map<number, Segment>();
+  /**
+   * The segments from the oldest held one to the newest, by key − {@link base} (undefined:
+   * released). Keys only grow and old segments go first, so the window stays short; an
+   * array index, not a `Map` lookup, because every answer entry looks its instance up here
+   * (the lookup was the asker's largest line, docs/node-simulator.md).
+   */
+  private window: (Segment | undefined)[] = [];
+  /** the key of window[0] */
+  private base = 0;
+  private held = 0;
   private next = 0;
-  /** the segment last looked up (polls and answers walk instances in order) */
-  private lastKey = -1;
-  private last: Segment | undefined;
 
   constructor(
     readonly protocol: ConsensusProtocol<unknown>,
@@ -73,7 +79,7 @@ export class InstanceTable {
   allocate(epochBase = 0): number {
     const i = this.next++;
     const key = (i / SEGMENT) | 0;
-    let seg = this.segments.get(key);
+    let seg = this.window[key - this.base];
     if (seg === undefined) {
       seg = {
         state: this.protocol.createState({ nodes: 1, instances: SEGMENT, candidates: this.candidates }, this.params),
@@ -84,7 +90,9 @@ export class InstanceTable {
         digests: new Uint8Array(SEGMENT * this.candidates * DIGEST_BYTES),
         live: 0,
       };
-      this.segments.set(key, seg);
+      if (this.window.length === 0) this.base = key;
+      this.window[key - this.base] = seg; // the newest key: at the window's end
+      this.held++;
     }
     seg.live++;
     seg.held[i % SEGMENT] = 1;
@@ -96,31 +104,31 @@ export class InstanceTable {
   release(i: number): void {
     this.touch(i);
     const key = (i / SEGMENT) | 0;
-    const seg = this.segments.get(key);
+    const seg = this.segOrUndefined(i);
     if (seg === undefined || seg.held[i % SEGMENT] === 0) return;
     seg.held[i % SEGMENT] = 0;
     if (--seg.live > 0) return;
     // The segment currently being filled stays until its last number is handed out.
     if ((key + 1) * SEGMENT <= this.next) {
-      this.segments.delete(key);
-      if (this.lastKey === key) this.last = undefined;
+      this.window[key - this.base] = undefined;
+      this.held--;
+      let drop = 0;
+      while (drop < this.window.length && this.window[drop] === undefined) drop++;
+      if (drop > 0) {
+        this.window = this.window.slice(drop);
+        this.base += drop;
+      }
     }
   }
 
   /** Segments held in memory. */
   get segmentCount(): number {
-    return this.segments.size;
+    return this.held;
   }
 
   private segOrUndefined(i: number): Segment | undefined {
-    const key = (i / SEGMENT) | 0;
-    if (key === this.lastKey && this.last !== undefined) return this.last;
-    const seg = this.segments.get(key);
-    if (seg !== undefined) {
-      this.lastKey = key;
-      this.last = seg;
-    }
-    return seg;
+    const at = ((i / SEGMENT) | 0) - this.base;
+    return at >= 0 ? this.window[at] : undefined;
   }
 
   private segment(i: number): Segment {
@@ -190,6 +198,12 @@ export class InstanceTable {
   /** The decided candidate index of `i`, {@link UNDECIDED} or {@link DECIDED_UNKNOWN}. */
   decided(i: number): number {
     return this.segment(i).decided[i % SEGMENT]!;
+  }
+
+  /** Whether `i` is held and not decided here ({@link holds} and {@link decided}, one lookup: asked per answer entry). */
+  undecided(i: number): boolean {
+    const seg = this.segOrUndefined(i);
+    return seg !== undefined && seg.held[i % SEGMENT] === 1 && seg.decided[i % SEGMENT] === UNDECIDED;
   }
 
   /** Record `i`'s decision: candidate `c` (< 0: one this node does not hold); moves its version. */
