@@ -1,6 +1,7 @@
 /**
  * `entropic sim` for `driver: node` scenarios: real node engines on simulated time
- * (src/runtime/simnet/). Prints the checkers' verdicts, writes summary.json with --out, and
+ * (src/runtime/simnet/), run on a worker thread given the simulator's heap setting
+ * (node-worker.ts). Prints the checkers' verdicts, writes summary.json with --out, and
  * exits 3 with the replay command when a checker found a violation.
  */
 import { join } from "node:path";
