@@ -170,6 +170,8 @@ interface PendingRequest {
 export class MemoryTransport implements Transport {
   private running = false;
   private readonly connections = new Set<string>();
+  /** {@link peers}, until the connections change */
+  private sortedPeers: string[] | null = null;
   private denied = new Set<string>();
   private readonly seen: BoundedSet;
   private readonly rejected = new Map<string, number>();
@@ -238,10 +240,15 @@ export class MemoryTransport implements Transport {
     if (!remote.accepts(this.peerId)) throw new TransportError("refused", `peer ${peer} refused the connection`);
     this.connections.add(peer);
     remote.connections.add(this.peerId);
+    this.sortedPeers = null;
+    remote.sortedPeers = null;
   }
 
   peers(): string[] {
-    return [...this.connections].sort();
+    // Sorted once per change of the connections, not per call: a node asks at every timer
+    // tick, and sorting 99 peer ids each time was ~1% of a 100-node simulation.
+    this.sortedPeers ??= [...this.connections].sort();
+    return this.sortedPeers.slice();
   }
 
   onMessage(handler: MessageHandler): void {
@@ -314,7 +321,12 @@ export class MemoryTransport implements Transport {
 
   private disconnect(peer: string): void {
     this.connections.delete(peer);
-    this.network.running(peer)?.connections.delete(this.peerId);
+    this.sortedPeers = null;
+    const remote = this.network.running(peer);
+    if (remote !== undefined) {
+      remote.connections.delete(this.peerId);
+      remote.sortedPeers = null;
+    }
   }
 
   /** Sends `message` to every connected peer except `except`; returns how many. */
