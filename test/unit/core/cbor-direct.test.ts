@@ -8,6 +8,7 @@ import { create as createDigest } from "multiformats/hashes/digest";
 import { describe, expect, it } from "vitest";
 import { encodeDirect, encodeNested, encodesTo, Nested } from "../../../src/core/cbor-direct.js";
 import { decode, encode } from "../../../src/core/codec.js";
+import { Arena } from "../../../src/core/arena.js";
 
 const asciiKey = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz_ABZ0189"), maxLength: 6 });
 const cidArb = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((d) => CID.create(1, 0x71, createDigest(0x12, d)));
@@ -112,6 +113,20 @@ describe("encodeDirect", () => {
       expect(encodeNested({ a: new Nested({ pad }) }, "test")).toEqual(dagCbor.encode({ a: dagCbor.encode({ pad }) }));
     }
     expect(() => encodeNested({ a: new Nested(1.5) }, "answers")).toThrow(/answers: a value with nested encodings/);
+  });
+
+  it("property: with an allocator (poll messages, carved from an arena) the same bytes, in the array it gave", () => {
+    const arena = new Arena(4096);
+    fc.assert(
+      fc.property(subset, (v) => {
+        let given: Uint8Array | undefined;
+        const out = encodeDirect(v, (n) => (given = arena.bytes(n)));
+        expect(out).toBe(given);
+        expect(out).toEqual(encodeDirect(v));
+        expect(encode(v, "value", (n) => arena.bytes(n))).toEqual(encode(v));
+      }),
+    );
+    expect(arena.chunks).toBeGreaterThan(0); // carved, not only allocated alone
   });
 
   it("its buffer grows for large values and is reused safely between calls", () => {
