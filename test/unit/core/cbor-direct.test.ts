@@ -126,7 +126,11 @@ describe("encodeDirect", () => {
         expect(encode(v, "value", (n) => arena.bytes(n))).toEqual(encode(v));
       }),
     );
-    expect(arena.chunks).toBeGreaterThan(0); // carved, not only allocated alone
+    // A message over 64 bytes is carved from a chunk (random values may all be smaller).
+    const big = { p: [new Uint8Array(200).fill(7), "x".repeat(30)], t: "poll" };
+    const carved = encodeDirect(big, (n) => arena.bytes(n))!;
+    expect(carved.buffer.byteLength).toBe(4096);
+    expect(carved).toEqual(encodeDirect(big));
   });
 
   it("its buffer grows for large values and is reused safely between calls", () => {
