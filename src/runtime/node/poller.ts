@@ -283,7 +283,8 @@ export class Poller implements TimedJob {
           if (parts[k]!.seen === undefined || b.last.get(px)?.seq !== parts[k]!.seen) throw new DecodeError("invalid", "answer", `part ${k}: a delta over an answer the asker does not hold`);
           const members = bitmapMembers(part.members, b.members.length);
           deltaMembers[k] = members;
-          deltaIds[k] = memberIds(b.ids, members);
+          // Kept as the delta's signed evidence (LastAnswer.sources): from the poller's arena.
+          deltaIds[k] = memberIds(b.ids, members, this.kept.bytes(members.length * ID_BYTES));
           this.checkSigned(part.answer, peer, deltaIds[k]!);
         }
       });

@@ -180,7 +180,12 @@ export function membersBitmap(members: readonly number[], size: number): Uint8Ar
 
 /** The ids of `members` (positions) out of a batch's ids, end to end (into `out`, when given: zeroed, of that length). */
 export function memberIds(ids: Uint8Array, members: readonly number[], out: Uint8Array = new Uint8Array(members.length * ID_BYTES)): Uint8Array {
-  members.forEach((j, k) => out.set(ids.subarray(j * ID_BYTES, (j + 1) * ID_BYTES), k * ID_BYTES));
+  // Byte by byte: a subarray and a set per 8-byte id were 4% of a 100-node simulation's CPU.
+  for (let k = 0; k < members.length; k++) {
+    const from = members[k]! * ID_BYTES;
+    const to = k * ID_BYTES;
+    for (let b = 0; b < ID_BYTES; b++) out[to + b] = ids[from + b]!;
+  }
   return out;
 }
 

@@ -249,6 +249,21 @@ describe("codec: CIDs", () => {
     expect(isBlockCid(ours)).toBe(true);
   });
 
+  it("cidOf's CIDs, carved from shared chunks, each equal multiformats' own, across chunk boundaries", async () => {
+    // 300 CIDs of 36 bytes cross several 4 KiB chunks; each must keep its own bytes.
+    const made = Array.from({ length: 300 }, (_, i) => {
+      const bytes = encode({ i });
+      return { bytes, cid: cidOf(bytes, nodeHasher) };
+    });
+    for (const { bytes, cid } of made) {
+      const theirs = CID.create(1, DAG_CBOR_CODE, await sha256.digest(bytes));
+      expect(cid.equals(theirs)).toBe(true);
+      expect(cid.bytes).toEqual(theirs.bytes);
+      expect(cid.multihash.digest).toEqual(theirs.multihash.digest);
+      expect(CID.decode(cid.bytes).equals(theirs)).toBe(true);
+    }
+  });
+
   it("parseCid round-trips and refuses other CID kinds", async () => {
     const cid = cidOf(encode(1), nodeHasher);
     expect(parseCid(cid.toString()).equals(cid)).toBe(true);
