@@ -1,6 +1,8 @@
 // How much per-entry work a `driver: node` run does: the answer entries responders build
 // (for registrations and for deltas), the entries askers resolve, the equivocation memory's
-// observations, and the decisions nodes take in from vertices. These counts are the floor
+// observations, and the decisions nodes take in from vertices; and the work per poll round
+// that does not depend on what changed: the instances each round polls, the (instance,
+// answer) pairs its digest reads, the members responders check for change. These counts are the floor
 // the node simulator's speed is judged against (docs/node-simulator.md, fifth session): CPU
 // per entry operation is the CPU of a run over the entries counted here.
 //
@@ -19,6 +21,7 @@ import { AnswerMemory } from "../src/protocols/shell.js";
 import { DecodeMemo } from "../src/runtime/node/decode-memo.js";
 import { Poller } from "../src/runtime/node/poller.js";
 import { Responder } from "../src/runtime/node/responder.js";
+import { StandingAnswers } from "../src/runtime/node/standing-answers.js";
 import { runNodeScenario } from "../src/runtime/simnet/run.js";
 
 function usage(message: string): never {
@@ -37,7 +40,7 @@ try {
   usage((e as Error).message);
 }
 
-const counts = { full: 0, delta: 0, resolved: 0, observed: 0, decisions: 0 };
+const counts = { full: 0, delta: 0, resolved: 0, observed: 0, decisions: 0, rounds: 0, instanceRounds: 0, pairs: 0, checked: 0 };
 // The methods are private to their classes; counting wraps them on the prototypes.
 type Proto = Record<string, (...args: unknown[]) => unknown>;
 function wrap(proto: unknown, name: string, count: (args: unknown[]) => void): void {
@@ -57,6 +60,17 @@ wrap(Responder.prototype, "answer", (a) => {
 });
 wrap(Poller.prototype, "resolve", () => counts.resolved++);
 wrap(AnswerMemory.prototype, "observe", () => counts.observed++);
+// digest(round): once per completed round, with its instances and the answers that came.
+wrap(Poller.prototype, "digest", (a) => {
+  const round = a[0] as { batch: readonly number[]; responses: readonly unknown[]; inactive: Uint8Array | null };
+  let polled = 0;
+  for (let j = 0; j < round.batch.length; j++) if (round.inactive?.[j] !== 1) polled++;
+  counts.rounds++;
+  counts.instanceRounds += polled;
+  counts.pairs += polled * round.responses.filter((r) => r !== null).length;
+});
+// changed(answer, skip): a responder checks every member of a batch the asker holds.
+wrap(StandingAnswers.prototype, "changed", (a) => (counts.checked += (a[0] as { size: number }).size));
 // Called once per vertex a node takes in (resync.ts ingestVertex), with that vertex.
 wrap(DecodeMemo.prototype, "instanceIds", (a) => (counts.decisions += (a[0] as { decisions: unknown[] }).decisions.length));
 
@@ -70,6 +84,7 @@ const failed = Object.entries(s.checks).filter(([, v]) => v > 0);
 const built = counts.full + counts.delta;
 const total = built + counts.resolved + counts.decisions;
 const fmt = (n: number): string => n.toLocaleString("en-US");
+const perSetNode = (n: number): string => (n / (sets * s.nodes)).toFixed(1);
 const doc = [
   `# Per-entry work of the node simulator at ${s.nodes} nodes × ${fmt(sets)} sets`,
   "",
@@ -87,6 +102,17 @@ const doc = [
   `| entry operations (built + resolved + taken in) | ${fmt(total)} |`,
   "",
   "CPU per entry operation: a run's CPU (bench/results/node-sim-*.md) over the last row.",
+  "",
+  "Work per poll round, whatever changed (a *same* answer costs its members too):",
+  "",
+  "| per-round work | count | per set per node |",
+  "|---|---:|---:|",
+  `| poll rounds completed | ${fmt(counts.rounds)} | |`,
+  `| instances polled, summed over rounds | ${fmt(counts.instanceRounds)} | ${perSetNode(counts.instanceRounds)} |`,
+  `| (instance, answer) pairs the rounds' digests read | ${fmt(counts.pairs)} | ${perSetNode(counts.pairs)} |`,
+  `| members responders checked for change (*same* and *delta* parts) | ${fmt(counts.checked)} | ${perSetNode(counts.checked)} |`,
+  "",
+  `Snowball's β = 20 successful rounds is the floor of instances polled per set per node; K = 20 answers each makes 400 pairs.`,
   "",
 ].join("\n");
 const file = resolve(here, `results/node-work-${sets}.md`);
