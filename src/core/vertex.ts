@@ -27,7 +27,7 @@ import {
 } from "./codec.js";
 import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, type Hasher, type KeyPair, type SignatureScheme } from "./crypto.js";
 import { DecodeError, EncodeError } from "./errors.js";
-import { MAX_CONFLICT_KEY_LENGTH, parseConflictKey } from "./tx.js";
+import { isConflictKey, MAX_CONFLICT_KEY_LENGTH } from "./tx.js";
 
 /** Domain-separation tag of vertex signatures. */
 export const VERTEX_DOMAIN = "entropic/vertex/v1";
@@ -71,11 +71,7 @@ function vertexProblem(v: UnsignedVertex): string | null {
     if (!Array.isArray(d) || d.length !== 2) return `decisions[${i}] must be a [conflictKey, txCid] pair`;
     const [key, cid] = d;
     if (typeof key !== "string" || key.length > MAX_CONFLICT_KEY_LENGTH) return `decisions[${i}] key must be a conflict key`;
-    try {
-      parseConflictKey(key);
-    } catch {
-      return `decisions[${i}] key must be a conflict key`;
-    }
+    if (!isConflictKey(key)) return `decisions[${i}] key must be a conflict key`;
     if (!isBlockCid(cid)) return `decisions[${i}] tx is not a CIDv1 dag-cbor sha2-256 link`;
     // Conflict keys are ASCII, so UTF-16 order is byte order.
     if (i > 0 && v.decisions[i - 1]![0] >= key) return "decisions must be strictly ascending by conflict key (one per conflict set)";

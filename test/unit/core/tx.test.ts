@@ -13,6 +13,7 @@ import {
   createTx,
   decodeTx,
   encodeTx,
+  isConflictKey,
   parseConflictKey,
   txId,
   txSigningBytes,
@@ -244,6 +245,30 @@ describe("conflict keys", () => {
     );
   });
 
+  it("isConflictKey accepts exactly what parseConflictKey parses (keys, keys mutated one character at a time, noise)", () => {
+    const accepts = (k: string): boolean => {
+      try {
+        parseConflictKey(k);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const alphabet = "abcdefghijklmnopqrstuvwxyz234567:0189AZ -";
+    const key = fc.tuple(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.oneof(fc.maxSafeNat(), fc.nat(20)), fc.constantFrom("9007199254740991", "9007199254740992", "99999999999999999", "9999999999999999")).map(([author, nonce, big]) => [conflictKey({ author, nonce }), `${conflictKey({ author, nonce: 0 }).slice(0, 53)}${big}`] as const);
+    const mutated = fc.tuple(key, fc.nat(70), fc.integer({ min: 0, max: alphabet.length - 1 }), fc.constantFrom("replace", "insert", "delete")).map(([[k], at, ch, how]) => {
+      const i = at % (k.length + 1);
+      const c = alphabet[ch]!;
+      return how === "replace" ? k.slice(0, i) + c + k.slice(i + 1) : how === "insert" ? k.slice(0, i) + c + k.slice(i) : k.slice(0, i) + k.slice(i + 1);
+    });
+    fc.assert(
+      fc.property(fc.oneof(key.map(([k]) => k), key.map(([, k]) => k), mutated, fc.string({ maxLength: 80 })), (k) => {
+        expect(isConflictKey(k)).toBe(accepts(k));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("is shared by conflicting transactions and differs otherwise", () => {
     const a = createTx(sig, keys, 5, utf8("pay alice"));
     const b = createTx(sig, keys, 5, utf8("pay bob"));
@@ -270,6 +295,8 @@ describe("conflict keys", () => {
       "",
     ];
     for (const k of bad) expect(failure(() => parseConflictKey(k))).toBe("invalid");
+    for (const k of bad) expect(isConflictKey(k)).toBe(false);
+    expect(isConflictKey(key)).toBe(true);
     expect(() => conflictKey({ author: new Uint8Array(31), nonce: 0 })).toThrow(EncodeError);
     expect(() => conflictKey({ author: keys.publicKey, nonce: -1 })).toThrow(EncodeError);
   });

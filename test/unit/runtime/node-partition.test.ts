@@ -43,6 +43,42 @@ describe("quorum gate (safe mode)", () => {
     expect(g.strongest(7, 0, 1000)).toEqual({ candidate: NO_CANDIDATE, peers: 0 });
   });
 
+  it("agrees with a model (a map of each peer's latest answer per set) over random notes, reads and forgets", () => {
+    // The model is the gate as first written: per set, peer → { candidate, at }.
+    type Op = { kind: "note"; i: number; peer: number; candidate: number; now: number } | { kind: "read"; i: number; candidate: number; now: number; windowMs: number } | { kind: "forget"; i: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ kind: fc.constant("note" as const), i: fc.nat(4), peer: fc.nat(12), candidate: fc.integer({ min: NO_CANDIDATE, max: 5 }), now: fc.nat(5000) }),
+      fc.record({ kind: fc.constant("read" as const), i: fc.nat(4), candidate: fc.nat(5), now: fc.nat(6000), windowMs: fc.nat(3000) }),
+      fc.record({ kind: fc.constant("forget" as const), i: fc.nat(4) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const g = new QuorumGate();
+        const model = new Map<number, Map<number, { candidate: number; at: number }>>();
+        for (const o of ops) {
+          if (o.kind === "note") {
+            g.note(o.i, o.peer, o.candidate, o.now);
+            if (!model.has(o.i)) model.set(o.i, new Map());
+            model.get(o.i)!.set(o.peer, { candidate: o.candidate, at: o.now });
+          } else if (o.kind === "forget") {
+            g.forget(o.i);
+            model.delete(o.i);
+          } else {
+            const answers = [...(model.get(o.i)?.values() ?? [])].filter((x) => o.now - x.at <= o.windowMs);
+            expect(g.support(o.i, o.candidate, o.now, o.windowMs)).toBe(answers.filter((x) => x.candidate === o.candidate).length);
+            const counts = new Map<number, number>();
+            for (const x of answers) if (x.candidate !== NO_CANDIDATE) counts.set(x.candidate, (counts.get(x.candidate) ?? 0) + 1);
+            let best = { candidate: NO_CANDIDATE, peers: 0 };
+            for (const [candidate, peers] of counts) if (peers > best.peers || (peers === best.peers && candidate < best.candidate)) best = { candidate, peers };
+            expect(g.strongest(o.i, o.now, o.windowMs)).toEqual(best);
+          }
+          expect(g.size).toBe(model.size);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("the candidate an answer names: the index, or a strict majority of the weight, else none", () => {
     expect(namedCandidate(Float64Array.of(2), { kind: "index", width: 1 }, 4)).toBe(2);
     expect(namedCandidate(Float64Array.of(-1), { kind: "index", width: 1 }, 4)).toBe(NO_CANDIDATE);
