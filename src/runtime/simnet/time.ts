@@ -71,11 +71,55 @@ export class SimTime {
     return true;
   }
 
-  /** Run until `until` (simulated ms), or until `stop()` says so after a step. */
-  async runUntil(until: number, stop?: () => boolean): Promise<void> {
-    while (this.clock.now() < until) {
-      if (!(await this.step(until))) return;
-      if (stop?.() === true) return;
+  /**
+   * Run until `until` (simulated ms), or until `stop()` says so after a step. The same
+   * steps as `while (await this.step(until) && !stop())`, driven by callbacks: a run takes
+   * ~1.5 M steps, and an async step with its awaits allocated ~540 bytes each (~7% of what
+   * a 100-node, 300-set simulation allocated; a sampling heap profile).
+   */
+  runUntil(until: number, stop?: () => boolean): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const next = (): void => {
+        try {
+          if (this.clock.now() >= until) return resolve();
+          const due = this.clock.nextDue();
+          if (due === undefined || due > until) {
+            if (until > this.clock.now()) this.clock.advance(until - this.clock.now());
+            this.afterDrain(resolve);
+            return;
+          }
+          const before = this.clock.pending;
+          this.clock.advance(Math.max(0, due - this.clock.now()));
+          this.steps += Math.max(1, before - this.clock.pending);
+          this.afterDrain(() => {
+            try {
+              if (stop?.() === true) resolve();
+              else next();
+            } catch (err) {
+              reject(err);
+            }
+          });
+        } catch (err) {
+          reject(err);
+        }
+      };
+      next();
+    });
+  }
+
+  /**
+   * Call `then` once every microtask queued so far (and the ones they queue) has run
+   * ({@link drain}, without a promise). `then` runs as a microtask of its own, as an
+   * `await` continuation would: run from the tick itself, the next step's tick would be
+   * queued while Node is still running ticks, and it runs every tick before any microtask,
+   * so the next step would fire before this one's microtasks (a 100-node run then differed).
+   */
+  private afterDrain(then: () => void): void {
+    const hop = (): void => queueMicrotask(then);
+    if (++this.sinceTurn < STEPS_PER_TURN) process.nextTick(hop);
+    else {
+      this.sinceTurn = 0;
+      setImmediate(hop);
     }
   }
 

@@ -20,6 +20,22 @@ describe("SimTime", () => {
     expect(log).toEqual(["chain done", "same instant at 1", "t=2"]);
   });
 
+  it("drains every step's chains, not only the first one's (steps driven from the drain itself)", async () => {
+    const time = new SimTime();
+    const log: string[] = [];
+    for (let t = 1; t <= 5; t++) {
+      time.clock.after(t, () => {
+        void (async () => {
+          for (let k = 0; k < 50; k++) await Promise.resolve();
+          log.push(`chain ${t}`);
+        })();
+      });
+      time.clock.after(t, () => log.push(`timer ${t}`));
+    }
+    await time.runUntil(10);
+    expect(log).toEqual([1, 2, 3, 4, 5].flatMap((t) => [`timer ${t}`, `chain ${t}`]));
+  });
+
   it("lets the real event loop turn during a long run (a setImmediate callback runs before the run ends)", async () => {
     const time = new SimTime();
     let fired = 0;
