@@ -4,9 +4,10 @@
  * through a {@link NodeClock} that adds the node's skew and dies with the node's process.
  *
  * A step fires every timer due at the next due instant, then lets the microtasks that
- * woke run to completion (one macrotask turn: the engines, the memory transport and the
- * simulated ledger never wait on anything but promises and this clock), so the run is a
- * pure function of its inputs: no wall time, no I/O, no thread decides an order.
+ * woke run to completion (a tick, which Node runs only once the microtask queue is empty;
+ * a real event-loop turn every few hundred steps: the engines, the memory transport and
+ * the simulated ledger never wait on anything but promises and this clock), so the run is
+ * a pure function of its inputs: no wall time, no I/O, no thread decides an order.
  */
 import { ManualClock } from "../clock.js";
 import type { Clock, TimerHandle } from "../ports.js";
