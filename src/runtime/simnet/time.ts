@@ -18,19 +18,6 @@ export function drainMicrotasks(): Promise<void> {
 }
 
 /**
- * Every queued microtask (and the ones they queue) runs first, without a turn of the event
- * loop: Node runs the next-tick queue only once V8's microtask queue is empty, so a tick
- * queued now resolves after all of them. A turn (setImmediate) cost ~2.9 µs per step, a
- * tick ~0.2 µs (500,000 awaits of each, on this machine), and a 100-node simulation
- * takes ~1.5 M steps. Nothing the simulator runs queues ticks of its own (engines,
- * transport, disks: promises and this clock only), so both drain the same work in the same
- * order; tests pin that a run's events and outcome are unchanged.
- */
-function drainMicrotasksInTick(): Promise<void> {
-  return new Promise((resolve) => process.nextTick(resolve));
-}
-
-/**
  * Steps between two real turns of the event loop: the loop still turns now and then, so
  * what lives outside the simulation (a signal handler, a worker's messages, a wall-clock
  * timer) is not starved while a long run computes.
@@ -43,11 +30,9 @@ export class SimTime {
   steps = 0;
   private sinceTurn = 0;
 
-  /** Let every microtask the step woke run (a real event-loop turn every {@link STEPS_PER_TURN} steps). */
+  /** Let every microtask the step woke run ({@link afterDrain}, as a promise). */
   private drain(): Promise<void> {
-    if (++this.sinceTurn < STEPS_PER_TURN) return drainMicrotasksInTick();
-    this.sinceTurn = 0;
-    return drainMicrotasks();
+    return new Promise((resolve) => this.afterDrain(resolve));
   }
 
   now(): number {
@@ -109,8 +94,14 @@ export class SimTime {
   }
 
   /**
-   * Call `then` once every microtask queued so far (and the ones they queue) has run
-   * ({@link drain}, without a promise). `then` runs as a microtask of its own, as an
+   * Call `then` once every microtask queued so far (and the ones they queue) has run,
+   * without a turn of the event loop but every {@link STEPS_PER_TURN} steps: Node runs the
+   * next-tick queue only once V8's microtask queue is empty, so a tick queued now runs after
+   * all of them. A turn (setImmediate) cost ~2.9 µs per step, a tick ~0.2 µs (500,000
+   * awaits of each, on this machine), and a 100-node simulation takes ~1.5 M steps. Nothing
+   * the simulator runs queues ticks of its own (engines, transport, disks: promises and this
+   * clock only), so both drain the same work in the same order; tests pin that a run's
+   * events are unchanged. `then` runs as a microtask of its own, as an
    * `await` continuation would: run from the tick itself, the next step's tick would be
    * queued while Node is still running ticks, and it runs every tick before any microtask,
    * so the next step would fire before this one's microtasks (a 100-node run then differed).
