@@ -148,31 +148,38 @@ export class ManualClock implements Clock {
     this.heap = this.heap.filter((t) => t.live).sort((a, b) => a.due - b.due || a.seq - b.seq);
   }
 
+  // Sifts move a hole instead of swapping pairs: a destructuring swap (`[a, b] = [b, a]`)
+  // allocated an array per level here, ~10% of what a 100-node simulation allocated.
   private push(timer: ManualTimer): void {
     const h = this.heap;
-    let i = h.push(timer) - 1;
+    let i = h.length;
+    h.push(timer);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!firesBefore(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      const above = h[parent]!;
+      if (!firesBefore(timer, above)) break;
+      h[i] = above;
       i = parent;
     }
+    h[i] = timer;
   }
 
   private pop(): void {
     const h = this.heap;
     const last = h.pop()!;
-    if (h.length === 0) return;
-    h[0] = last;
-    for (let i = 0; ; ) {
+    const n = h.length;
+    if (n === 0) return;
+    let i = 0;
+    for (;;) {
       const l = 2 * i + 1;
+      if (l >= n) break;
       const r = l + 1;
-      let min = i;
-      if (l < h.length && firesBefore(h[l]!, h[min]!)) min = l;
-      if (r < h.length && firesBefore(h[r]!, h[min]!)) min = r;
-      if (min === i) break;
-      [h[i], h[min]] = [h[min]!, h[i]!];
-      i = min;
+      const child = r < n && firesBefore(h[r]!, h[l]!) ? r : l;
+      const below = h[child]!;
+      if (!firesBefore(below, last)) break;
+      h[i] = below;
+      i = child;
     }
+    h[i] = last;
   }
 }
