@@ -137,6 +137,126 @@ describe("ManualClock", () => {
   });
 });
 
+/**
+ * The clock's documented semantics, written the slow and obvious way: every timer in one
+ * list, the next one found by a scan over (due, creation order).
+ */
+class ReferenceClock {
+  time = 0;
+  private seq = 0;
+  private readonly timers: { due: number; seq: number; period: number | undefined; fn: () => void; live: boolean }[] = [];
+
+  after(ms: number, fn: () => void, period?: number): { cancel(): void } {
+    const t = { due: this.time + ms, seq: this.seq++, period, fn, live: true };
+    this.timers.push(t);
+    return { cancel: () => void (t.live = false) };
+  }
+
+  get pending(): number {
+    return this.timers.filter((t) => t.live).length;
+  }
+
+  nextDue(): number | undefined {
+    return this.next()?.due;
+  }
+
+  advance(ms: number): void {
+    const until = this.time + ms;
+    for (let t = this.next(); t !== undefined && t.due <= until; t = this.next()) {
+      this.time = t.due;
+      if (t.period === undefined) t.live = false;
+      else {
+        t.due += t.period;
+        t.seq = this.seq++;
+      }
+      t.fn();
+    }
+    this.time = until;
+  }
+
+  private next() {
+    let best: (typeof this.timers)[number] | undefined;
+    for (const t of this.timers) if (t.live && (best === undefined || t.due < best.due || (t.due === best.due && t.seq < best.seq))) best = t;
+    return best;
+  }
+}
+
+describe("ManualClock against a reference", () => {
+  it("model-based: the same firings, times, errors and pending counts as the reference, with nested timers, every(), throws and sweeps", () => {
+    // What a timer's callback does when it fires: nothing, schedule another, cancel one, or throw.
+    type Effect = { kind: "none" } | { kind: "after"; ms: number } | { kind: "cancel"; pick: number } | { kind: "throw" };
+    type Op =
+      | { kind: "after"; ms: number; effect: Effect }
+      | { kind: "every"; ms: number; effect: Effect }
+      | { kind: "cancel"; pick: number }
+      | { kind: "burst"; count: number; ms: number; cancelEvery: number }
+      | { kind: "advance"; ms: number };
+    const effect: fc.Arbitrary<Effect> = fc.oneof(
+      { weight: 4, arbitrary: fc.constant({ kind: "none" as const }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant("after" as const), ms: fc.integer({ min: 0, max: 6 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat() }) },
+      { weight: 1, arbitrary: fc.constant({ kind: "throw" as const }) },
+    );
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ kind: fc.constant("after" as const), ms: fc.integer({ min: 0, max: 12 }), effect }),
+      fc.record({ kind: fc.constant("every" as const), ms: fc.integer({ min: 1, max: 7 }), effect }),
+      fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat() }),
+      // many far-off timers, most cancelled: the clock's sweep
+      fc.record({ kind: fc.constant("burst" as const), count: fc.integer({ min: 1, max: 120 }), ms: fc.integer({ min: 0, max: 40 }), cancelEvery: fc.integer({ min: 1, max: 5 }) }),
+      fc.record({ kind: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 10 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 50 }), (ops) => {
+        type Api = { now(): number; after(ms: number, fn: () => void): { cancel(): void }; every(ms: number, fn: () => void): { cancel(): void }; advance(ms: number): void; readonly pending: number; nextDue(): number | undefined };
+        const run = (clock: Api): string[] => {
+          const trace: string[] = [];
+          const handles: { cancel(): void }[] = [];
+          const arm = (id: number, e: Effect) => () => {
+            trace.push(`${id}@${clock.now()}`);
+            if (e.kind === "after") handles.push(clock.after(e.ms, arm(handles.length, { kind: "none" })));
+            else if (e.kind === "cancel" && handles.length > 0) handles[e.pick % handles.length]!.cancel();
+            else if (e.kind === "throw") throw new Error(`boom ${id}`);
+          };
+          for (const o of ops) {
+            if (o.kind === "after") handles.push(clock.after(o.ms, arm(handles.length, o.effect)));
+            else if (o.kind === "every") handles.push(clock.every(o.ms, arm(handles.length, o.effect)));
+            else if (o.kind === "cancel") {
+              if (handles.length > 0) handles[o.pick % handles.length]!.cancel();
+            } else if (o.kind === "burst") {
+              for (let k = 0; k < o.count; k++) {
+                const h = clock.after(o.ms + k, arm(handles.length, { kind: "none" }));
+                handles.push(h);
+                if (k % o.cancelEvery !== 0) h.cancel();
+              }
+            } else {
+              try {
+                clock.advance(o.ms);
+              } catch (err) {
+                trace.push(`threw ${(err as Error).message} at ${clock.now()}`);
+              }
+            }
+            trace.push(`pending ${clock.pending} next ${clock.nextDue()} now ${clock.now()}`);
+          }
+          return trace;
+        };
+        const reference = new ReferenceClock();
+        const modelApi: Api = {
+          now: () => reference.time,
+          after: (ms, fn) => reference.after(ms, fn),
+          every: (ms, fn) => reference.after(ms, fn, ms),
+          advance: (ms) => reference.advance(ms),
+          get pending() {
+            return reference.pending;
+          },
+          nextDue: () => reference.nextDue(),
+        };
+        expect(run(new ManualClock())).toEqual(run(modelApi));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
 describe("systemClock", () => {
   it("reads whole milliseconds, as Date.now() does (the API's seenAt and at are never fractional)", async () => {
     const reads: number[] = [];
