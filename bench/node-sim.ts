@@ -4,7 +4,11 @@
  * cores of each protocol run `scenarios/node-100.yaml` (`driver: node`), with wall time,
  * CPU, peak memory, simulator events per second and every checker's verdict per case.
  *
- *   node --import tsx bench/node-sim.ts [--sets 100] [--nodes 100] [--protocols snowball,emtd,tmesh]
+ *   npm run build && node --import tsx bench/node-sim.ts [--sets 100] [--nodes 100] [--protocols snowball,emtd,tmesh]
+ *
+ * A case runs the compiled build (dist/), what `entropic sim` runs: through tsx, esbuild's
+ * keepNames wraps every closure the node creates with a name-setting call (~2% of a
+ * 100-node run's CPU in a profile, seventh session of docs/node-simulator.md).
  *
  * Each case runs in its own process (this file with `--case JSON`), so its CPU and maxRSS
  * are its own. Results go to bench/results/node-sim-<sets>.json and .md (node-sim-100: every
@@ -13,12 +17,11 @@
  * say how far they are from it without extrapolating.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
-import { loadScenario } from "../src/sim/scenario/load.js";
-import { runNodeScenario } from "../src/runtime/simnet/run.js";
+import { pathToFileURL } from "node:url";
 import { SIM_NODE_FLAGS } from "../src/runtime/simnet/heap-tuning.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -51,7 +54,14 @@ function usage(message: string): never {
   process.exit(2);
 }
 
+/** A module of the compiled build, typed as its source. */
+async function built<T>(path: string): Promise<T> {
+  return (await import(pathToFileURL(resolve(root, "dist", path)).href)) as T;
+}
+
 async function runCase(spec: CaseSpec): Promise<CaseResult> {
+  const { loadScenario } = await built<typeof import("../src/sim/scenario/load.js")>("sim/scenario/load.js");
+  const { runNodeScenario } = await built<typeof import("../src/runtime/simnet/run.js")>("runtime/simnet/run.js");
   const text = readFileSync(resolve(root, SCENARIO), "utf8");
   const scenario = loadScenario(text, SCENARIO, [
     { name: "protocol", value: spec.protocol },
@@ -104,6 +114,10 @@ async function main(): Promise<void> {
   const nodes = num("nodes", v.nodes, 100, 10_000);
   const protocols = (v.protocols ?? "snowball,emtd,tmesh").split(",");
   for (const p of protocols) if (!["snowball", "emtd", "tmesh"].includes(p)) usage(`unknown protocol "${p}" (have snowball, emtd, tmesh)`);
+  if (!existsSync(resolve(root, "dist/runtime/simnet/run.js"))) {
+    console.error("node-sim: the compiled build is missing: run `npm run build` first");
+    process.exit(1);
+  }
   const outDir = resolve(v.out ?? resolve(root, "bench/results"));
   const results: CaseResult[] = [];
   for (const protocol of protocols) {
@@ -117,7 +131,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${r.wallS.toFixed(1)} s wall, ${Math.round(r.eventsPerSecond)} events/s, ${failed.length === 0 ? "every checker passed" : `FAILED ${failed.map(([c, n]) => `${c} ×${n}`).join(", ")}`}\n`);
   }
   const at = new Date().toISOString();
-  const command = `node --import tsx bench/node-sim.ts --sets ${sets} --nodes ${nodes} --protocols ${protocols.join(",")}`;
+  const command = `npm run build && node --import tsx bench/node-sim.ts --sets ${sets} --nodes ${nodes} --protocols ${protocols.join(",")}`;
   mkdirSync(outDir, { recursive: true });
   writeFileSync(resolve(outDir, `node-sim-${sets}.json`), `${JSON.stringify({ at, command, scenario: SCENARIO, target: TARGET, results }, null, 2)}\n`);
   const atTarget = nodes === TARGET.nodes && sets === TARGET.sets;
