@@ -65,7 +65,9 @@ interface Bucket {
  * the instants. A simulation fires ~1.5 M timers over a few thousand distinct
  * milliseconds (latencies and timeouts are whole ticks), so most timers cost an append
  * and an index; a heap of all timers cost ~17 levels of pointer-chasing per timer (2–3 µs
- * at ~100,000 timers, the simulator's busiest loop).
+ * at ~100,000 timers, the simulator's busiest loop). The event driver's queue
+ * (sim/event/queue.ts) is the same calendar over a pool of integer slots; this one holds
+ * callbacks that can be cancelled, and sweeps what was cancelled.
  */
 export class ManualClock implements Clock {
   private time: number;
