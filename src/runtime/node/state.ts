@@ -109,6 +109,7 @@ export const COUNTERS = [
   "decisionsAdopted",
   "decisionsReverted",
   "pollRounds",
+  "pollRoundsCut",
   "pollMs",
   "pollFetchMs",
   "ledgerWrites",

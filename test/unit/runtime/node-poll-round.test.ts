@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type EarlyQuorum, type PollAsker, PollRound, type RoundAnswer, SKIPPED, snowballSettled } from "../../../src/runtime/node/poll-round.js";
+import { type EarlyQuorum, type PollAsker, PollRound, type RoundAnswer, SKIPPED, snowballSettled, STRAGGLER_WAIT, stragglers } from "../../../src/runtime/node/poll-round.js";
+import { ManualClock } from "../../../src/runtime/clock.js";
 import { request, Scheduler, type Task } from "../../../src/runtime/node/tasks.js";
 
 const Q: EarlyQuorum = { alphaPreference: 15, alphaConfidence: 15, candidates: 4 };
@@ -144,5 +145,115 @@ describe("PollRound: a poll ends once its outcome is settled", () => {
     f.deliver();
     expect(f.ended()).toBe(true);
     expect(f.round.unheard).toBe(19);
+  });
+});
+
+/**
+ * A round on simulated time: sample[x] answers `plan[x]` at `at[x]` ms after the round
+ * starts (-1: never, a lost message); the asker has the clock, so the straggler wait applies.
+ */
+function timedRound(plan: readonly (readonly number[])[], at: readonly number[], batch: readonly number[], quorum: EarlyQuorum | null) {
+  const clock = new ManualClock(1000);
+  const requests = new Map<string, number>();
+  const scheduler = new Scheduler(
+    {
+      persist: () => undefined,
+      read: () => undefined,
+      request: (id, peer) => void requests.set(peer, id),
+    },
+    (err) => {
+      throw err;
+    },
+  );
+  const sample = plan.map((_, x) => `p${x}`);
+  const asker: PollAsker = {
+    ask: function* (x): Task<RoundAnswer | null> {
+      yield* request(`p${x}`, new Uint8Array(0), 10_000);
+      return { candidates: Int32Array.from(plan[x]!) };
+    },
+    peerIndex: (p) => Number(p.slice(1)),
+    spawn: (t, done) => scheduler.spawn(t, done),
+    clock,
+  };
+  const round = new PollRound(asker, batch, sample, quorum);
+  let endedAt: number | null = null;
+  scheduler.spawn(round.collect(), (ok, err) => {
+    if (!ok) throw err;
+    endedAt = clock.now();
+  });
+  scheduler.drain();
+  at.forEach((ms, x) => {
+    if (ms < 0) return;
+    clock.after(ms, () => {
+      scheduler.complete(requests.get(`p${x}`)!, true, new Uint8Array(0));
+      scheduler.drain();
+    });
+  });
+  /** Move the clock to `ms` after the round started, running what falls due (and the scheduler after each timer). */
+  const until = (ms: number): void => {
+    // one instant at a time, draining in between, as the node core does per input
+    for (let due = clock.nextDue(); due !== undefined && due <= 1000 + ms; due = clock.nextDue()) {
+      clock.advance(due - clock.now());
+      scheduler.drain();
+    }
+    clock.advance(1000 + ms - clock.now());
+  };
+  return { round, until, endedAt: () => (endedAt === null ? null : endedAt - 1000), clock };
+}
+
+describe("PollRound: the straggler wait", () => {
+  // one contested instance: 14 for candidate 0, 5 for candidate 1, one answer lost (α = 15 still reachable)
+  const contested = peers.map((_, x) => [x < 14 ? 0 : 1]);
+
+  it("ends a Snowball round whose outcome hangs on a last answer once it waited as long again as the rest took", () => {
+    const at = peers.map((_, x) => (x === 19 ? -1 : 10 + 2 * x)); // the 18th answer at 44 ms leaves stragglers(20) = 2 out
+    const f = timedRound(contested, at, [5], Q);
+    const last = 44;
+    const end = last + Math.max(1, Math.ceil(STRAGGLER_WAIT * last));
+    f.until(end - 1);
+    expect(f.endedAt()).toBeNull();
+    f.until(end);
+    expect(f.endedAt()).toBe(end);
+    expect(f.round.cut).toBe(true);
+    expect(f.round.unheard).toBe(1);
+    expect(f.round.responses.filter((r) => r !== null)).toHaveLength(19);
+  });
+
+  it("starts waiting only with at most a tenth of the sample out", () => {
+    expect([3, 9, 10, 19, 20, 30].map(stragglers)).toEqual([0, 0, 1, 1, 2, 3]);
+    // 3 of 20 answers lost: no straggler wait, the round waits for the poll timeout (its requests')
+    const lost = stragglers(20) + 1;
+    const at = peers.map((_, x) => (x >= 20 - lost ? -1 : 10 + x));
+    const plan = peers.map((_, x) => [x < 13 ? 0 : 1]); // 13 / 4: candidate 0 can still reach 15
+    const f = timedRound(plan, at, [5], Q);
+    f.until(5000);
+    expect(f.endedAt()).toBeNull();
+    expect(f.round.cut).toBe(false);
+  });
+
+  it("a straggler answering in time ends the round as usual, and the wait's timer is cancelled", () => {
+    const at = peers.map((_, x) => (x === 19 ? 60 : 10 + 2 * x)); // the wait starts at 44 ms; the last answer at 60 < 88
+    const f = timedRound(contested, at, [5], Q);
+    f.until(60);
+    expect(f.endedAt()).toBe(60);
+    expect(f.round.cut).toBe(false);
+    expect(f.round.unheard).toBe(0);
+    expect(f.clock.pending).toBe(0);
+  });
+
+  it("never cuts a small sample's round: with K = 3 the second answer may just be slow", () => {
+    const plan = [[0], [0], [1]];
+    const f = timedRound(plan, [10, -1, -1], [5], { alphaPreference: 2, alphaConfidence: 2, candidates: 4 });
+    f.until(5000);
+    expect(f.endedAt()).toBeNull();
+    expect(f.round.cut).toBe(false);
+  });
+
+  it("never cuts a round without a quorum rule (EMTD, T-MESH): every answer counts", () => {
+    const at = peers.map((_, x) => (x === 19 ? -1 : 10 + 2 * x));
+    const f = timedRound(contested, at, [5], null);
+    f.until(5000);
+    expect(f.endedAt()).toBeNull();
+    expect(f.round.cut).toBe(false);
   });
 });
