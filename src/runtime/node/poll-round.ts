@@ -7,17 +7,7 @@
  * Under loss that matters: with K = 20 and 1% loss per hop, a third of the polls lose an
  * answer and would otherwise wait the whole poll timeout. Answers that arrive after the
  * poll ended are dropped unread, as avalanchego drops responses to finished polls.
- *
- * A poll whose outcome still hangs on a last straggler or two (a contested double spend
- * voting 14 to 5 with α = 15, waiting on one lost answer) is also ended once it has waited
- * as long again as the rest of the sample took to answer ({@link STRAGGLER_SHARE},
- * {@link STRAGGLER_WAIT}): the missing answers then count as silent, as at the timeout, but
- * one contested set no longer holds the round, and every other set's next poll, for the
- * whole poll timeout (docs/node-simulator.md, "Why finality takes ~3.9 s"). The wait is
- * relative to the round's own answers, so on a loaded machine, where every answer is slow,
- * it stretches with them.
  */
-import type { Clock, TimerHandle } from "../ports.js";
 import type { NodeState } from "./state.js";
 import { Latch, type Task } from "./tasks.js";
 import type { AnswerResponse } from "./wire.js";
@@ -43,25 +33,7 @@ export interface PollAsker {
   peerIndex(peer: string): number;
   /** Run a task beside the round (the node core's scheduler, tasks.ts). */
   spawn<T>(task: Task<T>, done: (ok: boolean, value: unknown) => void): void;
-  /** The node's clock, for the straggler wait; without it a round waits for its last answer or the timeout. */
-  readonly clock?: Pick<Clock, "now" | "after">;
 }
-
-/**
- * The straggler wait may start with at most this share of the sample still out (rounded
- * down): 2 of K = 20. A small sample gets none: with K = 3, a wait started after the
- * first answer cut rounds whose second answer was merely slow, and four-node swarm runs
- * (seeds 111, 128, 141, 143 of `entropic swarm --runs 64 --seed 100`) left every set
- * undecided on one node.
- */
-export const STRAGGLER_SHARE = 0.1;
-
-/** Answers still out when the straggler wait may start, for a sample of `k`. */
-export function stragglers(k: number): number {
-  return Math.floor(STRAGGLER_SHARE * k + 1e-9);
-}
-/** The straggler wait, as a multiple of the time the rest of the sample took to answer (so the round ends at 2× that). */
-export const STRAGGLER_WAIT = 1;
 
 /**
  * The asker's own preference per instance of a round (preference protocols): most answers
@@ -159,10 +131,6 @@ export class PollRound {
   private unsettled: number;
   private readonly over = new Latch();
   private failure: { readonly err: unknown } | null = null;
-  private readonly startedAt: number;
-  private straggling: TimerHandle | null = null;
-  /** whether the round was ended by the straggler wait (a metric: `pollRoundsCut`) */
-  cut = false;
 
   constructor(
     private readonly poller: PollAsker,
@@ -180,7 +148,6 @@ export class PollRound {
     this.peerIdx = sample.map((p) => poller.peerIndex(p));
     this.outstanding = sample.length;
     this.unsettled = batch.length;
-    this.startedAt = poller.clock?.now() ?? 0;
     this.votes = this.quorum ? new Int32Array(batch.length * this.quorum.candidates) : null;
     this.total = this.quorum ? new Int32Array(batch.length) : null;
     this.settled = this.quorum ? new Uint8Array(batch.length) : null;
@@ -226,29 +193,10 @@ export class PollRound {
       this.settle();
     }
     if (this.outstanding === 0 || this.unsettled === 0) this.finish();
-    else this.awaitStragglers();
-  }
-
-  /**
-   * With at most {@link stragglers} answers out and an outcome still open, end the round
-   * once it has waited {@link STRAGGLER_WAIT} times as long as it took so far (Snowball's
-   * rounds only: theirs is the outcome a late answer can leave open).
-   */
-  private awaitStragglers(): void {
-    const clock = this.poller.clock;
-    if (clock === undefined || this.quorum === null || this.straggling !== null || this.outstanding > stragglers(this.sample.length)) return;
-    const waited = Math.max(1, Math.ceil(STRAGGLER_WAIT * (clock.now() - this.startedAt)));
-    this.straggling = clock.after(waited, () => {
-      if (this.closed) return;
-      this.cut = true;
-      this.finish();
-    });
   }
 
   private finish(): void {
     this.closed = true;
-    this.straggling?.cancel();
-    this.straggling = null;
     this.over.open();
   }
 

@@ -174,12 +174,10 @@ export class Poller implements TimedJob {
           ask: (x: number, closed: () => boolean) => this.askStanding(round, plan, hints, x, closed),
           peerIndex: (p: string) => this.peerIndex(p),
           spawn: <T>(t: Task<T>, done: (ok: boolean, value: unknown) => void) => s.tasks.spawn(t, done),
-          clock,
         };
         round = new PollRound(asker, plan.instances, sample, earlyQuorum(s), plan.inactive);
       }
       yield* round.collect();
-      if (round.cut) s.counters.pollRoundsCut++;
       const t3 = clock.now();
       s.counters.pollAskMs += t3 - t2;
       const finalized = this.digest(round);

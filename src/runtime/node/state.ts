@@ -109,7 +109,6 @@ export const COUNTERS = [
   "decisionsAdopted",
   "decisionsReverted",
   "pollRounds",
-  "pollRoundsCut",
   "pollMs",
   "pollFetchMs",
   "ledgerWrites",
