@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseApiLimits } from "../../src/cli/node/api-limits.js";
 import { UsageError } from "../../src/core/errors.js";
-import { DEFAULT_MALFORMED_LIMIT, DEFAULT_RATE_LIMIT } from "../../src/runtime/api/server.js";
+import { DEFAULT_MALFORMED_LIMIT, DEFAULT_RATE_LIMIT } from "../../src/runtime/api/options.js";
 import { entropic, repoRoot } from "../helpers/cli.js";
 
 const DEFAULTS = {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { utf8 } from "../../src/core/bytes.js";
 import { createTx } from "../../src/core/tx.js";
 import { NodeClient } from "../../src/runtime/api/client.js";
-import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_EVENT_STREAMS } from "../../src/runtime/api/server.js";
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_EVENT_STREAMS } from "../../src/runtime/api/options.js";
 import { nodeSignatures } from "../../src/runtime/crypto-node.js";
 import { createNode, type RunningNode } from "../../src/runtime/node/start.js";
 

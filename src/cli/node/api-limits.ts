@@ -12,7 +12,7 @@
  */
 import { UsageError } from "../../core/errors.js";
 import type { BucketConfig } from "../../runtime/api/guard.js";
-import { DEFAULT_MALFORMED_LIMIT, DEFAULT_RATE_LIMIT } from "../../runtime/api/server.js";
+import { DEFAULT_MALFORMED_LIMIT, DEFAULT_RATE_LIMIT } from "../../runtime/api/options.js";
 
 /** The raw flag values (commander's strings; the defaults are filled in by the flags). */
 export interface ApiLimitOptions {

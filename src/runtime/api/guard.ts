@@ -12,7 +12,7 @@
  *    (a tight bound: an honest client sends few of those).
  * While either bucket holds less than one token the address is throttled: each of its
  * requests is answered 429 `rate-limited`, unread and unrouted, only after a delay, and
- * the connection is closed (see server.ts). A client that waits for its answers, as most
+ * the connection is closed (see throttle.ts). A client that waits for its answers, as most
  * do, is thereby slowed to its concurrency per delay instead of as fast as it is answered.
  *
  * The clock is injected (milliseconds, monotonic); the server passes `performance.now`.

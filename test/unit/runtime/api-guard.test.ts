@@ -10,7 +10,8 @@ import { request as httpRequest } from "node:http";
 import { connect, type Socket } from "node:net";
 import { AddressGuard, MAX_GUARD_ENTRIES, type GuardConfig } from "../../../src/runtime/api/guard.js";
 import { txToJson } from "../../../src/runtime/api/json.js";
-import { startApiServer, type ApiServer, type ApiServerOptions } from "../../../src/runtime/api/server.js";
+import type { ApiServerOptions } from "../../../src/runtime/api/options.js";
+import { startApiServer, type ApiServer } from "../../../src/runtime/api/server.js";
 import { FakeNode, signedTx } from "./api-fake-node.js";
 import { parseExposition } from "./prometheus-parse.js";
 

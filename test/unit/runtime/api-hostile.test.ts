@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { connect, type Socket } from "node:net";
 import { request as httpRequest } from "node:http";
-import { startApiServer, type ApiServer, type ApiServerOptions } from "../../../src/runtime/api/server.js";
+import type { ApiServerOptions } from "../../../src/runtime/api/options.js";
+import { startApiServer, type ApiServer } from "../../../src/runtime/api/server.js";
 import { FakeNode, waitFor } from "./api-fake-node.js";
 import { parseExposition } from "./prometheus-parse.js";
 

@@ -17,7 +17,8 @@ import { peerIdFromKeySeed } from "../../../src/runtime/transport/keys.js";
 import { NodeEngine } from "../../../src/runtime/node/engine.js";
 import { snowball } from "../../../src/protocols/snowball/index.js";
 import type { Transport } from "../../../src/runtime/ports.js";
-import { apiRoutes, startApiServer, type ApiServer } from "../../../src/runtime/api/server.js";
+import { apiRoutes } from "../../../src/runtime/api/router.js";
+import { startApiServer, type ApiServer } from "../../../src/runtime/api/server.js";
 import { txToJson } from "../../../src/runtime/api/json.js";
 import { API_SCHEMAS, openApiDocument, openApiText, type ApiSchemaName } from "../../../src/runtime/api/openapi.js";
 
