@@ -36,14 +36,17 @@
  * comparison at the responder and the protocol's own update at the asker. Parts answer
  * positionally: the i-th part of the answer is about the i-th part of the poll.
  *
- * Exchange protocols (T-MESH) keep the one-shot `query` (wire.ts): their answers depend
+ * Exchange protocols (T-MESH) keep the one-shot `query` (wire-rpc.ts): their answers depend
  * on the state the asker sends each round, so nothing stands.
  */
 import { decode, encode, expectBytes, expectList, expectRecord, expectUint } from "../../core/codec.js";
 import { Arena } from "../../core/arena.js";
 import { encodeNested, Nested } from "../../core/cbor-direct.js";
 import { DecodeError } from "../../core/errors.js";
-import { type AnswerResponse, decodeResponse, type ErrorResponse, ID_BYTES, MAX_MESSAGE_BYTES, MAX_QUERY_INSTANCES } from "./wire.js";
+import type { AnswerResponse } from "./wire-answers.js";
+import { MAX_MESSAGE_BYTES, MAX_QUERY_INSTANCES } from "./wire-fields.js";
+import { ID_BYTES } from "./wire-ids.js";
+import { decodeResponse, type ErrorResponse } from "./wire-rpc.js";
 
 /** Parts one poll may carry. */
 export const MAX_POLL_PARTS = 1024;
@@ -120,7 +123,7 @@ export function encodePollRequest(r: PollRequest): Uint8Array {
   return encode({ p: r.parts.map(part), t: "poll" }, "poll", carveMessage);
 }
 
-/** Decode the body of a poll request (`t: "poll"`, already decoded by wire.ts `decodeRequest`); throws {@link DecodeError}. */
+/** Decode the body of a poll request (`t: "poll"`, already decoded by wire-rpc.ts `decodeRequest`); throws {@link DecodeError}. */
 export function pollRequestFrom(value: Record<string, unknown>, what: string): PollRequest {
   const rec = expectRecord(value, ["p", "t"], what);
   let total = 0;
@@ -150,7 +153,7 @@ export function pollRequestFrom(value: Record<string, unknown>, what: string): P
 }
 
 /**
- * A poll response's bytes; `answerBody` is wire.ts `answerBody` (passed in: wire.ts imports
+ * A poll response's bytes; `answerBody` is wire-answers.ts `answerBody` (passed in: wire-rpc.ts imports
  * this module). Each answer is nested as a byte string of its own encoding, written in
  * place (cbor-direct.ts `Nested`) rather than encoded apart and copied in.
  */
@@ -192,11 +195,11 @@ export function memberIds(ids: Uint8Array, members: readonly number[], out: Uint
 /**
  * Decode the response to a poll whose parts had `sizes[k]` instances each: the answers,
  * or the peer's error. Shapes and lengths are checked; the full parts' signatures are
- * checked by the caller (wire.ts `verifyAnswer`, against the batch's ids).
+ * checked by the caller (wire-answers.ts `verifyAnswer`, against the batch's ids).
  */
 export function decodePollResponse(bytes: Uint8Array, sizes: readonly number[]): PollResponse | ErrorResponse {
   const what = "poll response";
-  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 4, what, canonical: false, views: true }); // as wire.ts decodeResponse
+  const value = decode(bytes, { maxBytes: MAX_MESSAGE_BYTES, maxDepth: 4, what, canonical: false, views: true }); // as wire-rpc.ts decodeResponse
   const rec = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   if (rec?.t !== "answers") {
     const other = decodeResponse(bytes, 0);
