@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { resolveScenario } from "../src/cli/scenario-input.js";
 import { AnswerMemory } from "../src/protocols/shell.js";
+import { AnswerReader } from "../src/runtime/node/answer-reader.js";
 import { DecodeMemo } from "../src/runtime/node/decode-memo.js";
 import { Poller } from "../src/runtime/node/poller.js";
 import { Responder } from "../src/runtime/node/responder.js";
@@ -58,7 +59,7 @@ wrap(Responder.prototype, "answer", (a) => {
   if (a[4] !== undefined) counts.delta += entries;
   else counts.full += entries;
 });
-wrap(Poller.prototype, "resolve", () => counts.resolved++);
+wrap(AnswerReader.prototype, "resolve", () => counts.resolved++);
 wrap(AnswerMemory.prototype, "observe", () => counts.observed++);
 // digest(round): once per completed round, with its instances and the answers that came.
 wrap(Poller.prototype, "digest", (a) => {
@@ -88,7 +89,7 @@ const perSetNode = (n: number): string => (n / (sets * s.nodes)).toFixed(1);
 const doc = [
   `# Per-entry work of the node simulator at ${s.nodes} nodes × ${fmt(sets)} sets`,
   "",
-  `Command: \`node --import tsx bench/node-work.ts --sets ${sets}\` (run ${started}). Scenario: \`scenarios/node-100.yaml\` with \`node.txs=${sets}\`, run in-process with counters around the responder's \`answer\`, the poller's \`resolve\`, the equivocation memory's \`observe\` and the decode memo's per-vertex instance ids. Counts, not timings: the same on any machine.`,
+  `Command: \`node --import tsx bench/node-work.ts --sets ${sets}\` (run ${started}). Scenario: \`scenarios/node-100.yaml\` with \`node.txs=${sets}\`, run in-process with counters around the responder's \`answer\`, the answer reader's \`resolve\`, the equivocation memory's \`observe\` and the decode memo's per-vertex instance ids. Counts, not timings: the same on any machine.`,
   "",
   `The run: ${fmt(s.events)} simulator events; checkers: ${failed.length === 0 ? "all pass" : failed.map(([k, v]) => `${k} ×${v}`).join(", ")}.`,
   "",

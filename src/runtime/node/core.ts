@@ -11,6 +11,7 @@
  * The jobs, around the shared {@link NodeState} (state.ts):
  * - admission.ts — transactions in (client, gossip, fetch), refusals, the write before all else;
  * - poller.ts — poll rounds: sampling, signed queries, digesting answers;
+ * - answer-reader.ts — peers' answers checked and their entries resolved (standing polls);
  * - evidence.ts — signed-answer memory, equivocation proofs, trust;
  * - finalizer.ts — decisions, written before they are announced;
  * - responder.ts — answers to peers' queries and fetches;

@@ -75,7 +75,7 @@ export class Finalizer {
       s.undecided.delete(i);
       s.deferred.delete(i);
       s.gate.forget(i);
-      // Polls skip a decided set before any evidence check (poller.ts `resolve`): its peers'
+      // Polls skip a decided set before any evidence check (answer-reader.ts `resolve`): its peers'
       // answers are never read again, and with 100 peers they held ~100 answers' worth of
       // batch answers alive per decided set until it left memory (2,048 sets later).
       s.answerMemory.forget(i);

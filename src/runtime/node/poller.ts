@@ -7,10 +7,9 @@
  * The loop runs on the injected clock and only while there is work: it goes idle when
  * nothing is undecided or wanted, and {@link NodeState.wake} re-arms it. Each round also
  * starts the fetch of wanted blocks (beside the poll, never blocking it) and the
- * re-gossip of long-pending sets (resync.ts).
+ * re-gossip of long-pending sets (resync.ts). Checking the answers and resolving their
+ * entries into this node's candidates is the answer reader's job (answer-reader.ts).
  */
-import { Arena } from "../../core/arena.js";
-import { transientInt32 } from "../../core/transient.js";
 import { DecodeError } from "../../core/errors.js";
 import type { ConflictSet } from "../../core/conflict.js";
 import { ALL_NEIGHBOURS, NO_CANDIDATE } from "../../protocols/consensus.js";
@@ -22,14 +21,13 @@ import type { TimedJob } from "./lifecycle.js";
 import type { Resync } from "./resync.js";
 import { markHeld, type NodeState } from "./state.js";
 import { namedCandidate, UNDECIDED } from "./table.js";
-import { ZERO_KEY } from "./evidence.js";
 import { LoadGauge } from "./load-gauge.js";
 import { earlyQuorum, type PollHints, PollRound, REFUSED, type RoundAnswer, SKIPPED } from "./poll-round.js";
-import { type LastAnswer, type RoundPlan, sourceOf, StandingBatches } from "./standing-batches.js";
-import { bitmapMembers, decodePollResponse, encodePollRequest, memberIds } from "./wire-poll.js";
+import { type RoundPlan, StandingBatches } from "./standing-batches.js";
+import { AnswerReader } from "./answer-reader.js";
+import { encodePollRequest } from "./wire-poll.js";
 import { request, type Task } from "./tasks.js";
 import {
-  type AnswerResponse,
   candidateId,
   decodeResponse,
   encodeRequest,
@@ -37,9 +35,6 @@ import {
   idKey,
   MAX_QUERY_INSTANCES,
   type QueryRequest,
-  type SignedAnswer,
-  verifyAnswer,
-  sameId,
 } from "./wire.js";
 
 /** Peers whose trust evidence has brought below this are no longer sampled. */
@@ -55,19 +50,17 @@ export class Poller implements TimedJob {
   readonly gauge: LoadGauge;
   /** preference protocols: the pending sets in standing batches (standing-batches.ts) */
   readonly standing: StandingBatches;
-  /**
-   * where the peers' last answers keep their resolutions (core/arena.ts): they live as long
-   * as their batch, and a batch's answers arrive and retire together
-   */
-  private readonly kept = new Arena();
+  /** checks answers and resolves their entries (answer-reader.ts) */
+  private readonly reader: AnswerReader;
 
   constructor(
     private readonly s: NodeState,
-    private readonly evidence: Evidence,
+    evidence: Evidence,
     private readonly finalizer: Finalizer,
     private readonly resync: Resync,
   ) {
     s.wake = () => this.wake();
+    this.reader = new AnswerReader(s, evidence, resync);
     this.standing = new StandingBatches((i) => s.sets.get(i)?.id);
     this.gauge = new LoadGauge(s.tuning.pollTimeoutMs, s.tuning.maxPollTimeoutMs, s.tuning.maxQueueDelayMs, s.tuning.minAdmitted);
   }
@@ -236,12 +229,12 @@ export class Poller implements TimedJob {
       const n = query.instances.length / ID_BYTES;
       const r = decodeResponse(raw, n);
       if (r.kind !== "answer") throw new DecodeError("invalid", "answer", r.kind === "error" ? `the peer refused: ${r.message}` : `expected an answer, got ${r.kind}`);
-      this.checkSigned(r, peer, query.instances);
+      this.reader.checkSigned(r, peer, query.instances);
       if (r.vectors === undefined || r.vectors.length !== n * s.answerWidth) throw new DecodeError("invalid", "answer", "answer does not match the protocol");
       s.counters.queriesAnswered++;
       return r.locked === undefined ? { response: r } : { response: r, locked: r.locked };
     } catch (err) {
-      this.invalid(peer, err);
+      this.reader.invalid(peer, err);
       return null;
     }
   }
@@ -254,7 +247,6 @@ export class Poller implements TimedJob {
    * what was remembered, a *same* one read from what was remembered.
    */
   private *askStanding(round: PollRound, plan: RoundPlan, h: PollHints, x: number, closed: () => boolean): Task<RoundAnswer | null> {
-    const s = this.s;
     const peer = round.sample[x]!;
     const px = round.peerIdx[x]!;
     const parts = plan.batches.map((b, k) => {
@@ -265,71 +257,7 @@ export class Poller implements TimedJob {
     });
     const raw = yield* this.request(peer, encodePollRequest({ kind: "poll", parts }), closed);
     if (raw === null) return null;
-    const n = plan.instances.length;
-    // Read by this round's digest, then dropped: carved from shared chunks (transient.ts).
-    const candidates = transientInt32(n).fill(REFUSED);
-    let locked: Uint8Array | undefined;
-    try {
-      const r = decodePollResponse(raw, plan.batches.map((b) => b.members.length));
-      if (r.kind === "error") throw new DecodeError("invalid", "answer", `the peer refused: ${r.message}`);
-      // Check every signed part before using any: one bad signature refuses the whole answer.
-      const deltaIds: (Uint8Array | undefined)[] = [];
-      const deltaMembers: (number[] | undefined)[] = [];
-      r.parts.forEach((part, k) => {
-        const b = plan.batches[k]!;
-        if (part.status === "full") this.checkSigned(part.answer, peer, b.ids);
-        else if (part.status === "delta") {
-          // A delta applies over the answer the poll said it holds: never over a registration.
-          if (parts[k]!.seen === undefined || b.last.get(px)?.seq !== parts[k]!.seen) throw new DecodeError("invalid", "answer", `part ${k}: a delta over an answer the asker does not hold`);
-          const members = bitmapMembers(part.members, b.members.length);
-          deltaMembers[k] = members;
-          // Kept as the delta's signed evidence (LastAnswer.sources): from the poller's arena.
-          deltaIds[k] = memberIds(b.ids, members, this.kept.bytes(members.length * ID_BYTES));
-          this.checkSigned(part.answer, peer, deltaIds[k]!);
-        }
-      });
-      const trusted = s.peers.trust[px]! > 0;
-      r.parts.forEach((part, k) => {
-        const b = plan.batches[k]!;
-        if (part.status === "unknown") {
-          b.last.delete(px); // registered again next time
-          return;
-        }
-        let last = b.last.get(px);
-        if (part.status === "full") {
-          const signed = { instances: b.ids, answer: part.answer };
-          const cand = this.kept.int32(b.members.length);
-          for (let j = 0; j < cand.length; j++) cand[j] = this.resolve(b.members[j]!, round, x, part.answer, j, signed, h, b.offset + j, plan.inactive);
-          last = { cand, locked: part.answer.locked, signed, sources: undefined, positions: undefined, seq: part.seq };
-          b.last.set(px, last);
-        } else if (part.status === "delta") {
-          last = applyDelta(this.kept, last!, part.answer, { instances: deltaIds[k]!, answer: part.answer }, deltaMembers[k]!, part.seq, (j, at) =>
-            this.resolve(b.members[j]!, round, x, part.answer, at, { instances: deltaIds[k]!, answer: part.answer }, h, b.offset + j, plan.inactive),
-          );
-        } else if (last === undefined || !trusted) {
-          return; // a "same" about nothing remembered (or from a peer no longer trusted) counts as no answer
-        }
-        const l = last;
-        for (let j = 0; j < b.members.length; j++) {
-          const at = b.offset + j;
-          let c = l.cand[j]!;
-          if (plan.inactive[at] === 1) c = SKIPPED;
-          else if (part.status === "same" && c < 0 && c !== REFUSED) {
-            // Resolved to nothing (or to a set since done) last time: what it names may be known here now.
-            const src = sourceOf(l, j);
-            c = this.resolve(b.members[j]!, round, x, src.signed.answer, src.at, src.signed, h, at, plan.inactive);
-            l.cand[j] = c;
-          }
-          candidates[at] = c;
-          if (l.locked?.[j] === 1) (locked ??= new Uint8Array(n))[at] = 1;
-        }
-      });
-      s.counters.queriesAnswered++;
-      return locked === undefined ? { candidates } : { candidates, locked };
-    } catch (err) {
-      this.invalid(peer, err);
-      return null;
-    }
+    return this.reader.standing(raw, round, plan, parts, h, x);
   }
 
   /** The raw answer of `peer` to `bytes`, or null (failed, timed out, or the round no longer needs it). */
@@ -346,43 +274,6 @@ export class Poller implements TimedJob {
     }
     // A poll that ended early (its outcome settled) drops late answers unread, as avalanchego does.
     return closed() ? null : raw;
-  }
-
-  /** Throws unless `r` is signed by `peer`'s key over `instances`. */
-  private checkSigned(r: AnswerResponse, peer: string, instances: Uint8Array): void {
-    if (!this.evidence.signerIs(r.signer, peer)) throw new DecodeError("invalid", "answer", "signed by a key that is not the peer's");
-    if (!verifyAnswer(this.s.c.crypto.signatures, instances, r)) throw new DecodeError("bad-signature", "answer", "signature does not verify");
-  }
-
-  private invalid(peer: string, err: unknown): void {
-    this.s.counters.answersInvalid++;
-    this.s.distrust(peer, 0.5, `invalid answer: ${(err as Error).message}`);
-  }
-
-  /**
-   * The candidate a signed answer from sample[x] names for instance `i` (its `jr`-th
-   * entry; the round's `jh`-th instance), in this node's order: NO_CANDIDATE (none, or
-   * unknown here), REFUSED (the evidence check refused it) or SKIPPED (no longer polled).
-   */
-  private resolve(i: number, round: PollRound, x: number, r: AnswerResponse, jr: number, signed: SignedAnswer, h: PollHints, jh: number, inactive: Uint8Array): number {
-    const s = this.s;
-    // Read from the table's columns: the set's object is only needed on the slow path below.
-    if (inactive[jh] === 1 || !s.table.undecided(i)) return SKIPPED;
-    const peer = round.sample[x]!;
-    const e = jr * 4;
-    const epochs = r.epochs;
-    const epoch = (epochs[e]! | (epochs[e + 1]! << 8) | (epochs[e + 2]! << 16) | (epochs[e + 3]! << 24)) >>> 0;
-    // Fast path: most answers name what this node prefers itself (hints), whose id and
-    // key the round computed once — no string built, no map searched per answer.
-    const agrees = h.index[jh]! >= 0 && sameId(h.ids, r.preferences!, jr * ID_BYTES, jh * ID_BYTES);
-    const prefKey = agrees ? h.keys[jh]! : idKey(r.preferences!, jr * ID_BYTES);
-    if (!this.evidence.check(i, round.peerIdx[x]!, peer, epoch, prefKey, signed)) return REFUSED;
-    if (agrees) return h.index[jh]!;
-    if (prefKey === ZERO_KEY) return NO_CANDIDATE;
-    const c = s.sets.get(i)!.byCandidateId.get(prefKey);
-    if (c !== undefined) return c;
-    this.resync.wantSet(i, peer);
-    return NO_CANDIDATE;
   }
 
   /** Feed every instance's answers to the protocol; returns the instances that became final. */
@@ -430,37 +321,6 @@ export class Poller implements TimedJob {
     }
     return finalized;
   }
-}
-
-/**
- * `last` with a delta applied (wire-poll.ts): each member the delta covers (`members`, in
- * the delta's order) takes its resolution (`resolve(member, position in the delta)`), its
- * locked bit and its source from the delta. The full answer's arrays are copied before
- * the first delta changes them: they are the signed evidence.
- */
-function applyDelta(kept: Arena, last: LastAnswer, answer: AnswerResponse, signed: SignedAnswer, members: readonly number[], seq: number, resolve: (j: number, at: number) => number): LastAnswer {
-  const n = last.cand.length;
-  if (last.sources === undefined) {
-    last.sources = new Array<SignedAnswer>(n).fill(last.signed);
-    const positions = kept.int32(n);
-    for (let j = 0; j < n; j++) positions[j] = j;
-    last.positions = positions;
-    if (last.locked !== undefined) {
-      const copy = kept.bytes(n);
-      copy.set(last.locked);
-      last.locked = copy;
-    }
-  }
-  members.forEach((j, at) => {
-    last.cand[j] = resolve(j, at);
-    last.sources![j] = signed;
-    last.positions![j] = at;
-    const isLocked = answer.locked?.[at] === 1;
-    if (isLocked) (last.locked ??= kept.bytes(n))[j] = 1;
-    else if (last.locked !== undefined) last.locked[j] = 0;
-  });
-  last.seq = seq;
-  return last;
 }
 
 /** The 8-byte ids of a set's candidates, in this node's order. */
