@@ -14,7 +14,8 @@ import { fileURLToPath } from "node:url";
 import { Xoshiro128 } from "../src/core/prng.js";
 import { PythonRandom } from "../src/core/python-random.js";
 import { neighbors } from "../src/topology/csr.js";
-import { barabasiAlbert, complete, erdosRenyi, randomGeometric, ring, wattsStrogatz } from "../src/topology/generators.js";
+import { barabasiAlbert, complete, erdosRenyi, ring, wattsStrogatz } from "../src/topology/generators.js";
+import { randomGeometric } from "../src/topology/geometric.js";
 import { temporalHypergraph } from "../src/topology/hypergraph.js";
 import { detectPython } from "./lib/python.js";
 

@@ -72,9 +72,8 @@ export {
   type HypergraphSheaf,
   type DenseMatrix,
   type SheafCohomology,
-  type FinalizedSection,
-  type SectionSheaf,
   validateSheaf,
+  checkConstruction,
   cochainDims,
   coboundaryMatrix,
   applyCoboundary,
@@ -83,9 +82,8 @@ export {
   sheafLaplacian,
   matrixRank,
   sheafCohomology,
-  finalizedSectionSheaf,
-  oneHotCoboundaryNorm2,
 } from "./sheaf.js";
+export { type FinalizedSection, type SectionSheaf, finalizedSectionSheaf, oneHotCoboundaryNorm2 } from "./finalized-sheaf.js";
 export { numpySum, numpyMean, numpyComplexSum } from "./summation.js";
 export { pottsEnergy, localPottsEnergy, isingEnergy, magnetization } from "./potts.js";
 export {

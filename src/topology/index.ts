@@ -5,11 +5,13 @@
 import type { Rng } from "../core/prng.js";
 import type { Csr } from "./csr.js";
 import { loadedGraphOf } from "./file.js";
-import { barabasiAlbert, complete, erdosRenyi, randomGeometric, ring, wattsStrogatz } from "./generators.js";
+import { barabasiAlbert, complete, erdosRenyi, ring, wattsStrogatz } from "./generators.js";
+import { randomGeometric } from "./geometric.js";
 import type { TopologySpecInput } from "./spec.js";
 
 export * from "./csr.js";
 export * from "./generators.js";
+export * from "./geometric.js";
 export * from "./hypergraph.js";
 export * from "./spec.js";
 export * from "./io.js";

@@ -1,3 +1,6 @@
+/* eslint-disable max-lines -- a port of the seed's demo operation for operation, its draws
+   in the seed's order: kept in one piece so that it reads line by line against the seed's
+   own code (bench/reference/run_tmesh_seed.py runs that code for the comparison). */
 /**
  * The T-M.E.S.H. seed's `QuantumGraphNode` demo, ported operation for operation.
  *

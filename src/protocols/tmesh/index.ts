@@ -1,3 +1,8 @@
+/* eslint-disable max-lines -- TmeshState is one state machine over one memory layout (each
+   (node, instance) slot's d×d density matrix in two flat arrays, and the eigen and swap
+   workspaces its steps share); adoption, interaction, collapse, finality and the sheaf check
+   read and write that layout in place in the simulators' hot loop, and split across modules
+   they would need its internals exported. Its parameters are params.ts. */
 /**
  * `tmesh`: T-M.E.S.H. as consensus — density-matrix gossip with a collapse step, von
  * Neumann finality, and a sheaf consistency check on hyperedges (DESIGN.md §2).
@@ -119,12 +124,12 @@
  * interact after deciding; hyperedge events that span them (a temporal hypergraph's
  * k-node meetings, or a periodic check over a neighbourhood) are what finds them.
  */
-import { z } from "zod";
 import { type ConsensusProtocol, type ConsensusState, type Layout, NO_CANDIDATE, type PollContext } from "../consensus.js";
 import { type CMatrix, zeros } from "../../physics/complex.js";
 import { type EigenWorkspace, eigenWorkspace, hermitianEigenvaluesInto } from "../../physics/eigen.js";
 import { partialSwapGossipInto } from "../../physics/partial.js";
-import { oneHotCoboundaryNorm2 } from "../../physics/sheaf.js";
+import { oneHotCoboundaryNorm2 } from "../../physics/finalized-sheaf.js";
+import { tmeshDefaultBeta, type TmeshParams, tmeshParams } from "./params.js";
 
 /** Tolerance on Hermiticity, trace and negative eigenvalues of incoming states. */
 export const STATE_TOLERANCE = 1e-9;
@@ -140,54 +145,7 @@ function trustOf(t: number | undefined): number {
   return t > 0 ? (t < 1 ? t : 1) : 0;
 }
 
-function show(input: unknown): string {
-  return typeof input === "number" ? String(input) : JSON.stringify(input) ?? String(input);
-}
-
-function real(field: string, range: string, what: string) {
-  const error = (iss: { input?: unknown }) => `${field} (${what}) must be a finite number in ${range}; got ${show(iss.input)}`;
-  return { schema: z.number({ error }), error, what };
-}
-
-function integer(field: string, lo: number, hi: number, what: string) {
-  const error = (iss: { input?: unknown }) => `${field} (${what}) must be an integer in [${lo}, ${hi}]; got ${show(iss.input)}`;
-  return z.number({ error }).int({ error }).min(lo, { error }).max(hi, { error }).describe(what);
-}
-
-const thetaField = real("theta", "(0, π/2]", "partial-swap angle θ of U = exp(iθ·SWAP)");
-const mField = real("m", "[1, 1000]", "amplification exponent of the collapse ρ^m / Tr ρ^m");
-const epsilonField = real("epsilon", "(0, ∞)", "von Neumann entropy threshold (nats) for finality");
-const sheafEpsilonField = real("sheafEpsilon", "[0, ∞)", "coboundary norm above which a hyperedge is in conflict");
-
-export const tmeshParams = z
-  .object({
-    theta: thetaField.schema
-      .gt(0, { error: thetaField.error })
-      .max(Math.PI / 2, { error: thetaField.error })
-      .default(Math.PI / 4)
-      .describe(thetaField.what),
-    collapse: z
-      .enum(["dephase-amplify", "none"], { error: (iss) => `collapse must be "dephase-amplify" or "none"; got ${show(iss.input)}` })
-      .default("dephase-amplify")
-      .describe("after each interaction: dephase in the candidate basis then amplify ρ^m/Tr ρ^m, or nothing (pure quantum gossip)"),
-    m: mField.schema.min(1, { error: mField.error }).max(1000, { error: mField.error }).default(2).describe(mField.what),
-    epsilon: epsilonField.schema.gt(0, { error: epsilonField.error }).default(0.01).describe(epsilonField.what),
-    beta: integer("beta", 1, 1e9, "consecutive own interactions with S(ρ) < epsilon to finalize; absent: max(5, ⌈log₂ n⌉ + 2) for n nodes").optional(),
-    partners: integer("partners", 1, 1000, "peers polled (and exchanged with) per round, drawn as the scenario's sampling says").default(1),
-    sheafEpsilon: sheafEpsilonField.schema.min(0, { error: sheafEpsilonField.error }).default(1e-6).describe(sheafEpsilonField.what),
-    conflictLogLimit: integer("conflictLogLimit", 0, 1_000_000, "sheaf conflicts kept in the log (all are counted)").default(1000),
-  })
-  .strict();
-
-export type TmeshParams = z.infer<typeof tmeshParams>;
-
-/**
- * T-MESH's finality streak when `beta` is not given: max(5, ⌈log₂ n⌉ + 2) for n nodes
- * (5 up to 8 nodes, 13 at 2000, 16 at 10⁴, 19 at 10⁵, 22 at 10⁶). See the module comment.
- */
-export function tmeshDefaultBeta(nodes: number): number {
-  return Math.max(5, Math.ceil(Math.log2(Math.max(1, nodes))) + 2);
-}
+export { tmeshDefaultBeta, type TmeshParams, tmeshParams } from "./params.js";
 
 /** A hyperedge whose members' finalized sections disagree on an instance. */
 export interface SheafConflict {

@@ -1,3 +1,8 @@
+/* eslint-disable max-lines -- one adapter from a libp2p node to the Transport port: its
+   methods share the node, the gossipsub instance, the request channels and the counters,
+   and its options set-up is where libp2p's defaults are overridden, each with its reason
+   beside it; the parts with a job of their own are already apart (rpc-asker.ts,
+   rpc-responder.ts, rpc-frame.ts, scoring.ts, limits.ts, keys.ts). */
 /**
  * The real Transport: libp2p over TCP with Noise encryption, Yamux multiplexing and
  * identify; gossipsub for pub/sub on {@link TOPICS}; a length-prefixed

@@ -26,6 +26,9 @@ import { createCounters, type TransportCounters } from "./counters.js";
 import { TransportError } from "./errors.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS } from "./limits.js";
 import { memoryScore } from "./scoring.js";
+import { type HopKind, immediateLinks, type LinkModel } from "./link-model.js";
+
+export type { HopKind, LinkModel } from "./link-model.js";
 
 /** Limits of a memory transport; each defaults to the libp2p transport's default. */
 export interface MemoryTransportOptions {
@@ -87,34 +90,6 @@ class BoundedSet {
     this.entries.clear();
   }
 }
-
-/** What a hop is: the network between two transports of one {@link MemoryNetwork}. */
-export interface LinkModel {
-  /**
-   * Deliver one hop from `from` to `to` by calling `deliver` later: never synchronously,
-   * once normally, not at all when the hop is lost, twice when it is duplicated.
-   * `kind` says what travels (a dial, a pub/sub message, a request or its response).
-   */
-  hop(from: string, to: string, kind: HopKind, deliver: () => void): void;
-  /** Run `fn` once after `ms` milliseconds (a request's time limit); returns its canceller. */
-  timer(ms: number, fn: () => void): () => void;
-  /**
-   * The peers `from` forwards pub/sub messages to, out of its connected peers (gossipsub's
-   * mesh). Absent: every connected peer (flooding). Requests may go to any connected peer.
-   */
-  meshOf?(from: string, connected: ReadonlySet<string>): Iterable<string>;
-}
-
-export type HopKind = "dial" | "message" | "request" | "response";
-
-/** The default link: the next macrotask, wall-clock timers, nothing lost. */
-const immediateLinks: LinkModel = {
-  hop: (_from, _to, _kind, deliver) => void setImmediate(deliver),
-  timer(ms, fn) {
-    const timer = setTimeout(fn, ms);
-    return () => clearTimeout(timer);
-  },
-};
 
 /**
  * A hub of in-memory transports. Transports find each other by id through it; nothing

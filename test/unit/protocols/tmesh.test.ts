@@ -7,7 +7,8 @@ import { type CMatrix, add, fromParts, isHermitian, kron, maxAbsDiff, mul, adjoi
 import { amplify, dephase, isDensityMatrix, pureDensity, vonNeumannEntropy } from "../../../src/physics/density.js";
 import { applyUnitary, partialSwapGossip, partialSwapUnitary, partialTrace } from "../../../src/physics/partial.js";
 import { shannonEntropy } from "../../../src/physics/entropy.js";
-import { coboundaryNorm, finalizedSectionSheaf } from "../../../src/physics/sheaf.js";
+import { finalizedSectionSheaf } from "../../../src/physics/finalized-sheaf.js";
+import { coboundaryNorm } from "../../../src/physics/sheaf.js";
 import { randomDensity, randomUnitary, rngFor } from "../physics/helpers.js";
 
 const ctx = { tick: 0, rng: new Xoshiro128(0) };

@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PythonRandom } from "../../../src/core/python-random.js";
 import { neighbors } from "../../../src/topology/csr.js";
-import { erdosRenyi, randomGeometric, wattsStrogatz } from "../../../src/topology/generators.js";
+import { erdosRenyi, wattsStrogatz } from "../../../src/topology/generators.js";
+import { randomGeometric } from "../../../src/topology/geometric.js";
 import type { Csr } from "../../../src/topology/csr.js";
 import { emtdFixtures } from "../../helpers/fixtures.js";
 

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { Xoshiro128 } from "../../../src/core/prng.js";
 import { PythonRandom } from "../../../src/core/python-random.js";
 import { type Csr, degree, edgeCount, neighbors, validateCsr } from "../../../src/topology/csr.js";
-import { barabasiAlbert, complete, erdosRenyi, randomGeometric, ring, wattsStrogatz } from "../../../src/topology/generators.js";
+import { barabasiAlbert, complete, erdosRenyi, ring, wattsStrogatz } from "../../../src/topology/generators.js";
+import { randomGeometric } from "../../../src/topology/geometric.js";
 
 const seed = fc.integer({ min: 0, max: 2 ** 32 - 1 });
 

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { ParseError } from "../../../src/core/errors.js";
 import { Xoshiro128 } from "../../../src/core/prng.js";
 import { type Csr, edgeCount, neighbors } from "../../../src/topology/csr.js";
-import { randomGeometric, wattsStrogatz } from "../../../src/topology/generators.js";
+import { wattsStrogatz } from "../../../src/topology/generators.js";
+import { randomGeometric } from "../../../src/topology/geometric.js";
 import {
   csrFromGraph,
   csrFromGraphFile,
