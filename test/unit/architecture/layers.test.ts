@@ -109,6 +109,7 @@ describe("the node core (src/runtime/node/ but the loop's side): no I/O, no host
     ["libp2p", 'import { peerIdFromString } from "@libp2p/peer-id";\nexport const p = peerIdFromString;', "@typescript-eslint/no-restricted-imports", /network or storage stack/],
     ["a transport", 'import { MemoryNetwork } from "../transport/memory.js";\nexport const m = MemoryNetwork;', "@typescript-eslint/no-restricted-imports", /asks for I\/O in its Ready/],
     ["a ledger", 'import { LevelLedger } from "../ledger/level.js";\nexport const l = LevelLedger;', "@typescript-eslint/no-restricted-imports", /asks for I\/O in its Ready/],
+    ["the API's router", 'import { apiRoutes } from "../api/router.js";\nexport const r = apiRoutes;', "@typescript-eslint/no-restricted-imports", /only the facade's types/],
     ["the loop", 'import { NodeEngine } from "./engine.js";\nexport const e = NodeEngine;', "@typescript-eslint/no-restricted-imports", /loop's side/],
     ["setTimeout", "setTimeout(() => {}, 1);", "no-restricted-globals", /timers/],
     ["Date.now", "export const t = Date.now();", "no-restricted-properties", /injected clock/],
