@@ -6,7 +6,8 @@
  */
 import type { Rng } from "../core/prng.js";
 import type { Csr } from "./csr.js";
-import { checkInt, EdgeBuffer, MAX_NODES } from "./generators.js";
+import { checkInt, EdgeBuffer } from "./generator-parts.js";
+import { MAX_NODES } from "./generators.js";
 
 /** A random geometric graph: a {@link Csr} plus the node positions it was built from. */
 export interface GeometricGraph extends Csr {
