@@ -73,7 +73,7 @@ wrap(Poller.prototype, "digest", (a) => {
 // changed(answer, skip): a responder checks every member of a batch the asker holds.
 wrap(StandingAnswers.prototype, "changed", (a) => (counts.checked += (a[0] as { size: number }).size));
 // Called once per vertex a node takes in (resync.ts ingestVertex), with that vertex.
-wrap(DecodeMemo.prototype, "instanceIds", (a) => (counts.decisions += (a[0] as { decisions: unknown[] }).decisions.length));
+wrap(DecodeMemo.prototype, "decisionKeys", (a) => (counts.decisions += (a[0] as { decisions: unknown[] }).decisions.length));
 
 const here = dirname(fileURLToPath(import.meta.url));
 const scenarioPath = resolve(here, "../scenarios/node-100.yaml");
@@ -89,7 +89,7 @@ const perSetNode = (n: number): string => (n / (sets * s.nodes)).toFixed(1);
 const doc = [
   `# Per-entry work of the node simulator at ${s.nodes} nodes × ${fmt(sets)} sets`,
   "",
-  `Command: \`node --import tsx bench/node-work.ts --sets ${sets}\` (run ${started}). Scenario: \`scenarios/node-100.yaml\` with \`node.txs=${sets}\`, run in-process with counters around the responder's \`answer\`, the answer reader's \`resolve\`, the equivocation memory's \`observe\` and the decode memo's per-vertex instance ids. Counts, not timings: the same on any machine.`,
+  `Command: \`node --import tsx bench/node-work.ts --sets ${sets}\` (run ${started}). Scenario: \`scenarios/node-100.yaml\` with \`node.txs=${sets}\`, run in-process with counters around the responder's \`answer\`, the answer reader's \`resolve\`, the equivocation memory's \`observe\` and the decode memo's per-vertex decision columns. Counts, not timings: the same on any machine.`,
   "",
   `The run: ${fmt(s.events)} simulator events; checkers: ${failed.length === 0 ? "all pass" : failed.map(([k, v]) => `${k} ×${v}`).join(", ")}.`,
   "",

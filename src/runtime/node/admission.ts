@@ -67,6 +67,7 @@ export class Admission {
       const info: SetInfo = {
         set: added.set,
         byCandidateId: new Map(),
+        candidateKeys: [],
         firstSeen: now,
         id,
         seenAt: [],
@@ -87,7 +88,9 @@ export class Admission {
       s.wake();
     }
     const info = s.sets.get(index)!;
-    info.byCandidateId.set(idKey(candidateId(cid)), added.candidateIndex);
+    const candidateKey = idKey(candidateId(cid));
+    info.byCandidateId.set(candidateKey, added.candidateIndex);
+    info.candidateKeys[added.candidateIndex] = candidateKey;
     s.table.setCandidate(index, added.candidateIndex, cid.multihash.digest);
     // A final set decided for a candidate it did not hold: the decision has an index now.
     if (info.final !== undefined && s.table.decided(index) < 0) s.table.decide(index, info.set.indexOf(info.final));

@@ -19,7 +19,7 @@ import type { Resync } from "./resync.js";
 import { type LastAnswer, type RoundPlan, sourceOf } from "./standing-batches.js";
 import type { NodeState } from "./state.js";
 import { bitmapMembers, decodePollResponse, memberIds } from "./wire-poll.js";
-import { type AnswerResponse, ID_BYTES, idKey, sameId, type SignedAnswer, verifyAnswer } from "./wire.js";
+import { type AnswerResponse, ID_BYTES, idKey, isZeroIdAt, sameId, type SignedAnswer, verifyAnswer } from "./wire.js";
 
 export class AnswerReader {
   /**
@@ -139,13 +139,19 @@ export class AnswerReader {
     const epoch = (epochs[e]! | (epochs[e + 1]! << 8) | (epochs[e + 2]! << 16) | (epochs[e + 3]! << 24)) >>> 0;
     // Fast path: most answers name what this node prefers itself (hints), whose id and
     // key the round computed once — no string built, no map searched per answer.
-    const agrees = h.index[jh]! >= 0 && sameId(h.ids, r.preferences!, jr * ID_BYTES, jh * ID_BYTES);
-    const prefKey = agrees ? h.keys[jh]! : idKey(r.preferences!, jr * ID_BYTES);
-    if (!this.evidence.check(i, round.peerIdx[x]!, peer, epoch, prefKey, signed)) return REFUSED;
-    if (agrees) return h.index[jh]!;
-    if (prefKey === ZERO_KEY) return NO_CANDIDATE;
-    const c = s.sets.get(i)!.byCandidateId.get(prefKey);
-    if (c !== undefined) return c;
+    const pref = r.preferences!;
+    const at = jr * ID_BYTES;
+    if (h.index[jh]! >= 0 && sameId(h.ids, pref, at, jh * ID_BYTES)) {
+      return this.evidence.check(i, round.peerIdx[x]!, peer, epoch, h.keys[jh]!, signed) ? h.index[jh]! : REFUSED;
+    }
+    if (isZeroIdAt(pref, at)) return this.evidence.check(i, round.peerIdx[x]!, peer, epoch, ZERO_KEY, signed) ? NO_CANDIDATE : REFUSED;
+    // Another candidate known here: its key is the set's own string (state.ts `candidateKeys`),
+    // found by comparing ids; a string is built only for a candidate unknown here.
+    const info = s.sets.get(i)!;
+    for (let c = 0; c < info.set.candidates.length; c++) {
+      if (s.table.candidateIdIs(i, c, pref, at)) return this.evidence.check(i, round.peerIdx[x]!, peer, epoch, info.candidateKeys[c]!, signed) ? c : REFUSED;
+    }
+    if (!this.evidence.check(i, round.peerIdx[x]!, peer, epoch, idKey(pref, at), signed)) return REFUSED;
     this.resync.wantSet(i, peer);
     return NO_CANDIDATE;
   }

@@ -32,12 +32,21 @@ import { decodeTx, type Tx } from "../../core/tx.js";
 import { decodeVertex, type Vertex } from "../../core/vertex.js";
 import { Lru } from "./lru.js";
 import type { LaneMemo } from "./merkle.js";
+import { DIGEST_BYTES } from "./table.js";
 import { decodeHeads, decodeTxBatch, ID_BYTES, instanceId } from "./wire.js";
 
 /** A block's CID and its text form (the key of every index and of the ledger). */
 export interface NamedCid {
   readonly cid: BlockCid;
   readonly text: string;
+}
+
+/** A vertex's decisions as flat columns ({@link DecodeMemo.decisionKeys}). */
+export interface DecisionKeys {
+  /** per decision the instance id of its set, 8 bytes each */
+  readonly ids: Uint8Array;
+  /** per decision its transaction's CID digest, 32 bytes each (undefined: one is not 32 bytes) */
+  readonly digests?: Uint8Array;
 }
 
 /** A heads announcement as intake uses it: the heads' CIDs as text. */
@@ -49,7 +58,7 @@ export class DecodeMemo implements LaneMemo {
   private readonly vertices: Lru<string, Vertex>;
   private readonly cids = new WeakMap<Uint8Array, NamedCid>();
   private readonly headsOf = new WeakMap<Uint8Array, HeadsText>();
-  private readonly decisionIds = new WeakMap<Vertex, Uint8Array>();
+  private readonly decisionKeysOf = new WeakMap<Vertex, DecisionKeys>();
   private readonly batches = new WeakMap<Uint8Array, readonly Uint8Array[]>();
   private readonly txs = new WeakMap<Uint8Array, Tx>();
   private readonly laneCache: Lru<string, Uint8Array>;
@@ -85,15 +94,31 @@ export class DecodeMemo implements LaneMemo {
     return this.remembered(this.cids, bytes, () => namedCid(bytes, hasher), "cidsReused", "cidsHashed");
   }
 
-  /** The 8-byte instance ids of a vertex's decisions' sets, end to end (wire.ts `instanceId`). */
-  instanceIds(v: Vertex, hasher: Hasher): Uint8Array {
-    let ids = this.decisionIds.get(v);
-    if (ids === undefined) {
-      ids = new Uint8Array(v.decisions.length * ID_BYTES);
-      for (let j = 0; j < v.decisions.length; j++) ids.set(instanceId(hasher, v.decisions[j]![0]), j * ID_BYTES);
-      this.decisionIds.set(v, ids);
+  /**
+   * A vertex's decisions as flat columns, computed once per vertex for every core: each
+   * decision's set as its 8-byte instance id (wire.ts `instanceId`) and its transaction's
+   * 32-byte CID digest, end to end. Vertex intake reads them in order (resync.ts): a
+   * hundred cores taking in every vertex read two contiguous arrays instead of each
+   * decision's tuple, CID and multihash objects (three dependent reads per decision).
+   * `digests` is undefined when a digest is not 32 bytes (intake then reads the CIDs).
+   */
+  decisionKeys(v: Vertex, hasher: Hasher): DecisionKeys {
+    let keys = this.decisionKeysOf.get(v);
+    if (keys === undefined) {
+      const n = v.decisions.length;
+      const ids = new Uint8Array(n * ID_BYTES);
+      let digests: Uint8Array | undefined = new Uint8Array(n * DIGEST_BYTES);
+      for (let j = 0; j < n; j++) {
+        const [conflictKey, cid] = v.decisions[j]!;
+        ids.set(instanceId(hasher, conflictKey), j * ID_BYTES);
+        const digest = cid.multihash.digest;
+        if (digest.length !== DIGEST_BYTES) digests = undefined;
+        else digests?.set(digest, j * DIGEST_BYTES);
+      }
+      keys = digests === undefined ? { ids } : { ids, digests };
+      this.decisionKeysOf.set(v, keys);
     }
-    return ids;
+    return keys;
   }
 
   /** The transactions of a gossiped batch (shared arrays: never write to them); throws as {@link decodeTxBatch}. */

@@ -32,7 +32,6 @@ import {
   decodeResponse,
   encodeRequest,
   ID_BYTES,
-  idKey,
   MAX_QUERY_INSTANCES,
   type QueryRequest,
 } from "./wire.js";
@@ -209,7 +208,7 @@ export class Poller implements TimedJob {
       const c = s.table.preference(i);
       if (c < 0) continue;
       s.table.copyCandidateId(i, c, ids, j * ID_BYTES);
-      keys[j] = idKey(ids, j * ID_BYTES);
+      keys[j] = s.sets.get(i)!.candidateKeys[c]!; // the set's own string: none built per round
       index[j] = c;
     }
     return { ids, keys, index };

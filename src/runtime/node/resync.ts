@@ -28,6 +28,7 @@ import type { TimedJob } from "./lifecycle.js";
 import type { Outbox } from "./outbox.js";
 import { Reconciler } from "./reconciler.js";
 import { HELD_BITS, type NodeState } from "./state.js";
+import { DIGEST_BYTES } from "./table.js";
 import { decodeResponse, encodeHeads, encodeRequest, ID_BYTES, idKey, MAX_FETCH, MAX_HEADS } from "./wire.js";
 import { all, persist, readBytes, request, type Task } from "./tasks.js";
 import type { WantBatch } from "./wants.js";
@@ -153,21 +154,21 @@ export class Resync implements TimedJob {
     s.counters.verticesReceived++;
     for (const p of v.parents) if (!(yield* this.hasVertex(p.toString()))) s.wants.want("vertex", p.toString(), from);
     s.wake();
-    // The simulator's memo knows the decisions' instance ids (hashed once per vertex for all cores).
-    const ids = s.c.decodeMemo?.instanceIds(v, s.c.crypto.hasher);
+    // The simulator's memo has the decisions as flat columns (computed once per vertex for all cores).
+    const flat = s.c.decodeMemo?.decisionKeys(v, s.c.crypto.hasher);
     for (let j = 0; j < v.decisions.length; j++) {
-      const [key, txCid] = v.decisions[j]!;
       // The common case, from the table's columns alone (a 100-node simulation takes in N²
       // decisions per set, and each read through the set's objects missed the caches):
       // decided here, for the same transaction (decision CIDs are all CIDv1 dag-cbor
       // sha2-256, so the digest is the CID). Found by instance id, the set is confirmed by
       // the digest itself: a transaction's bytes name its conflict key, so another set whose
       // id collides with this one's cannot have decided the same digest.
-      const i = ids !== undefined ? s.byInstanceId.get(ids, j * ID_BYTES) : (s.registry.get(key)?.index ?? -1);
+      const i = flat !== undefined ? s.byInstanceId.get(flat.ids, j * ID_BYTES) : (s.registry.get(v.decisions[j]![0])?.index ?? -1);
       if (i >= 0) {
         const d = s.table.decided(i);
-        if (d >= 0 && s.table.candidateIs(i, d, txCid.multihash.digest)) continue;
+        if (d >= 0 && (flat?.digests !== undefined ? s.table.candidateIsAt(i, d, flat.digests, j * DIGEST_BYTES) : s.table.candidateIs(i, d, v.decisions[j]![1].multihash.digest))) continue;
       }
+      const [key, txCid] = v.decisions[j]!;
       // Memory answers almost always (a generator and a CID parse per decision were a
       // visible share of a 100-node simulation).
       let ours = s.finalInMemory(key);

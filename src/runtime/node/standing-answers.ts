@@ -19,7 +19,6 @@
  */
 import { Arena } from "../../core/arena.js";
 import { NO_CANDIDATE } from "../../protocols/consensus.js";
-import { Lru } from "./lru.js";
 import { UNDECIDED } from "./table.js";
 import type { NodeState } from "./state.js";
 import { ID_BYTES, idKey } from "./wire.js";
@@ -46,6 +45,12 @@ export class StandingAnswer {
   readonly versions: Int32Array;
   /** the number of the last full answer (wire-poll.ts `seen`) */
   seq = 0;
+  /** the recency list of {@link StandingAnswers} (least recently polled forgotten first) */
+  newer: StandingAnswer | null = null;
+  older: StandingAnswer | null = null;
+  /** where {@link StandingAnswers} holds it: the asker's number and the batch's ref */
+  asker = -1;
+  ref = 0;
 
   /** @param arena where the columns are carved (core/arena.ts); default: a buffer of their own */
   constructor(
@@ -72,7 +77,17 @@ export class StandingAnswer {
 }
 
 export class StandingAnswers {
-  private readonly lru = new Lru<number, StandingAnswer>(MAX_STANDING);
+  /**
+   * per asker number, its batches by ref. Two levels and an intrusive recency list, not
+   * one `Lru` keyed by asker × 2^32 + ref: those keys are heap numbers (allocated per
+   * lookup) in a 4096-entry map moved on every poll, 1.5% of a 100-node simulation's CPU
+   * (docs/node-simulator.md, ninth session). An asker holds a few batches, so its map is small.
+   */
+  private readonly byAsker: (Map<number, StandingAnswer> | undefined)[] = [];
+  /** the recency list's ends: most and least recently polled */
+  private newest: StandingAnswer | null = null;
+  private oldest: StandingAnswer | null = null;
+  private held = 0;
   /** the answers' columns (at worst one 16 KiB chunk pinned per answer held: ≤ 64 MiB) */
   private readonly arena = new Arena();
   private readonly askers = new Map<string, number>();
@@ -80,7 +95,7 @@ export class StandingAnswers {
   constructor(private readonly s: NodeState) {}
 
   get size(): number {
-    return this.lru.size;
+    return this.held;
   }
 
   /**
@@ -93,7 +108,9 @@ export class StandingAnswers {
     if (i === undefined) {
       if (this.askers.size >= MAX_ASKERS) {
         this.askers.clear();
-        this.lru.clear();
+        this.byAsker.length = 0;
+        this.newest = this.oldest = null;
+        this.held = 0;
       }
       i = this.askers.size;
       this.askers.set(asker, i);
@@ -103,14 +120,52 @@ export class StandingAnswers {
 
   /** A new registration from `asker` (its {@link askerIndex}) replacing any earlier batch under its ref. */
   register(asker: number, ref: number, ids: Uint8Array): StandingAnswer {
+    checkKey(asker, ref);
+    const batches = (this.byAsker[asker] ??= new Map());
+    const earlier = batches.get(ref);
+    if (earlier !== undefined) this.unlink(earlier);
     const st = new StandingAnswer(ids, this.arena);
-    this.lru.set(key(asker, ref), st);
+    st.asker = asker;
+    st.ref = ref;
+    batches.set(ref, st);
+    this.pushNewest(st);
+    while (this.held > MAX_STANDING) {
+      const old = this.oldest!;
+      this.unlink(old);
+      const of = this.byAsker[old.asker]!;
+      of.delete(old.ref);
+      if (of.size === 0) this.byAsker[old.asker] = undefined;
+    }
     return st;
   }
 
   /** The batch `asker` registered under `ref`, refreshed as recently polled; undefined when not held. */
   get(asker: number, ref: number): StandingAnswer | undefined {
-    return this.lru.get(key(asker, ref));
+    checkKey(asker, ref);
+    const st = this.byAsker[asker]?.get(ref);
+    if (st !== undefined && st !== this.newest) {
+      this.unlink(st);
+      this.pushNewest(st);
+    }
+    return st;
+  }
+
+  private pushNewest(st: StandingAnswer): void {
+    st.older = this.newest;
+    st.newer = null;
+    if (this.newest !== null) this.newest.newer = st;
+    this.newest = st;
+    if (this.oldest === null) this.oldest = st;
+    this.held++;
+  }
+
+  private unlink(st: StandingAnswer): void {
+    if (st.newer !== null) st.newer.older = st.older;
+    else this.newest = st.older;
+    if (st.older !== null) st.older.newer = st.newer;
+    else this.oldest = st.newer;
+    st.newer = st.older = null;
+    this.held--;
   }
 
   /**
@@ -156,11 +211,8 @@ export class StandingAnswers {
   }
 }
 
-/**
- * One number per (asker, ref): the asker's peer-book index above the 32-bit ref (exact
- * below 2^21 askers). A string key built per part was a visible cost of answering.
- */
-function key(asker: number, ref: number): number {
-  if (!Number.isInteger(asker) || asker < 0 || asker >= 2 ** 21) throw new RangeError(`asker index ${asker} is out of range`);
-  return asker * 0x1_0000_0000 + ref;
+/** Asker numbers and refs as the wire and {@link StandingAnswers.askerIndex} give them. */
+function checkKey(asker: number, ref: number): void {
+  if (!Number.isInteger(asker) || asker < 0 || asker >= MAX_ASKERS) throw new RangeError(`asker index ${asker} is out of range`);
+  if (!Number.isInteger(ref) || ref < 0 || ref > 0xffff_ffff) throw new RangeError(`batch ref ${ref} is not a 32-bit number`);
 }

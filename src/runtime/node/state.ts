@@ -52,6 +52,13 @@ export interface SetInfo {
   readonly set: ConflictSet;
   /** candidate id (8 bytes, as a string key) → candidate index */
   readonly byCandidateId: Map<string, number>;
+  /**
+   * candidate index → its id as a string key: the same strings as {@link byCandidateId}'s
+   * keys. An answer naming a known candidate is remembered under this string (evidence.ts)
+   * instead of one built per answer entry: those were the largest live allocation of a
+   * 100-node simulation (~90 MB at 300 sets; docs/node-simulator.md, ninth session).
+   */
+  readonly candidateKeys: string[];
   readonly firstSeen: number;
   /** the set's 8-byte instance id (cached: it goes into every query) */
   readonly id: Uint8Array;

@@ -29,7 +29,7 @@ import { ID_BYTES } from "./wire.js";
 export const SEGMENT = 256;
 
 /** Bytes of a candidate's CID digest (sha2-256). */
-const DIGEST_BYTES = 32;
+export const DIGEST_BYTES = 32;
 
 /** {@link InstanceTable.decided}: the instance is not decided here. */
 export const UNDECIDED = -1;
@@ -182,12 +182,25 @@ export class InstanceTable {
     for (let k = 0; k < ID_BYTES; k++) out[offset + k] = digests[at + k]!;
   }
 
-  /** Whether candidate `c` of `i` has the CID digest `digest`. */
-  candidateIs(i: number, c: number, digest: Uint8Array): boolean {
-    if (digest.length !== DIGEST_BYTES) return false;
+  /** Whether candidate `c` of `i` has the 8-byte candidate id `bytes[offset..offset+8)` (wire.ts `candidateId`). */
+  candidateIdIs(i: number, c: number, bytes: Uint8Array, offset: number): boolean {
     const digests = this.segment(i).digests;
     const at = this.at(i, c);
-    for (let k = 0; k < DIGEST_BYTES; k++) if (digests[at + k] !== digest[k]) return false;
+    for (let k = 0; k < ID_BYTES; k++) if (digests[at + k] !== bytes[offset + k]) return false;
+    return true;
+  }
+
+  /** Whether candidate `c` of `i` has the CID digest `digest`. */
+  candidateIs(i: number, c: number, digest: Uint8Array): boolean {
+    return digest.length === DIGEST_BYTES && this.candidateIsAt(i, c, digest, 0);
+  }
+
+  /** Whether candidate `c` of `i` has the CID digest `digests[offset..offset+32)` (digests end to end: the decode memo's). */
+  candidateIsAt(i: number, c: number, digests: Uint8Array, offset: number): boolean {
+    if (offset < 0 || offset + DIGEST_BYTES > digests.length) return false;
+    const mine = this.segment(i).digests;
+    const at = this.at(i, c);
+    for (let k = 0; k < DIGEST_BYTES; k++) if (mine[at + k] !== digests[offset + k]) return false;
     return true;
   }
 

@@ -44,6 +44,12 @@ export function idKey(bytes: Uint8Array, offset = 0): string {
   return String.fromCharCode(bytes[o]!, bytes[o + 1]!, bytes[o + 2]!, bytes[o + 3]!, bytes[o + 4]!, bytes[o + 5]!, bytes[o + 6]!, bytes[o + 7]!);
 }
 
+/** True when the 8-byte id at `bytes[offset..offset+8)` is all zero ("no preference" in an answer). */
+export function isZeroIdAt(bytes: Uint8Array, offset: number): boolean {
+  for (let k = 0; k < ID_BYTES; k++) if (bytes[offset + k] !== 0) return false;
+  return true;
+}
+
 /** True for the all-zero id ("no preference" in an answer). */
 export function isZeroId(id: Uint8Array): boolean {
   for (let i = 0; i < id.length; i++) if (id[i] !== 0) return false;

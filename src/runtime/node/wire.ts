@@ -13,7 +13,7 @@
  * Named re-exports, not `export *`: the modules' shared helpers (checkIds, the float64
  * views) stay out of this surface, as they were when all of this was one file.
  */
-export { candidateId, ID_BYTES, idKey, instanceId, isZeroId, sameId, writeCandidateId } from "./wire-ids.js";
+export { candidateId, ID_BYTES, idKey, instanceId, isZeroId, isZeroIdAt, sameId, writeCandidateId } from "./wire-ids.js";
 export { MAX_FETCH, MAX_HEADS, MAX_MESSAGE_BYTES, MAX_QUERY_INSTANCES, MAX_TX_BATCH, MAX_WIRE_CANDIDATES } from "./wire-fields.js";
 export { decodeHeads, decodeTxBatch, encodeHeads, encodeTxBatch, type Heads } from "./wire-gossip.js";
 export { ANSWER_DOMAIN, answerBody, type AnswerResponse, answerSigningBytes, signAnswer, verifyAnswer } from "./wire-answers.js";

@@ -73,13 +73,15 @@ describe("DecodeMemo", () => {
     expect(memo.stats).toMatchObject({ headsDecoded: 1, headsReused: 1 });
   });
 
-  it("a vertex's decision instance ids: wire.ts instanceId of each key, end to end, hashed once per vertex", () => {
+  it("a vertex's decisions as flat columns: wire.ts instanceId of each key and each CID digest, end to end, computed once per vertex", () => {
     const memo = new DecodeMemo();
     const a = vertexBytes("ids");
     const v = memo.vertex(a.cid, a.bytes, nodeSignatures);
-    const ids = memo.instanceIds(v, nodeHasher);
-    expect(ids).toEqual(instanceId(nodeHasher, v.decisions[0]![0]));
-    expect(memo.instanceIds(v, nodeHasher)).toBe(ids);
+    const keys = memo.decisionKeys(v, nodeHasher);
+    expect(keys.ids).toEqual(instanceId(nodeHasher, v.decisions[0]![0]));
+    expect(keys.digests).toEqual(v.decisions[0]![1].multihash.digest);
+    expect(keys.digests).toHaveLength(32);
+    expect(memo.decisionKeys(v, nodeHasher)).toBe(keys);
   });
 
   it("transaction batches and transactions: keyed by the array, decoded once, what decodeTxBatch and decodeTx give; refusals not kept", () => {

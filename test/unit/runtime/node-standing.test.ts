@@ -12,7 +12,7 @@ import { nodeSignatures } from "../../../src/runtime/crypto-node.js";
 import { snowball } from "../../../src/protocols/snowball/index.js";
 import type { ConsensusProtocol } from "../../../src/protocols/consensus.js";
 import { BATCH_MEMBERS, StandingBatches } from "../../../src/runtime/node/standing-batches.js";
-import { StandingAnswers } from "../../../src/runtime/node/standing-answers.js";
+import { MAX_STANDING, StandingAnswers } from "../../../src/runtime/node/standing-answers.js";
 import { answerBody, decodeRequest, encodeResponse, instanceId, signAnswer, verifyAnswer } from "../../../src/runtime/node/wire.js";
 import { bitmapMembers, decodePollResponse, encodePollRequest, encodePollResponse, memberIds, membersBitmap, type PollPart, type PollRequest, skipped } from "../../../src/runtime/node/wire-poll.js";
 import { nodeHasher } from "../../../src/runtime/crypto-node.js";
@@ -237,5 +237,33 @@ describe("StandingAnswers keys", () => {
     answers.register(a, 2 ** 32 - 1, ids);
     expect(answers.get(b, 0)).toBeUndefined();
     expect(answers.size).toBe(3);
+    expect(() => answers.get(a, 2 ** 32)).toThrow(RangeError);
+    expect(() => answers.get(-1, 0)).toThrow(RangeError);
+  });
+
+  it("holds at most MAX_STANDING batches, forgetting the least recently polled first; a re-registration replaces its batch", () => {
+    const answers = new StandingAnswers(undefined as never);
+    const ids = new Uint8Array(8);
+    const a = answers.askerIndex("peer-a");
+    const b = answers.askerIndex("peer-b");
+    const first = answers.register(a, 0, ids);
+    const second = answers.register(b, 0, ids);
+    for (let ref = 1; ref < MAX_STANDING - 1; ref++) answers.register(ref % 2 === 0 ? a : b, ref, ids);
+    expect(answers.size).toBe(MAX_STANDING);
+    expect(answers.get(a, 0)).toBe(first); // polled again: now the most recent
+    answers.register(a, MAX_STANDING, ids); // one too many: the oldest goes, and it is b's ref 0
+    expect(answers.size).toBe(MAX_STANDING);
+    expect(answers.get(b, 0)).toBeUndefined();
+    expect(answers.get(a, 0)).toBe(first);
+    expect(second).not.toBe(first);
+    const again = answers.register(a, 0, ids);
+    expect(again).not.toBe(first);
+    expect(answers.get(a, 0)).toBe(again);
+    expect(answers.size).toBe(MAX_STANDING);
+    // A model: the held refs are exactly the MAX_STANDING most recently touched.
+    expect(answers.get(b, 1)).toBeDefined(); // the oldest survivor
+    answers.register(b, MAX_STANDING + 1, ids);
+    expect(answers.get(a, 2)).toBeUndefined(); // b's ref 1 was refreshed, so a's ref 2 went
+    expect(answers.get(b, 1)).toBeDefined();
   });
 });

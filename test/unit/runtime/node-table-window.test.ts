@@ -53,4 +53,30 @@ describe("InstanceTable's segment window", () => {
     );
     expect(runsThatDropped).toBeGreaterThan(5); // the window's release path was exercised
   });
+
+  it("property: a candidate's digest and 8-byte id are recognised at any offset of a flat array, and nothing else is", () => {
+    const params = snowball.params.parse({ k: 3, alphaPreference: 2, alphaConfidence: 2, beta: 3 });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.nat({ max: 5 }), fc.nat({ max: 31 }), (a, b, slots, flip) => {
+        const table = new InstanceTable(snowball as ConsensusProtocol<unknown>, params, 2);
+        const i = table.allocate();
+        table.setCandidate(i, 0, a);
+        table.setCandidate(i, 1, b);
+        const flat = new Uint8Array(32 * (slots + 1));
+        flat.set(a, 32 * slots);
+        expect(table.candidateIsAt(i, 0, flat, 32 * slots)).toBe(true);
+        expect(table.candidateIs(i, 0, a)).toBe(true);
+        expect(table.candidateIdIs(i, 0, flat, 32 * slots)).toBe(true);
+        const equal = a.every((x, k) => x === b[k]);
+        expect(table.candidateIsAt(i, 1, flat, 32 * slots)).toBe(equal);
+        const other = flat.slice();
+        other[32 * slots + flip]! ^= 1;
+        expect(table.candidateIsAt(i, 0, other, 32 * slots)).toBe(false);
+        expect(table.candidateIdIs(i, 0, other, 32 * slots)).toBe(flip >= 8); // the id is the digest's first 8 bytes
+        expect(table.candidateIsAt(i, 0, flat, 32 * slots + 1)).toBe(false); // past the end: refused, not read
+        expect(table.candidateIs(i, 0, a.subarray(0, 31))).toBe(false);
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
