@@ -95,25 +95,31 @@ export class AnswerReader {
           last = { cand, locked: part.answer.locked, signed, sources: undefined, positions: undefined, seq: part.seq };
           b.last.set(px, last);
         } else if (part.status === "delta") {
-          last = applyDelta(this.kept, last!, part.answer, { instances: deltaIds[k]!, answer: part.answer }, deltaMembers[k]!, part.seq, (j, at) =>
-            this.resolve(b.members[j]!, round, x, part.answer, at, { instances: deltaIds[k]!, answer: part.answer }, h, b.offset + j, plan.inactive),
-          );
+          // One signed object for the delta: every member it covers keeps it as its evidence.
+          const signed = { instances: deltaIds[k]!, answer: part.answer };
+          last = applyDelta(this.kept, last!, part.answer, signed, deltaMembers[k]!, part.seq, (j, at) => this.resolve(b.members[j]!, round, x, part.answer, at, signed, h, b.offset + j, plan.inactive));
         } else if (last === undefined || !trusted) {
           return; // a "same" about nothing remembered (or from a peer no longer trusted) counts as no answer
         }
         const l = last;
-        for (let j = 0; j < b.members.length; j++) {
+        const m = b.members.length;
+        const inactive = plan.inactive;
+        // The resolutions and locked bits as remembered, copied whole; then the members not
+        // polled this round, and (for a *same*) those that resolved to nothing last time.
+        candidates.set(l.cand, b.offset);
+        if (l.locked !== undefined) (locked ??= new Uint8Array(n)).set(l.locked.subarray(0, m), b.offset); // the decoder holds it to m bytes
+        const same = part.status === "same";
+        if (!same && plan.skips[k] === undefined) return; // no member inactive: nothing to fix
+        for (let j = 0; j < m; j++) {
           const at = b.offset + j;
-          let c = l.cand[j]!;
-          if (plan.inactive[at] === 1) c = SKIPPED;
-          else if (part.status === "same" && c < 0 && c !== REFUSED) {
+          if (inactive[at] === 1) candidates[at] = SKIPPED;
+          else if (same) {
+            const c = l.cand[j]!;
+            if (c >= 0 || c === REFUSED) continue;
             // Resolved to nothing (or to a set since done) last time: what it names may be known here now.
             const src = sourceOf(l, j);
-            c = this.resolve(b.members[j]!, round, x, src.signed.answer, src.at, src.signed, h, at, plan.inactive);
-            l.cand[j] = c;
+            candidates[at] = l.cand[j] = this.resolve(b.members[j]!, round, x, src.signed.answer, src.at, src.signed, h, at, inactive);
           }
-          candidates[at] = c;
-          if (l.locked?.[j] === 1) (locked ??= new Uint8Array(n))[at] = 1;
         }
       });
       s.counters.queriesAnswered++;

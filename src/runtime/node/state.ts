@@ -54,9 +54,9 @@ export interface SetInfo {
   readonly byCandidateId: Map<string, number>;
   /**
    * candidate index → its id as a string key: the same strings as {@link byCandidateId}'s
-   * keys. An answer naming a known candidate is remembered under this string (evidence.ts)
-   * instead of one built per answer entry: those were the largest live allocation of a
-   * 100-node simulation (~90 MB at 300 sets; docs/node-simulator.md, ninth session).
+   * keys. An answer naming a known candidate other than this node's preference is found by
+   * comparing ids with the set's few candidates and remembered under this string
+   * (answer-reader.ts, evidence.ts), instead of a string built per answer entry and looked up.
    */
   readonly candidateKeys: string[];
   readonly firstSeen: number;

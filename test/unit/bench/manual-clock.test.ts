@@ -1,4 +1,4 @@
-// bench/manual-clock.ts and bench/node-sim.ts refuse bad arguments with one line and exit 2, before any run.
+// bench/manual-clock.ts, bench/node-sim.ts and bench/page-faults.ts refuse bad arguments with one line and exit 2, before any run.
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../../helpers/cli.js";
@@ -18,5 +18,12 @@ describe("bench CLIs refuse bad arguments", () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^node-sim: /);
+  });
+
+  it.each([[["--bogus"]], [["extra"]]])("page-faults refuses %j with exit 2 and one line", (args) => {
+    const r = run("bench/page-faults.ts", args);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^page-faults: .*usage: node --import tsx bench\/page-faults\.ts/);
   });
 });
