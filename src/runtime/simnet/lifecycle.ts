@@ -41,9 +41,15 @@ export class Lifecycle {
 
   constructor(private readonly o: LifecycleOptions) {}
 
-  /** Start a new incarnation: a fresh clock and engine on the same transport identity and disk. */
-  async boot(node: HonestNode): Promise<void> {
+  /**
+   * Start a new incarnation: a fresh clock and engine on the same transport identity and
+   * disk. Its engine, or null when the incarnation was killed while it opened (a crash
+   * can land during a restart's boot, as `kill -9` can: swarm seed 5069).
+   */
+  async boot(node: HonestNode): Promise<NodeEngine | null> {
     const { time, protocol, params, crypto, tuning, decodeMemo, rng } = this.o;
+    const session = node.session;
+    node.alive = true;
     node.died = new Promise<void>((resolve) => (node.die = resolve));
     node.clock = new NodeClock(time, node.skew, node.drift);
     await node.transport.start();
@@ -60,6 +66,9 @@ export class Lifecycle {
       ...(decodeMemo !== undefined ? { decodeMemo } : {}),
       warn: (line) => node.failures.push(`node ${node.index}: ${line}`),
     });
+    // Killed while opening (its dead disk handle went silent, or the open was past it): the
+    // engine never runs. Nothing of it is subscribed; what it wrote is on the disk's terms.
+    if (!node.alive || node.session !== session) return null;
     node.engine = engine;
     node.unsubscribe = engine.subscribe((e: NodeEvent) => {
       if (e.type === "finalized") {
@@ -73,6 +82,7 @@ export class Lifecycle {
         this.reversals++;
       }
     });
+    return engine;
   }
 
   /** Dial every running node (at start only those above it: one dial per pair) and the Byzantine ones linked to it. */
@@ -88,16 +98,19 @@ export class Lifecycle {
 
   /** Kill the node's process: clients waiting on it see their connection drop, its timers die, its disk tears its last writes. */
   async crash(node: HonestNode): Promise<void> {
-    const engine = node.engine;
-    if (engine === null) return;
+    if (!node.alive) return; // down already
+    node.alive = false;
+    const engine = node.engine; // null when killed while booting: the process dies all the same
     this.crashes++;
     node.die();
-    node.clock!.kill();
+    node.clock?.kill();
     node.unsubscribe?.();
+    node.unsubscribe = null;
     node.engine = null;
     await node.transport.stop();
     await node.disk.crash();
     // What the dead process failed at before it died counts; its death throes do not.
+    if (engine === null) return;
     const failures = engine.failures();
     if (failures.total > 0) node.failures.push(`node ${node.index} (session ${node.session}): ${failures.total} background failure(s), last: ${failures.lastError ?? "?"}`);
     for (const p of engine.convicted()) node.convicted.add(p);
@@ -106,8 +119,12 @@ export class Lifecycle {
   /** A new incarnation from the node's ledger, dialled back into the network. */
   async restart(node: HonestNode): Promise<void> {
     node.session++;
-    await this.boot(node);
+    const engine = await this.boot(node);
+    if (engine === null) return; // killed while opening its ledger
     await this.connect(node, false);
-    node.engine!.start();
+    // Killed while dialling (the next crash of the schedule can land during a restart): that
+    // incarnation is gone, and starting its engine would run a dead process's timers.
+    if (node.engine !== engine) return;
+    engine.start();
   }
 }

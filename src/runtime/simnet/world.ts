@@ -25,7 +25,10 @@ export interface HonestNode {
   readonly seed: Uint8Array;
   readonly skew: number;
   readonly drift: number;
+  /** the current incarnation's engine, once it opened (null: down, or still opening its ledger) */
   engine: NodeEngine | null;
+  /** an incarnation is running or booting (false: never booted, or killed) */
+  alive: boolean;
   clock: NodeClock | null;
   unsubscribe: (() => void) | null;
   session: number;
@@ -79,7 +82,7 @@ export async function populate(o: WorldOptions): Promise<{ nodes: HonestNode[]; 
     await disk.format();
     const skew = spec.skew === 0 ? 0 : Math.round((2 * faultRng.nextFloat() - 1) * spec.skew);
     const drift = spec.drift === 0 ? 0 : (2 * faultRng.nextFloat() - 1) * spec.drift;
-    nodes.push({ index: i, peerId, transport, disk, seed: keySeed, skew, drift, engine: null, clock: null, unsubscribe: null, session: 0, reported: new Map(), failures: [], convicted: new Set(), died: Promise.resolve(), die: () => {} });
+    nodes.push({ index: i, peerId, transport, disk, seed: keySeed, skew, drift, engine: null, alive: false, clock: null, unsubscribe: null, session: 0, reported: new Map(), failures: [], convicted: new Set(), died: Promise.resolve(), die: () => {} });
   }
   const byzantine = spawnByzantine(spec, n, hub, crypto, time, rng, o.exchange, seed);
   // The gossip mesh is the scenario's topology (plus each Byzantine process's links);
