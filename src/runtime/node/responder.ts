@@ -42,6 +42,8 @@ const FETCH_BUDGET = 900 * 1024;
 export class Responder {
   /** standing polls: what was last answered per asker and batch (standing-answers.ts) */
   readonly standing: StandingAnswers;
+  /** scratch: a part's members this node lacks (reused: one array per poll part was a cost) */
+  private readonly absent: number[] = [];
 
   constructor(
     private readonly s: NodeState,
@@ -92,7 +94,14 @@ export class Responder {
         }
         if (p.skip !== undefined && p.skip.length !== Math.ceil(st.size / 8)) return { kind: "error", message: `part ${p.ref}: skip must have one bit per member` };
         if (p.seen === st.seq) {
-          const changed = this.standing.changed(st, p.skip);
+          const absent = this.absent;
+          absent.length = 0;
+          const changed = this.standing.changed(st, p.skip, absent);
+          // Sets the asker polls and this node still lacks: wanted again from the asker. The
+          // full answer wanted them once, but a want given up (its fetches fell in a
+          // partition, or went to peers lacking the set too) was never made again while the
+          // answers stayed *same*: swarm seed 20249, 20 sets undecided on every node for ever.
+          for (const j of absent) this.resync.wantSetById(st.ids.subarray(j * ID_BYTES, (j + 1) * ID_BYTES), from);
           if (changed.length === 0) {
             s.counters.standingSame++;
             parts.push({ status: "same" });

@@ -172,9 +172,10 @@ export class StandingAnswers {
    * The members (positions, in order) whose answer now differs from the recorded one, or
    * that were skipped last time and are wanted now: empty when the part is *same*, else
    * what a delta covers (wire-poll.ts). No epoch is opened here: the caller's epoch rule
-   * is only applied when an answer is built.
+   * is only applied when an answer is built. `absent`, when given, gets the unchanged
+   * members this node still lacks (not in memory, nor in its ledger): the asker holds them.
    */
-  changed(st: StandingAnswer, skip: Uint8Array | undefined): number[] {
+  changed(st: StandingAnswer, skip: Uint8Array | undefined, absent?: number[]): number[] {
     const s = this.s;
     const out: number[] = [];
     const n = st.size;
@@ -191,6 +192,7 @@ export class StandingAnswers {
         // Not in memory when last answered: the same answer while still not in memory and
         // either answered from the ledger (a decision, which does not move) or known absent.
         if (s.byInstanceId.has(st.ids, j * ID_BYTES) || (st.cand[j] === NO_CANDIDATE && !s.notStored.has(idKey(st.ids, j * ID_BYTES)))) out.push(j);
+        else if (st.cand[j] === NO_CANDIDATE) absent?.push(j);
         continue;
       }
       if (!s.sets.has(i)) {

@@ -122,6 +122,17 @@ describe("driver: node", () => {
     }
   }, 120_000);
 
+  it("a set the poller holds and a peer lacks is fetched again when that peer's want was given up", async () => {
+    // Swarm seed 20249 (EMTD, 8 nodes, `safe` mode): 20 sets submitted on the 3-node side of
+    // a partition never reached the other 5. Those wanted them from the askers once, the
+    // fetches fell in the partition or went to peers lacking them too, and the wants were
+    // settled; the askers' standing polls were then answered *same* for ever, so nobody
+    // wanted the sets again, and the 3 waited on a quorum they could never gather.
+    const out = await runNodeScenario(validateScenario(drawSwarmScenario(20249).doc));
+    expect(out.summary.decided.min).toBe(97);
+    expect(out.summary.checks).toEqual(NO_VIOLATIONS);
+  }, 120_000);
+
   it("Byzantine processes (equivocating, garbage, replaying) do not break safety", async () => {
     const out = await runNodeScenario(small({ topology: { kind: "complete", n: 7 } }, { byzantine: { equivocate: 1, garbage: 1, replay: 1 } }));
     expect(out.summary.checks.safety).toBe(0);
