@@ -101,6 +101,8 @@ export class Responder {
           // full answer wanted them once, but a want given up (its fetches fell in a
           // partition, or went to peers lacking the set too) was never made again while the
           // answers stayed *same*: swarm seed 20249, 20 sets undecided on every node for ever.
+          // An asker naming sets that exist nowhere gets at most one fetch per poll it sends,
+          // as re-registering its batch every poll got before.
           for (const j of absent) this.resync.wantSetById(st.ids.subarray(j * ID_BYTES, (j + 1) * ID_BYTES), from);
           if (changed.length === 0) {
             s.counters.standingSame++;
