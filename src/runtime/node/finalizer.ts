@@ -32,7 +32,12 @@ export class Finalizer {
   *finalize(instances: readonly number[]): Task<void> {
     const s = this.s;
     const decisions: Decision[] = [];
+    // An instance listed twice is decided once: a key folded twice into the commitment
+    // (merkle.ts) would give a root no other node with the same decisions has.
+    const listed = new Set<number>();
     for (const i of instances) {
+      if (listed.has(i)) continue;
+      listed.add(i);
       const info = s.sets.get(i);
       if (info === undefined) continue; // final and forgotten meanwhile
       const c = s.tuning.partitionMode === "safe" ? this.quorumCandidate(i) : s.table.preference(i);

@@ -26,7 +26,7 @@ import { skipped } from "./wire-poll.js";
 
 /** Standing batches remembered per node, over all askers. */
 export const MAX_STANDING = 4096;
-/** Members a standing batch may have (the asker's batches are smaller: standing-batches.ts). */
+/** Members a standing batch may have (the asker forms batches of up to as many: standing-batches.ts). */
 export const MAX_STANDING_MEMBERS = 256;
 /** Askers numbered at once (their peer ids kept, one number each). */
 const MAX_ASKERS = 65_536;

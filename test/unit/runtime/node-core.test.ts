@@ -4,14 +4,16 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createRng } from "../../../src/core/prng.js";
 import { createTx, encodeTx, type Tx } from "../../../src/core/tx.js";
-import { cidOf } from "../../../src/core/codec.js";
-import { utf8 } from "../../../src/core/bytes.js";
+import { cidOf, parseCid } from "../../../src/core/codec.js";
+import { toHex, utf8 } from "../../../src/core/bytes.js";
 import type { ConsensusProtocol } from "../../../src/protocols/consensus.js";
 import { snowball } from "../../../src/protocols/snowball/index.js";
 import { nodeCrypto, nodeSignatures } from "../../../src/runtime/crypto-node.js";
 import { ManualClock } from "../../../src/runtime/clock.js";
 import { TOPICS } from "../../../src/runtime/ports.js";
 import { NodeCore } from "../../../src/runtime/node/core.js";
+import type { Finalizer } from "../../../src/runtime/node/finalizer.js";
+import { FinalizedCommitment } from "../../../src/runtime/node/merkle.js";
 import { peerIdFromEd25519PublicKey } from "../../../src/runtime/transport/keys.js";
 import type { Input, Ready } from "../../../src/runtime/node/ready.js";
 import { decodeResponse, encodeRequest, encodeTxBatch } from "../../../src/runtime/node/wire.js";
@@ -101,6 +103,30 @@ describe("the node core: step(input) → Ready", () => {
     expect(done.replies).toHaveLength(1);
     const reply = decodeResponse(done.replies[0]!.bytes, 0);
     expect(reply.kind === "blocks" && reply.txs.map((b) => cidOf(b, nodeCrypto.hasher).toString())).toEqual([cid.toString()]);
+  });
+
+  it("a set listed twice for finalization is decided once: the ledger root counts each decision once", () => {
+    const c = core();
+    c.step({ kind: "start", at: 1000 });
+    const r = c.step({ kind: "submit", tx: tx(1, "a"), token: 1, at: 1001 });
+    c.step({ kind: "persisted", id: r.persist[0]!.id, at: 1002 });
+    const s = c.state;
+    expect(s.undecided.size).toBe(1);
+    const [i] = [...s.undecided];
+    const finalizer = (c.poller as unknown as { finalizer: Finalizer }).finalizer;
+    let outcome: boolean | undefined;
+    s.tasks.spawn(finalizer.finalize([i!, i!]), (ok) => (outcome = ok));
+    const write = c.step({ kind: "tick", at: 1003, connected: [] }).persist;
+    expect(write).toHaveLength(1);
+    expect(write[0]!.batch.finalized).toHaveLength(1);
+    c.step({ kind: "persisted", id: write[0]!.id, at: 1004 });
+    expect(outcome).toBe(true);
+    expect(s.counters.finalized).toBe(1);
+    const once = new FinalizedCommitment(nodeCrypto.hasher);
+    const [key, cid] = write[0]!.batch.finalized![0]!;
+    once.add(key, parseCid(cid));
+    expect(s.finals.size).toBe(1);
+    expect(toHex(s.finals.root())).toBe(toHex(once.root()));
   });
 
   it("timers are the core's own: wakeAt names the next one, and nothing fires before its time", () => {

@@ -11,7 +11,7 @@ import { utf8 } from "../../../src/core/bytes.js";
 import { nodeSignatures } from "../../../src/runtime/crypto-node.js";
 import { snowball } from "../../../src/protocols/snowball/index.js";
 import type { ConsensusProtocol } from "../../../src/protocols/consensus.js";
-import { BATCH_MEMBERS, StandingBatches } from "../../../src/runtime/node/standing-batches.js";
+import { BATCH_MEMBERS, type LastAnswer, REOPEN_MAX_PEERS, StandingBatches } from "../../../src/runtime/node/standing-batches.js";
 import { MAX_STANDING, StandingAnswers } from "../../../src/runtime/node/standing-answers.js";
 import { answerBody, decodeRequest, encodeResponse, instanceId, signAnswer, verifyAnswer } from "../../../src/runtime/node/wire.js";
 import { bitmapMembers, decodePollResponse, encodePollRequest, encodePollResponse, memberIds, membersBitmap, type PollPart, type PollRequest, skipped } from "../../../src/runtime/node/wire-poll.js";
@@ -151,6 +151,58 @@ describe("the asker's standing batches", () => {
     const p4 = sb.plan([], () => false, 1000);
     expect(p4.batches).toHaveLength(0);
     expect(sb.size).toBe(0);
+  });
+  it("reopens the youngest batch for arrivals while few peers hold it: every polled set in exactly one batch, held batches kept", () => {
+    const held = {} as LastAnswer; // what a peer's answer holds does not matter to the plan
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ arrivals: fc.nat(90), done: fc.nat(100), peers: fc.nat(2 * REOPEN_MAX_PEERS), reversed: fc.boolean() }), { minLength: 1, maxLength: 25 }),
+        (steps) => {
+          const sb = new StandingBatches(idOf);
+          const pending: number[] = [];
+          const done = new Set<number>();
+          let next = 0;
+          let before: { ref: number; members: number[]; peers: number }[] = [];
+          for (const step of steps) {
+            for (let a = 0; a < step.arrivals; a++) pending.push(next++);
+            // some pending sets are decided (every step's `done` picks one of 100 in turn)
+            if (pending.length > 0) done.add(pending[step.done % pending.length]!);
+            const live = pending.filter((i) => !done.has(i));
+            const polled = (i: number): boolean => !done.has(i);
+            // a node's pending sets need not come in first-seen order (sets leave and rejoin it)
+            const plan = sb.plan(step.reversed ? [...live].reverse() : live, polled, 1_000_000);
+            // every polled set in exactly one batch, never more than BATCH_MEMBERS in one
+            const all = plan.batches.flatMap((b) => [...b.members]);
+            const inBatches = new Set(all);
+            expect(inBatches.size).toBe(all.length);
+            expect([...plan.instances]).toEqual(all);
+            expect(live.filter((i) => !inBatches.has(i))).toEqual([]);
+            expect(plan.batches.every((b) => b.members.length <= BATCH_MEMBERS)).toBe(true);
+            // a batch held by more than REOPEN_MAX_PEERS peers is never reopened: kept whole, or dissolved by the half rule
+            const refs = new Map(plan.batches.map((b) => [b.ref, b]));
+            for (const b of before) {
+              const liveMembers = b.members.filter(polled);
+              if (b.peers > REOPEN_MAX_PEERS && liveMembers.length * 2 >= b.members.length && liveMembers.length > 0) {
+                expect([...refs.get(b.ref)!.members]).toEqual(b.members);
+              }
+            }
+            // the newest batch, when it was young, small and arrivals came: reopened, its live members first in the new one
+            const young = before[before.length - 1];
+            const arrived = step.arrivals > 0 && live.some((i) => i >= next - step.arrivals);
+            if (young !== undefined && arrived && young.peers <= REOPEN_MAX_PEERS && young.members.length <= BATCH_MEMBERS / 2) {
+              expect(refs.has(young.ref)).toBe(false);
+              const liveYoung = young.members.filter(polled);
+              const successor = plan.batches.find((b) => b.members[0] === liveYoung[0]);
+              if (liveYoung.length > 0) expect([...successor!.members].slice(0, liveYoung.length)).toEqual(liveYoung);
+            }
+            // peers register the batches: `peers` of them hold each batch of the round
+            for (const b of plan.batches) for (let p = b.last.size; p < step.peers; p++) b.last.set(p, held);
+            before = plan.batches.map((b) => ({ ref: b.ref, members: [...b.members], peers: b.last.size }));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
