@@ -41,7 +41,7 @@ try {
   usage((e as Error).message);
 }
 
-const counts = { full: 0, delta: 0, resolved: 0, observed: 0, decisions: 0, rounds: 0, instanceRounds: 0, pairs: 0, checked: 0 };
+const counts = { full: 0, delta: 0, resolved: 0, observed: 0, decisions: 0, rounds: 0, instanceRounds: 0, pairs: 0, checked: 0, signedParts: 0, checkedParts: 0 };
 // The methods are private to their classes; counting wraps them on the prototypes.
 type Proto = Record<string, (...args: unknown[]) => unknown>;
 function wrap(proto: unknown, name: string, count: (args: unknown[]) => void): void {
@@ -56,6 +56,7 @@ function wrap(proto: unknown, name: string, count: (args: unknown[]) => void): v
 // answer(from, query, record?, skip?, members?): `members` given is a delta.
 wrap(Responder.prototype, "answer", (a) => {
   const entries = (a[1] as { instances: Uint8Array }).instances.length / 8;
+  counts.signedParts++;
   if (a[4] !== undefined) counts.delta += entries;
   else counts.full += entries;
 });
@@ -71,7 +72,10 @@ wrap(Poller.prototype, "digest", (a) => {
   counts.pairs += polled * round.responses.filter((r) => r !== null).length;
 });
 // changed(answer, skip): a responder checks every member of a batch the asker holds.
-wrap(StandingAnswers.prototype, "changed", (a) => (counts.checked += (a[0] as { size: number }).size));
+wrap(StandingAnswers.prototype, "changed", (a) => {
+  counts.checkedParts++;
+  counts.checked += (a[0] as { size: number }).size;
+});
 // Called once per vertex a node takes in (resync.ts ingestVertex), with that vertex.
 wrap(DecodeMemo.prototype, "decisionKeys", (a) => (counts.decisions += (a[0] as { decisions: unknown[] }).decisions.length));
 
@@ -112,6 +116,13 @@ const doc = [
   `| instances polled, summed over rounds | ${fmt(counts.instanceRounds)} | ${perSetNode(counts.instanceRounds)} |`,
   `| (instance, answer) pairs the rounds' digests read | ${fmt(counts.pairs)} | ${perSetNode(counts.pairs)} |`,
   `| members responders checked for change (*same* and *delta* parts) | ${fmt(counts.checked)} | ${perSetNode(counts.checked)} |`,
+  "",
+  "Work per part of a poll (one per standing batch asked about; docs/node-simulator.md, tenth session):",
+  "",
+  "| per-part work | count |",
+  "|---|---:|",
+  `| signed answers built (full and delta parts, and one-shot queries) | ${fmt(counts.signedParts)} |`,
+  `| *same* and *delta* parts checked by responders | ${fmt(counts.checkedParts)} |`,
   "",
   `Snowball's β = 20 successful rounds is the floor of instances polled per set per node; K = 20 answers each makes 400 pairs.`,
   "",
