@@ -16,16 +16,10 @@ import { existsSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { createRng } from "../src/core/prng.js";
+import { refuseArguments } from "./lib/no-arguments.js";
 
-// No options: anything given is a usage error, not silently ignored.
-try {
-  parseArgs({ args: process.argv.slice(2), options: {}, strict: true, allowPositionals: false });
-} catch (e) {
-  console.error(`manual-clock: ${(e as Error).message} (usage: node --import tsx bench/manual-clock.ts)`);
-  process.exit(2);
-}
+refuseArguments("manual-clock");
 
 const here = dirname(fileURLToPath(import.meta.url));
 const built = resolve(here, "../dist/runtime/clock.js");

@@ -12,14 +12,9 @@ import { writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { refuseArguments } from "./lib/no-arguments.js";
 
-try {
-  parseArgs({ args: process.argv.slice(2), options: {}, strict: true, allowPositionals: false });
-} catch (e) {
-  console.error(`page-faults: ${(e as Error).message} (usage: node --import tsx bench/page-faults.ts)`);
-  process.exit(2);
-}
+refuseArguments("page-faults");
 
 const PAGE = 4096;
 const BYTES = 192 * 1024 * 1024; // 49,152 pages: far above malloc's mmap threshold, so fresh pages every round

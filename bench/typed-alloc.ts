@@ -13,16 +13,10 @@ import { writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { transientBytes } from "../src/core/transient.js";
+import { refuseArguments } from "./lib/no-arguments.js";
 
-// No options: anything given is a usage error, not silently ignored.
-try {
-  parseArgs({ args: process.argv.slice(2), options: {}, strict: true, allowPositionals: false });
-} catch (e) {
-  console.error(`typed-alloc: ${(e as Error).message} (usage: node --import tsx bench/typed-alloc.ts)`);
-  process.exit(2);
-}
+refuseArguments("typed-alloc");
 
 const N = 1_000_000;
 const SIZES = [32, 64, 65, 128, 256, 1024, 4096];
