@@ -63,7 +63,8 @@ export class Admission {
     const index = added.set.index;
     const now = s.c.clock.now();
     if (added.isNewSet) {
-      const id = instanceId(s.c.crypto.hasher, key);
+      // Copied: the simulator's memo shares one array among its cores (decode-memo.ts).
+      const id = s.c.decodeMemo?.instanceId(key, s.c.crypto.hasher).slice() ?? instanceId(s.c.crypto.hasher, key);
       const info: SetInfo = {
         set: added.set,
         byCandidateId: new Map(),

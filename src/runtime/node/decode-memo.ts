@@ -62,6 +62,7 @@ export class DecodeMemo implements LaneMemo {
   private readonly batches = new WeakMap<Uint8Array, readonly Uint8Array[]>();
   private readonly txs = new WeakMap<Uint8Array, Tx>();
   private readonly laneCache: Lru<string, Uint8Array>;
+  private readonly instanceIds: Lru<string, Uint8Array>;
   /** decodes done, and decodes spared (what the memo did; its tests read them) */
   readonly stats = {
     decoded: 0,
@@ -76,12 +77,26 @@ export class DecodeMemo implements LaneMemo {
     txsReused: 0,
     lanesExpanded: 0,
     lanesReused: 0,
+    idsHashed: 0,
+    idsReused: 0,
   };
 
   constructor(capacity = 8192) {
     this.vertices = new Lru(capacity);
     // 2 KiB each: 8 MiB at most; decisions reach every node within seconds of each other.
     this.laneCache = new Lru(4096);
+    // 8 bytes each (plus the key): every core hashes every set's key when it first holds the set.
+    this.instanceIds = new Lru(65_536);
+  }
+
+  /**
+   * A conflict key's 8-byte instance id (wire.ts `instanceId`), hashed once for every core:
+   * a hundred cores each hashing every set's key (UTF-8 encoding and SHA-256, each a fresh
+   * buffer outside V8's heap) was ~2.9% of a 100-node, 1,000-set run's CPU
+   * (docs/node-simulator.md, eleventh session). Shared: never write to it.
+   */
+  instanceId(conflictKey: string, hasher: Hasher): Uint8Array {
+    return this.remembered(this.instanceIds, conflictKey, () => instanceId(hasher, conflictKey), "idsReused", "idsHashed");
   }
 
   /** The vertex of `bytes`, whose CID (as computed from these bytes by the caller) is `cid`; throws as {@link decodeVertex}. */
@@ -110,7 +125,7 @@ export class DecodeMemo implements LaneMemo {
       let digests: Uint8Array | undefined = new Uint8Array(n * DIGEST_BYTES);
       for (let j = 0; j < n; j++) {
         const [conflictKey, cid] = v.decisions[j]!;
-        ids.set(instanceId(hasher, conflictKey), j * ID_BYTES);
+        ids.set(this.instanceId(conflictKey, hasher), j * ID_BYTES);
         const digest = cid.multihash.digest;
         if (digest.length !== DIGEST_BYTES) digests = undefined;
         else digests?.set(digest, j * DIGEST_BYTES);

@@ -82,6 +82,19 @@ describe("DecodeMemo", () => {
     expect(keys.digests).toEqual(v.decisions[0]![1].multihash.digest);
     expect(keys.digests).toHaveLength(32);
     expect(memo.decisionKeys(v, nodeHasher)).toBe(keys);
+    expect(memo.stats).toMatchObject({ idsHashed: 1, idsReused: 0 });
+  });
+
+  it("instance ids: wire.ts instanceId of the key, hashed once per key for every core, one array shared", () => {
+    const memo = new DecodeMemo();
+    const keyA = conflictKey(createTx(nodeSignatures, keys, 7, new TextEncoder().encode("a")));
+    const keyB = conflictKey(createTx(nodeSignatures, keys, 8, new TextEncoder().encode("b")));
+    const a = memo.instanceId(keyA, nodeHasher);
+    expect(a).toEqual(instanceId(nodeHasher, keyA));
+    expect(memo.instanceId(keyA, nodeHasher)).toBe(a);
+    expect(memo.instanceId(keyB, nodeHasher)).toEqual(instanceId(nodeHasher, keyB));
+    expect(memo.instanceId(keyB, nodeHasher)).not.toEqual(a);
+    expect(memo.stats).toMatchObject({ idsHashed: 2, idsReused: 2 });
   });
 
   it("transaction batches and transactions: keyed by the array, decoded once, what decodeTxBatch and decodeTx give; refusals not kept", () => {
