@@ -15,6 +15,11 @@
  * protocol at 100 sets; node-sim-1000: Snowball at the target's size, ~13 minutes). The target's
  * verdict is given only for the target's own size (100 nodes, 1,000 sets); smaller runs
  * say how far they are from it without extrapolating.
+ *
+ * The machine's pace (bench/lib/machine-pace.ts: a dependent read over 64 MiB, a small
+ * object allocated and keyed in a Map) is measured before the first case and after the
+ * last, with no case running: this VM's speed drifts by tens of percent between days, and
+ * a day's wall times are read against that day's pace.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -23,6 +28,7 @@ import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { SIM_NODE_FLAGS } from "../src/runtime/simnet/heap-tuning.js";
+import { CHASE_BYTES, type MachinePace, measureMachinePace } from "./lib/machine-pace.js";
 
 const root = resolve(import.meta.dirname, "..");
 const self = resolve(import.meta.dirname, "node-sim.ts");
@@ -91,6 +97,10 @@ async function runCase(spec: CaseSpec): Promise<CaseResult> {
   };
 }
 
+function paceText(p: MachinePace): string {
+  return `chase ${p.chaseNs.toFixed(0)} ns, objects ${p.objectsNs.toFixed(0)} ns`;
+}
+
 function num(name: string, raw: string | undefined, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
   const v = Number(raw);
@@ -119,6 +129,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const outDir = resolve(v.out ?? resolve(root, "bench/results"));
+  process.stderr.write("the machine's pace (before the cases) ... ");
+  const paceBefore = measureMachinePace();
+  process.stderr.write(`${paceText(paceBefore)}\n`);
   const results: CaseResult[] = [];
   for (const protocol of protocols) {
     const spec: CaseSpec = { protocol, nodes, sets };
@@ -130,15 +143,20 @@ async function main(): Promise<void> {
     const failed = Object.entries(r.violations).filter(([, n]) => n > 0);
     process.stderr.write(`${r.wallS.toFixed(1)} s wall, ${Math.round(r.eventsPerSecond)} events/s, ${failed.length === 0 ? "every checker passed" : `FAILED ${failed.map(([c, n]) => `${c} ×${n}`).join(", ")}`}\n`);
   }
+  process.stderr.write("the machine's pace (after the cases) ... ");
+  const paceAfter = measureMachinePace();
+  process.stderr.write(`${paceText(paceAfter)}\n`);
   const at = new Date().toISOString();
   const command = `npm run build && node --import tsx bench/node-sim.ts --sets ${sets} --nodes ${nodes} --protocols ${protocols.join(",")}`;
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(resolve(outDir, `node-sim-${sets}.json`), `${JSON.stringify({ at, command, scenario: SCENARIO, target: TARGET, results }, null, 2)}\n`);
+  writeFileSync(resolve(outDir, `node-sim-${sets}.json`), `${JSON.stringify({ at, command, scenario: SCENARIO, target: TARGET, pace: { before: paceBefore, after: paceAfter }, results }, null, 2)}\n`);
   const atTarget = nodes === TARGET.nodes && sets === TARGET.sets;
   const lines = [
     "# The node simulator's speed (`driver: node`)",
     "",
     `Command: \`${command}\` (run ${at}). Scenario: \`${SCENARIO}\` (Watts–Strogatz k = 10, 1% loss, a 50/50 partition from 1 s to 2 s, 10% double spends, 500 sets/s), its protocol, node count and sets overridden. Each case in its own process, started with \`${SIM_NODE_FLAGS.join(" ")}\` (src/runtime/simnet/heap-tuning.ts); CPU is user + system of that process.`,
+    "",
+    `The machine's pace in the same run, with no case running (bench/lib/machine-pace.ts; best of 3 passes): before the cases ${paceText(paceBefore)}; after them ${paceText(paceAfter)}. A dependent read over ${CHASE_BYTES / 2 ** 20} MiB (*chase*) and a small object allocated and keyed in a Map of 2^16 (*objects*): this VM's speed drifts by tens of percent between days, so compare days' wall times through their pace.`,
     "",
     `Target (issue 11): ${TARGET.nodes} nodes deciding ${TARGET.sets} sets in ≤ ${TARGET.wallS} s of wall time. ${atTarget ? "These rows are the target's size." : `These rows are ${nodes} nodes × ${sets} sets, not the target's size: they say nothing about it beyond their own wall time (the cost per event grows with the sets; docs/node-simulator.md).`}`,
     "",
