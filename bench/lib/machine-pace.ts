@@ -16,6 +16,7 @@
  * Each is the best of `rounds` passes (the one least disturbed by other processes).
  */
 import { performance } from "node:perf_hooks";
+import { createRng } from "../../src/core/prng.js";
 
 export interface MachinePace {
   /** ns per dependent read over {@link CHASE_BYTES} */
@@ -45,18 +46,6 @@ export function singleCycle(n: number, random: () => number): Int32Array {
     next[j] = t;
   }
   return next;
-}
-
-/** A small seeded generator (mulberry32): the workloads are the same in every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function chasePass(next: Int32Array, reads: number): number {
@@ -97,7 +86,8 @@ export function measureMachinePace(options: { rounds?: number; reads?: number; s
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a whole number ≥ 1, got ${v}`);
   }
   const t0 = performance.now();
-  const next = singleCycle(CHASE_BYTES / 4, mulberry32(1));
+  const rng = createRng(1, "bench/machine-pace"); // the same cycle in every run
+  const next = singleCycle(CHASE_BYTES / 4, () => rng.nextFloat());
   chasePass(next, reads); // a warm-up for the compiler (the shuffle wrote every page: no faults are timed)
   let chaseNs = Infinity;
   let objectsNs = Infinity;
