@@ -1,4 +1,4 @@
-// The benchmarks without options (bench/lib/no-arguments.ts) and bench/node-sim.ts refuse bad arguments with one line and exit 2, before any run.
+// The benchmarks without options (bench/lib/no-arguments.ts), bench/node-sim.ts and bench/node-sim-ab.ts refuse bad arguments with one line and exit 2, before any run.
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../../helpers/cli.js";
@@ -19,5 +19,12 @@ describe("bench CLIs refuse bad arguments", () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^node-sim: /);
+  });
+
+  it.each([[[]], [["--base", "HEAD", "--pairs", "0"]], [["--base", "no-such-rev-anywhere"]], [["--base", "HEAD", "--protocol", "raft"]], [["--bogus"]]])("node-sim-ab refuses %j with exit 2 and one line, building nothing", (args) => {
+    const r = run("bench/node-sim-ab.ts", args);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^node-sim-ab: /);
   });
 });
