@@ -19,18 +19,15 @@
  * Results: bench/results/node-sim-ab.json and .md.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
 import { SIM_NODE_FLAGS } from "../src/runtime/simnet/heap-tuning.js";
+import { NODE_SIM_SCENARIO as SCENARIO, strictOptions, timedNodeRun, wholeNumberOption } from "./lib/node-sim-case.js";
 import { medianInterval, signTest } from "./lib/paired.js";
 
 const root = resolve(import.meta.dirname, "..");
 const self = resolve(import.meta.dirname, "node-sim-ab.ts");
-const SCENARIO = "scenarios/node-100.yaml";
 
 interface CaseSpec {
   /** the checkout whose dist/ runs */
@@ -54,23 +51,17 @@ function usage(message: string): never {
 }
 
 async function runCase(spec: CaseSpec): Promise<CaseResult> {
-  const load = (path: string): Promise<unknown> => import(pathToFileURL(resolve(spec.dir, "dist", path)).href);
-  const { loadScenario } = (await load("sim/scenario/load.js")) as typeof import("../src/sim/scenario/load.js");
-  const { runNodeScenario } = (await load("runtime/simnet/run.js")) as typeof import("../src/runtime/simnet/run.js");
-  const text = readFileSync(resolve(root, SCENARIO), "utf8");
-  const scenario = loadScenario(text, SCENARIO, [
-    { name: "protocol", value: spec.protocol },
-    { name: "node.txs", value: spec.sets },
-  ]);
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const out = await runNodeScenario(scenario);
-  const wallS = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
+  const { out, wallS, cpuS } = await timedNodeRun(
+    [
+      { name: "protocol", value: spec.protocol },
+      { name: "node.txs", value: spec.sets },
+    ],
+    spec.dir,
+  );
   const s = out.summary;
   return {
     wallS,
-    cpuS: (cpu.user + cpu.system) / 1e6,
+    cpuS,
     events: s.events,
     summary: JSON.stringify(s),
     violations: Object.values(s.checks).reduce((a, b) => a + b, 0),
@@ -127,28 +118,15 @@ function prepareBase(commit: string): { dir: string; remove: () => void } {
   return { dir, remove };
 }
 
-function num(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max) usage(`--${name} must be a whole number in ${min}..${max}, got "${raw}"`);
-  return v;
-}
-
 async function main(): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({ options: { case: { type: "string" }, base: { type: "string" }, sets: { type: "string" }, pairs: { type: "string" }, protocol: { type: "string" }, out: { type: "string" } }, strict: true });
-  } catch (err) {
-    usage((err as Error).message);
-  }
-  const v = parsed.values;
+  const v = strictOptions({ case: { type: "string" }, base: { type: "string" }, sets: { type: "string" }, pairs: { type: "string" }, protocol: { type: "string" }, out: { type: "string" } }, usage);
   if (v.case !== undefined) {
     process.stdout.write(JSON.stringify(await runCase(JSON.parse(v.case) as CaseSpec)));
     return;
   }
   if (v.base === undefined) usage("--base <git rev> is required: the build to compare this checkout's with");
-  const sets = num("sets", v.sets, 300, 1, 1_000_000);
-  const pairs = num("pairs", v.pairs, 5, 1, 100);
+  const sets = wholeNumberOption("sets", v.sets, 300, 1, 1_000_000, usage);
+  const pairs = wholeNumberOption("pairs", v.pairs, 5, 1, 100, usage);
   const protocol = v.protocol ?? "snowball";
   if (!["snowball", "emtd", "tmesh"].includes(protocol)) usage(`unknown protocol "${protocol}" (have snowball, emtd, tmesh)`);
   const baseCommit = commitOf(v.base);

@@ -22,17 +22,14 @@
  * a day's wall times are read against that day's pace.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
 import { SIM_NODE_FLAGS } from "../src/runtime/simnet/heap-tuning.js";
 import { CHASE_BYTES, type MachinePace, measureMachinePace } from "./lib/machine-pace.js";
+import { NODE_SIM_SCENARIO as SCENARIO, strictOptions, timedNodeRun, wholeNumberOption } from "./lib/node-sim-case.js";
 
 const root = resolve(import.meta.dirname, "..");
 const self = resolve(import.meta.dirname, "node-sim.ts");
-const SCENARIO = "scenarios/node-100.yaml";
 const TARGET = { nodes: 100, sets: 1000, wallS: 30 };
 
 interface CaseSpec {
@@ -60,26 +57,12 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-/** A module of the compiled build, typed as its source. */
-async function built<T>(path: string): Promise<T> {
-  return (await import(pathToFileURL(resolve(root, "dist", path)).href)) as T;
-}
-
 async function runCase(spec: CaseSpec): Promise<CaseResult> {
-  const { loadScenario } = await built<typeof import("../src/sim/scenario/load.js")>("sim/scenario/load.js");
-  const { runNodeScenario } = await built<typeof import("../src/runtime/simnet/run.js")>("runtime/simnet/run.js");
-  const text = readFileSync(resolve(root, SCENARIO), "utf8");
-  const scenario = loadScenario(text, SCENARIO, [
+  const { out, wallS, cpuS } = await timedNodeRun([
     { name: "protocol", value: spec.protocol },
     { name: "topology.n", value: spec.nodes },
     { name: "node.txs", value: spec.sets },
   ]);
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const out = await runNodeScenario(scenario);
-  const wallS = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  const cpuS = (cpu.user + cpu.system) / 1e6;
   const s = out.summary;
   return {
     ...spec,
@@ -101,27 +84,14 @@ function paceText(p: MachinePace): string {
   return `chase ${p.chaseNs.toFixed(0)} ns, objects ${p.objectsNs.toFixed(0)} ns`;
 }
 
-function num(name: string, raw: string | undefined, fallback: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < 1 || v > max) usage(`--${name} must be a whole number in 1..${max}, got "${raw}"`);
-  return v;
-}
-
 async function main(): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({ options: { case: { type: "string" }, sets: { type: "string" }, nodes: { type: "string" }, protocols: { type: "string" }, out: { type: "string" } }, strict: true });
-  } catch (err) {
-    usage((err as Error).message);
-  }
-  const v = parsed.values;
+  const v = strictOptions({ case: { type: "string" }, sets: { type: "string" }, nodes: { type: "string" }, protocols: { type: "string" }, out: { type: "string" } }, usage);
   if (v.case !== undefined) {
     process.stdout.write(JSON.stringify(await runCase(JSON.parse(v.case) as CaseSpec)));
     return;
   }
-  const sets = num("sets", v.sets, 100, 1_000_000);
-  const nodes = num("nodes", v.nodes, 100, 10_000);
+  const sets = wholeNumberOption("sets", v.sets, 100, 1, 1_000_000, usage);
+  const nodes = wholeNumberOption("nodes", v.nodes, 100, 1, 10_000, usage);
   const protocols = (v.protocols ?? "snowball,emtd,tmesh").split(",");
   for (const p of protocols) if (!["snowball", "emtd", "tmesh"].includes(p)) usage(`unknown protocol "${p}" (have snowball, emtd, tmesh)`);
   if (!existsSync(resolve(root, "dist/runtime/simnet/run.js"))) {
