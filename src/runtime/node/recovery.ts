@@ -34,6 +34,15 @@ export async function recover(s: NodeState, ledger: Ledger, admission: Admission
   for await (const [, bytes] of ledger.vertices()) {
     const v = decodeVertex(bytes, crypto.signatures, { verify: false });
     s.dag.note(v, cidOf(bytes, crypto.hasher));
+    // A parent this node never stored: its fetch was wanted when the node stopped (resync.ts
+    // wants every missing parent of a vertex it takes in). Want it again: the node's heads
+    // now match its peers', so no announcement would name it, and the decisions it and its
+    // own ancestors carry would never reach this node (swarm seed 180163: a node restarted
+    // with 32 sets decided everywhere else and unknown here, for ever).
+    for (const p of v.parents) {
+      const parent = p.toString();
+      if ((await ledger.getVertex(parent)) === undefined) s.wants.want("vertex", parent, "");
+    }
     if (toHex(v.author) === s.selfHex) for (const [k] of v.decisions) sealed.add(k);
     else {
       // Decided by others, neither decided nor held here: the fetch for it was in flight
