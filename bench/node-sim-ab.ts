@@ -18,7 +18,7 @@
  *
  * Results: bench/results/node-sim-ab.json and .md.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -68,6 +68,9 @@ async function runCase(spec: CaseSpec): Promise<CaseResult> {
   };
 }
 
+/** The case processes running, killed with this one when it is interrupted. */
+const running = new Set<ChildProcess>();
+
 /** Run one case in a child process (the simulator's heap flags), resolving with its result. */
 function child(spec: CaseSpec): Promise<CaseResult> {
   return new Promise((resolvePromise, reject) => {
@@ -77,7 +80,9 @@ function child(spec: CaseSpec): Promise<CaseResult> {
     p.stdout.on("data", (d: Buffer) => (out += d.toString()));
     p.stderr.on("data", (d: Buffer) => (err += d.toString()));
     p.on("error", reject);
+    running.add(p);
     p.on("close", (code, signal) => {
+      running.delete(p);
       if (code !== 0) return reject(new Error(`the case in ${spec.dir} died (${signal ?? `exit ${code}`}): ${err.trim().split("\n").pop() ?? ""}`));
       try {
         resolvePromise(JSON.parse(out) as CaseResult);
@@ -99,7 +104,8 @@ function commitOf(rev: string): string {
 
 /** A worktree of `commit` with this checkout's node_modules, compiled; removed by the returned function. */
 function prepareBase(commit: string): { dir: string; remove: () => void } {
-  const dir = join(mkdtempSync(join(tmpdir(), "entropic-ab-")), "base");
+  const parent = mkdtempSync(join(tmpdir(), "entropic-ab-"));
+  const dir = join(parent, "base");
   execFileSync("git", ["worktree", "add", "--detach", dir, commit], { cwd: root, stdio: "ignore" });
   const remove = (): void => {
     try {
@@ -107,6 +113,7 @@ function prepareBase(commit: string): { dir: string; remove: () => void } {
     } catch {
       rmSync(dir, { recursive: true, force: true });
     }
+    rmSync(parent, { recursive: true, force: true });
   };
   try {
     symlinkSync(resolve(root, "node_modules"), join(dir, "node_modules"), "dir");
@@ -141,6 +148,15 @@ async function main(): Promise<void> {
   const base = { ...prepareBase(baseCommit), commit: baseCommit };
   process.stderr.write(`${baseCommit.slice(0, 7)}\n`);
   const rows: { base: CaseResult; mine: CaseResult; ratio: number }[] = [];
+  // Interrupted (Ctrl-C, a job's time limit): the temporary worktree goes too, not only on a normal end.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    for (const p of running) p.kill("SIGKILL");
+    base.remove();
+    console.error(`node-sim-ab: stopped by ${signal}; its cases killed and the base's worktree removed`);
+    process.exit(1);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
     for (let k = 0; k < pairs; k++) {
       process.stderr.write(`pair ${k + 1}/${pairs}: ${sets} sets, both builds at once ... `);
@@ -151,6 +167,8 @@ async function main(): Promise<void> {
       process.stderr.write(`CPU ${b.cpuS.toFixed(1)} s (base) / ${m.cpuS.toFixed(1)} s (this): ×${(m.cpuS / b.cpuS).toFixed(3)}\n`);
     }
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     base.remove();
   }
   const ratios = rows.map((r) => r.ratio);
