@@ -194,7 +194,7 @@ async function main(): Promise<void> {
     "|---:|---:|---:|---:|---:|---:|",
     ...rows.map((r, k) => `| ${k + 1} | ${r.base.cpuS.toFixed(1)} | ${r.mine.cpuS.toFixed(1)} | ${r.ratio.toFixed(3)} | ${r.base.events} | ${r.mine.events} |`),
     "",
-    `**CPU, this build over the base: median ${mi.median.toFixed(3)} (${pct(mi.median)})**, ${(mi.coverage * 100).toFixed(1)}% interval ${mi.low.toFixed(3)}–${mi.high.toFixed(3)} (exact, order statistics of ${pairs} pairs${mi.coverage < 0.95 ? ": too few pairs for 95%" : ""}). This build used less CPU in ${faster} pairs and more in ${slower}: exact two-sided sign test p = ${p.toPrecision(2)}${pairs < 6 ? ` (with ${pairs} pairs no split can reach p < 0.05)` : ""}.`,
+    `**CPU, this build over the base: median ${mi.median.toFixed(3)} (${pct(mi.median)})**, ${pairs < 2 ? "no interval from one pair" : `${(mi.coverage * 100).toFixed(1)}% interval ${mi.low.toFixed(3)}–${mi.high.toFixed(3)} (exact, order statistics of ${pairs} pairs${mi.coverage < 0.95 ? ": too few pairs for 95%" : ""})`}. This build used less CPU in ${faster} pairs and more in ${slower}: exact two-sided sign test p = ${p.toPrecision(2)}${pairs < 6 ? ` (with ${pairs} pairs no split can reach p < 0.05)` : ""}.`,
     "",
     sameRun ? "The two builds simulated the same run in every pair (equal summaries)." : "The two builds simulated different runs (their summaries differ): the ratio compares different work.",
     violations === 0 ? "Every checker passed in every run." : `Checker violations: ${violations} across the runs.`,
